@@ -1,0 +1,3 @@
+from storysite.cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""Fold text for loose matching without changing its length.
+
+Every character maps to exactly one character, so a span found in the folded text
+is the same span in the original: accents are dropped (Zoë -> zoe), letters are
+lower-cased, typographic apostrophes become ', and characters that hide letters
+(zero-width, bidi controls, soft hyphens, combining marks) become JOINER, which the
+tokeniser treats as part of the word around it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+JOINER = "\x01"
+HIDDEN_CHARACTERS = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+APOSTROPHES = frozenset("'\u2019\u2018\u02bc\u02bb`\u00b4\u2032")
+
+#: A word: letters and digits, with hidden characters allowed anywhere inside it.
+WORD_RE = re.compile(rf"(?:[^\W_]|{JOINER})+")
+
+
+class _FoldTable(dict[int, str]):
+    """A lazily filled translation table for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+def fold_char(char: str) -> str:
+    if char in HIDDEN_CHARACTERS or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return JOINER
+    if char in APOSTROPHES:
+        return "'"
+    base = unicodedata.normalize("NFD", char)[0]
+    lower = base.lower()
+    return lower if len(lower) == 1 else base
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The loose form of ``text``: same length, lower case, no accents, apostrophes as '."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    return text.translate(_TABLE)
+
+
+def word_key(word: str) -> str:
+    """The form of a folded word used for lookups: hidden characters removed."""
+    return word.replace(JOINER, "") if JOINER in word else word
+
+
+def has_hidden_characters(text: str) -> bool:
+    return any(char in HIDDEN_CHARACTERS for char in text)

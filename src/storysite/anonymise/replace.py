@@ -1,0 +1,91 @@
+"""Apply replacements to one piece of text: spans found by the detectors, then the
+rules that make the result read well (capital at a sentence start, possessives)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from storysite.slugs import slugify
+
+#: Characters that may open a sentence before its first word: quotes, brackets, emphasis.
+_OPENERS = " \t*_\"'“‘([>#"
+_BLOCK_PREFIX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)?[\s*_\"'“‘(\[]*$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text to replace and what replaces it."""
+
+    start: int
+    end: int
+    shown_as: str
+    kind: str
+    suffix: str = ""  # kept after the replacement, e.g. a possessive 's
+
+
+def apply_spans(
+    text: str,
+    spans: Iterable[Span],
+    in_url: Iterable[tuple[int, int]] = (),
+    opens_sentence: bool = True,
+) -> tuple[str, list[Span]]:
+    """Replace non-overlapping spans, earliest first; return the text and the spans used."""
+    url_ranges = list(in_url)
+    chosen: list[Span] = []
+    last_end = 0
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if span.start >= last_end:
+            chosen.append(span)
+            last_end = span.end
+    pieces: list[str] = []
+    cursor = 0
+    for span in chosen:
+        pieces.append(text[cursor : span.start])
+        pieces.append(_replacement_text(text, span, url_ranges, opens_sentence))
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces), chosen
+
+
+def _replacement_text(
+    text: str, span: Span, url_ranges: list[tuple[int, int]], opens_sentence: bool
+) -> str:
+    if any(start <= span.start < end for start, end in url_ranges):
+        return slugify(span.shown_as) or "removed"
+    shown = span.shown_as
+    if starts_sentence(text, span.start, opens_sentence):
+        shown = capitalise(shown)
+    return shown + span.suffix
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter, wherever it is: "[name removed]" -> "[Name removed]"."""
+    for index, char in enumerate(text):
+        if char.isalpha():
+            return text[:index] + char.upper() + text[index + 1 :]
+    return text
+
+
+def starts_sentence(text: str, index: int, opens_sentence: bool = True) -> bool:
+    """Whether a word at ``index`` begins a sentence, a heading, a list item or the text."""
+    cursor = index
+    while cursor > 0 and text[cursor - 1] in _OPENERS:
+        cursor -= 1
+    if cursor == 0:
+        return opens_sentence
+    before = text[cursor - 1]
+    if before in ".!?…":
+        return True
+    if before != "\n":
+        return False
+    line_start = text.rfind("\n", 0, index) + 1
+    prefix = text[line_start:index]
+    if not _BLOCK_PREFIX_RE.match(prefix):
+        return False
+    has_marker = bool(prefix.strip(" \t*_\"'“‘(["))
+    previous_line_end = line_start - 1
+    previous_line_start = text.rfind("\n", 0, previous_line_end) + 1
+    previous_line = text[previous_line_start:previous_line_end].strip()
+    return has_marker or not previous_line or previous_line.endswith((".", "!", "?"))

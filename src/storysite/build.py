@@ -1,0 +1,169 @@
+"""build_site(): the pipeline, top to bottom.
+
+load -> consent -> anonymise -> render -> audit -> write. Each step is one call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from storysite.anonymise import Anonymiser
+from storysite.audit import Gate
+from storysite.collate import RenderedStory, Site
+from storysite.config import SiteConfig
+from storysite.consent import hold_reasons
+from storysite.errors import ContentErrors, Problem, StorySiteError
+from storysite.loading import load_stories
+from storysite.markup import MarkdownRenderer
+from storysite.models import AnonymisedStory, BuildReport, Finding, Held, HoldReason, OutputFile
+from storysite.render import Renderer
+from storysite.writing import write_site
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a build decided for one story, before anything is rendered."""
+
+    story: AnonymisedStory
+    reasons: tuple[HoldReason, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def published(self) -> bool:
+        return not self.reasons
+
+
+def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
+    """Load, check consent and anonymise every story. Raises ContentErrors on bad input."""
+    loaded = load_stories(config)
+    problems = list(loaded.problems)
+    anonymiser = Anonymiser(config)
+    decisions: list[Decision] = []
+    for source in loaded.stories:
+        story, findings = anonymiser.story(source)
+        reasons = hold_reasons(source, today)
+        if findings:
+            reasons += (HoldReason("findings", _findings_message(findings)),)
+        decisions.append(Decision(story, reasons, tuple(findings)))
+    problems.extend(_duplicate_slugs(decisions))
+    if problems:
+        raise ContentErrors(problems)
+    return decisions, Gate(config, loaded.stories)
+
+
+def build_site(config: SiteConfig, today: dt.date, output: Path) -> BuildReport:
+    decisions, gate = decide(config, today)
+    markdown = MarkdownRenderer()
+    renderer = Renderer(config)
+    published: list[RenderedStory] = []
+    held: list[Held] = [Held(d.story.source, d.reasons) for d in decisions if not d.published]
+    for decision in decisions:
+        if not decision.published:
+            continue
+        rendered = RenderedStory(decision.story, markdown.render(decision.story.body))
+        leak = _own_leak(gate, rendered)
+        if leak is not None:
+            held.append(Held(decision.story.source, (leak,)))
+        else:
+            published.append(rendered)
+    site = Site.collate(published)
+    files = list(renderer.site_files(site))
+    _audit_pages(gate, files, site)
+    written = write_site(files, output)
+    return BuildReport(
+        published=tuple(s.slug for s in site.stories),
+        held=tuple(sorted(held, key=lambda h: h.story.display_path)),
+        findings=tuple(f for d in decisions for f in d.findings),
+        replacements=sum(len(s.story.replacements) for s in site.stories),
+        files_written=written,
+        output=output,
+    )
+
+
+def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
+    """Check everything one story contributes to the site, before any page is made."""
+    story = rendered.story
+    texts = [
+        story.title,
+        story.summary,
+        *story.tags,
+        story.image_alt,
+        story.content_warning,
+        rendered.markup.html,
+    ]
+    leaks = gate.leaks(gate.story_matcher(story.source), rendered.path, texts)
+    if not leaks:
+        return None
+    return HoldReason(
+        "gate",
+        "a name that must stay private was still in the finished "
+        "page, so the story was held — check the people list covers "
+        "every way the text writes each name",
+    )
+
+
+def _audit_pages(gate: Gate, files: list[OutputFile], site: Site) -> None:
+    """The last check before writing. A hit here cannot be tied to one story's text
+    (each was checked already), so it comes from a template or the site file: stop."""
+    matcher = gate.site_matcher()
+    by_slug = {s.slug: s for s in site.stories}
+    for file in files:
+        story = by_slug.get(file.story_slug or "")
+        check = gate.story_matcher(story.story.source) if story else matcher
+        if gate.scan_file(check, file):
+            raise StorySiteError(
+                f"a name that must stay private appears in {file.path}, and it does not "
+                "come from one story's text — check the templates and storysite.toml "
+                "(site title, description, placeholder). Nothing was written."
+            )
+
+
+def _findings_message(findings: list[Finding]) -> str:
+    count = len(findings)
+    noun = "thing" if count == 1 else "things"
+    return f"the anonymiser found {count} {noun} it could not decide — see the findings"
+
+
+def _duplicate_slugs(decisions: list[Decision]) -> list[Problem]:
+    counts = Counter(d.story.slug for d in decisions)
+    problems = []
+    for decision in decisions:
+        if counts[decision.story.slug] > 1:
+            source = decision.story.source
+            others = [
+                d.story.source.display_path
+                for d in decisions
+                if d.story.slug == decision.story.slug and d is not decision
+            ]
+            problems.append(
+                Problem(
+                    source.display_path,
+                    source.line_of("slug") or source.line_of("title"),
+                    f"two stories would have the address stories/"
+                    f"{decision.story.slug}/ (also {', '.join(others)}) — "
+                    "give one of them a different slug",
+                )
+            )
+    return problems
+
+
+def summarise(report: BuildReport) -> list[str]:
+    """The build summary, in plain words."""
+    lines = [
+        f"Published {len(report.published)} stories, held {len(report.held)}; "
+        f"{report.replacements} replacements; {report.files_written} files written "
+        f"to {report.output}."
+    ]
+    counts = Counter(h.reasons[0].rule for h in report.held)
+    for rule, count in sorted(counts.items()):
+        lines.append(f"  held ({rule}): {count}")
+    for held in report.held:
+        for reason in held.reasons:
+            lines.append(f"{held.story.display_path}: held — {reason.message}")
+    for finding in report.findings:
+        lines.append(str(finding))
+    lines.extend(f"warning: {w}" for w in report.warnings)
+    return lines

@@ -1,0 +1,75 @@
+"""The Site: published stories in reading order, with their URLs, tags and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storysite.markup import Markup
+from storysite.models import AnonymisedStory
+from storysite.slugs import slugify
+
+
+@dataclass(frozen=True)
+class RenderedStory:
+    """An anonymised story with its HTML. Built only from an AnonymisedStory."""
+
+    story: AnonymisedStory
+    markup: Markup
+
+    @property
+    def slug(self) -> str:
+        return self.story.slug
+
+    @property
+    def path(self) -> str:
+        """The story's folder inside the output, e.g. ``stories/finding-my-voice/``."""
+        return f"stories/{self.story.slug}/"
+
+    @property
+    def tag_links(self) -> tuple[tuple[str, str], ...]:
+        return tuple((tag, tag_slug(tag)) for tag in self.story.tags)
+
+
+def tag_slug(tag: str) -> str:
+    return slugify(tag) or "tag"
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    stories: tuple[RenderedStory, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    stories: tuple[RenderedStory, ...]  # newest first
+    tags: tuple[Tag, ...]
+
+    @classmethod
+    def collate(cls, stories: Sequence[RenderedStory]) -> Site:
+        ordered = tuple(sorted(stories, key=lambda s: (s.story.date, s.slug), reverse=True))
+        by_slug: dict[str, list[RenderedStory]] = {}
+        names: dict[str, str] = {}
+        for story in ordered:
+            for name, slug in story.tag_links:
+                by_slug.setdefault(slug, []).append(story)
+                names.setdefault(slug, name)
+        tags = tuple(
+            Tag(names[slug], slug, tuple(members))
+            for slug, members in sorted(by_slug.items(), key=lambda item: names[item[0]].lower())
+        )
+        return cls(ordered, tags)
+
+    def neighbours(self, story: RenderedStory) -> tuple[RenderedStory | None, RenderedStory | None]:
+        """(newer, older) than ``story``."""
+        index = self.stories.index(story)
+        newer = self.stories[index - 1] if index > 0 else None
+        older = self.stories[index + 1] if index + 1 < len(self.stories) else None
+        return newer, older
+
+    def pages(self, per_page: int) -> list[tuple[RenderedStory, ...]]:
+        """The index split into pages; always at least one, even when empty."""
+        chunks = [self.stories[i : i + per_page] for i in range(0, len(self.stories), per_page)]
+        return chunks or [()]

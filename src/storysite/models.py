@@ -1,0 +1,169 @@
+"""The frozen objects passed between the pipeline's stages, and nothing else.
+
+Data flow: SiteConfig -> SourceStory -> (Held | consented) -> AnonymisedStory
+-> RenderedStory -> OutputFile -> BuildReport.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a story names. Protected unless ``named`` is true."""
+
+    name: str
+    named: bool = False
+    aliases: tuple[str, ...] = ()
+    shown_as: str | None = None
+    declared_in: str = ""
+    line: int | None = None
+
+    @property
+    def protected(self) -> bool:
+        return not self.named
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every way the text may refer to this person: the full name, then aliases."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    src: str
+    alt: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The consent block as written. ``publish`` keeps its raw value: only ``True`` publishes."""
+
+    publish: object = None
+    date: dt.date | None = None
+    expires: dt.date | None = None
+    withdrawn: object = None
+
+
+@dataclass(frozen=True)
+class SourceStory:
+    """A story as read from disk and validated. Its text is raw: never shown to readers."""
+
+    path: Path
+    display_path: str
+    title: str
+    date: dt.date
+    body: str
+    body_line: int
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    slug: str | None = None
+    authors: tuple[str, ...] = ()
+    draft: bool = False
+    image: ImageRef | None = None
+    content_warning: str = ""
+    consent: Consent | None = None
+    people: tuple[Person, ...] = ()
+    field_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, name: str) -> int | None:
+        """The line a front-matter field starts on, when it was written."""
+        return dict(self.field_lines).get(name)
+
+
+@dataclass(frozen=True)
+class HoldReason:
+    """Why a story was held: a short rule name for counting and a sentence for people."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Held:
+    story: SourceStory
+    reasons: tuple[HoldReason, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the anonymiser could not decide alone. It holds the story until resolved."""
+
+    path: str
+    line: int | None
+    word: str
+    why: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: '{self.word}' — {self.why} — {self.fix}"
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One change the anonymiser made. It never records the text it removed."""
+
+    field: str
+    line: int | None
+    kind: str
+    shown_as: str
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: its path inside the output, its bytes, its owner."""
+
+    path: str
+    content: bytes
+    story_slug: str | None = None
+    kind: str = "page"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    published: tuple[str, ...] = ()
+    held: tuple[Held, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    replacements: int = 0
+    files_written: int = 0
+    output: Path | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class AnonymisedStory:
+    """A story whose every reader-facing field has passed through the anonymiser.
+
+    Only ``storysite.anonymise`` can make one: the constructor checks a private seal.
+    Rendering accepts nothing else, so raw text cannot reach a page.
+    """
+
+    source: SourceStory
+    slug: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    body: str
+    image_alt: str
+    content_warning: str
+    replacements: tuple[Replacement, ...]
+    seal: object = field(repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        from storysite._seal import ANONYMISER_SEAL
+
+        if self.seal is not ANONYMISER_SEAL:
+            raise TypeError("an AnonymisedStory can only be made by storysite.anonymise")
+
+    @property
+    def needs_notice(self) -> bool:
+        return bool(self.replacements)
+
+    @property
+    def date(self) -> dt.date:
+        return self.source.date
