@@ -33,12 +33,18 @@ IMAGE_KEYS = {"src", "alt"}
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Booleans are redefined below; dates stay text and are checked by _Fields.day,
+#: so an impossible date gets a message with its line.
+_OWN_TYPES = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
+
+
 class StoryLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader whose booleans are YAML 1.2's: true/false only, never yes/no/on/off."""
+    """A safe loader whose booleans are YAML 1.2's (true/false only, never yes/no/on/off)
+    and whose dates are left as text for our own checks."""
 
 
 StoryLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_TYPES]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 StoryLoader.add_implicit_resolver(
@@ -103,9 +109,15 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
         data = yaml.load(front, Loader=StoryLoader)
     except yaml.YAMLError as error:
         return None, [_yaml_problem(shown, error)]
+    except ValueError as error:  # a timestamp-shaped value that is not a real date
+        return None, [
+            Problem(
+                shown, None, f"the front matter has an impossible value ({error}) — check the dates"
+            )
+        ]
     if not isinstance(data, dict):
         return None, [
-            Problem(shown, 2, "the front matter must be fields like 'title: …', one per line")
+            Problem(shown, 1, "the front matter must be fields like 'title: …', one per line")
         ]
     lines = dict(_field_lines(front))
     return _story_from_mapping(path, shown, data, lines, body, body_line, config)
@@ -124,9 +136,10 @@ def _split(text: str) -> tuple[str, str, int] | None:
 
 
 def _yaml_problem(shown: str, error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    # The front matter starts on the file's second line, after the opening '---'.
-    line = mark.line + 2 if mark is not None else None
+    # Where an unclosed bracket or quote started is more use than where YAML gave up.
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    # The front matter text starts just after the opening '---' on line 1.
+    line = mark.line + 1 if mark is not None else None
     problem = getattr(error, "problem", None) or "unreadable"
     return Problem(
         shown,
@@ -139,7 +152,7 @@ def _yaml_problem(shown: str, error: yaml.YAMLError) -> Problem:
 def _field_lines(front: str) -> Iterator[tuple[str, int]]:
     """Lines of top-level and nested keys (``consent.date``) for messages; best effort."""
     parents: list[tuple[int, str]] = []
-    for number, raw in enumerate(front.splitlines(), start=2):
+    for number, raw in enumerate(front.splitlines(), start=1):
         match = re.match(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:", raw)
         if not match:
             continue
@@ -279,7 +292,9 @@ def _consent(fields: _Fields, value: object) -> Consent | None:
         return None
     fields.unknown("consent.", value, CONSENT_KEYS)
     withdrawn = value.get("withdrawn")
-    if not (withdrawn is None or isinstance(withdrawn, bool | dt.date)):
+    if isinstance(withdrawn, str):
+        withdrawn = fields.day("consent.withdrawn", withdrawn)
+    elif not (withdrawn is None or isinstance(withdrawn, bool)):
         fields.problem(
             "consent.withdrawn", "'consent.withdrawn' must be a date (YYYY-MM-DD) or true"
         )
