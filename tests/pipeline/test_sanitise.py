@@ -7,7 +7,8 @@ from sitekit import MakeSite, run_build, story
 
 HOSTILE = [
     ("<script>alert('x')</script>", "<script>alert"),
-    ('<img src="x.png" onerror="alert(1)">', "onerror"),
+    ('<a href="#top" onmouseover="alert(1)">x</a>', "onmouseover"),
+    ('<svg onload="alert(1)"></svg>', "onload"),
     ("[click](javascript:alert(1))", "javascript:"),
     ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert(1)"),
     ('<iframe src="https://evil.example/"></iframe>', "<iframe"),
