@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
 EXTENSIONS = ["extra", "smarty", "sane_lists"]
 
@@ -43,15 +47,36 @@ class Markup:
     text: str
 
 
+#: A pass over the parsed document, given its root and Markdown's stash of raw HTML.
+#: The anonymiser's second pass (anonymise/tree.py) is one.
+TreeHook = Callable[[ET.Element, list[Any]], None]
+
+
+class _Hooks(Treeprocessor):
+    """Runs the current story's tree hooks last, after inline patterns and unescaping."""
+
+    hooks: Sequence[TreeHook] = ()
+
+    def run(self, root: ET.Element) -> None:
+        for hook in self.hooks:
+            hook(root, self.md.htmlStash.rawHtmlBlocks)
+
+
 class MarkdownRenderer:
     """One Markdown instance, reset between stories: cheaper than one per story."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        self._hooks = _Hooks(self._md)
+        self._md.treeprocessors.register(self._hooks, "storysite-hooks", -100)
 
-    def render(self, source: str) -> Markup:
+    def render(self, source: str, hooks: Sequence[TreeHook] = ()) -> Markup:
         self._md.reset()
-        raw = self._md.convert(source)
+        self._hooks.hooks = hooks
+        try:
+            raw = self._md.convert(source)
+        finally:
+            self._hooks.hooks = ()
         clean = sanitise(_demote_h1(raw))
         return Markup(html=clean, text=plain_text(clean))
 

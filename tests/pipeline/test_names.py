@@ -71,7 +71,9 @@ def test_protected_names_are_replaced(make_site: MakeSite, written: str, gone: s
         "Sam Rivera ran the session.",
         "the doe ran across the field",
         "she said jane was a common name",
-        "Anne and Annie were not in the story.",
+        # Undeclared first names (Anne, Annie) are findings since issue 3: see
+        # tests/anonymise/test_contract_names.py. Words that start like a name stay:
+        "The Annexe and the Annals were not in the story.",
     ],
 )
 def test_other_words_stay(make_site: MakeSite, kept: str) -> None:

@@ -1,17 +1,27 @@
 """The anonymiser: SourceStory -> AnonymisedStory, plus the findings that hold a story.
 
-Every reader-facing field goes through ``Anonymiser.field``: the body, title,
-summary, tags, image alt text, content warning, and the slug.
+Every reader-facing field goes through the anonymiser: the body, title, summary,
+tags, image alt text, content warning, and the slug. In each, declared names and
+identifiers (e-mail, phone, NHS number, postcode, date of birth) are replaced,
+after undoing HTML entities and %-encoding so an encoded name is still found;
+hidden letters and probable undeclared names become findings that hold the story.
+The rendered document gets a second pass over its element tree (tree.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storysite._seal import ANONYMISER_SEAL
+from storysite.anonymise.findings import Known, initials, known_words, not_names, suspects
+from storysite.anonymise.hidden import find_hidden
+from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
 from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher
+from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
+from storysite.anonymise.tree import TreeAnonymiser
 from storysite.config import SiteConfig
 from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
 from storysite.slugs import slugify
@@ -42,32 +52,52 @@ class FieldResult:
     replacements: tuple[Replacement, ...]
 
 
+@dataclass
+class _StoryRun:
+    """What one story's fields share while they are anonymised."""
+
+    source: SourceStory
+    matcher: NameMatcher
+    known: Known
+    findings: dict[tuple[int | None, str, str], Finding] = field(default_factory=dict)
+
+    def add(self, line: int | None, word: str, why: str, fix: str) -> None:
+        key = (line, word, why)
+        if key not in self.findings:
+            self.findings[key] = Finding(self.source.display_path, line, word, why, fix)
+
+
 class Anonymiser:
     """Holds what every story shares: the site register and allow list, indexed once."""
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.register_index = NameIndex.of_people(config.register, config.allow)
+        self.register_known = known_words(config.register, config.allow)
+        configured = config.section("anonymise").get("replacements", {})
+        self.identifier_texts = replacement_texts(
+            configured if isinstance(configured, dict) else {}
+        )
 
     def matcher_for(self, story: SourceStory) -> NameMatcher:
         return NameMatcher([self.register_index, NameIndex.of_people(story.people)])
 
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
-        matcher = self.matcher_for(source)
+        known = Known(self.register_known, known_words(source.people, ()))
+        run = _StoryRun(source, self.matcher_for(source), known)
         line = source.line_of
-        title = self.field(matcher, source.title, "title", line("title"))
-        summary = self.field(matcher, source.summary, "summary", line("summary"))
+        title = self._field(run, source.title, "title", line("title"), prose=False)
+        summary = self._field(run, source.summary, "summary", line("summary"))
         tags = [
-            self.field(matcher, tag, "tags", line("tags"), sentence=False) for tag in source.tags
+            self._field(run, tag, "tags", line("tags"), sentence=False, prose=False)
+            for tag in source.tags
         ]
-        alt = self.field(
-            matcher, source.image.alt if source.image else "", "image alt", line("image")
+        alt = self._field(run, source.image.alt if source.image else "", "image alt", line("image"))
+        warning = self._field(
+            run, source.content_warning, "content_warning", line("content_warning")
         )
-        warning = self.field(
-            matcher, source.content_warning, "content_warning", line("content_warning")
-        )
-        body = self.field(matcher, source.body, "body", source.body_line, markdown=True)
-        slug = self.slug(matcher, source, title.text)
+        body = self._field(run, source.body, "body", source.body_line, markdown=True)
+        slug = self.slug(run.matcher, source, title.text)
         replacements = [
             r for f in (title, summary, *tags, alt, warning, body) for r in f.replacements
         ]
@@ -83,7 +113,14 @@ class Anonymiser:
             replacements=tuple(replacements),
             seal=ANONYMISER_SEAL,
         )
-        return story, []
+        return story, sorted(run.findings.values(), key=lambda f: (f.line or 0, f.word))
+
+    def tree_pass(self, story: AnonymisedStory) -> TreeAnonymiser:
+        """The second pass, over the story's parsed body; see tree.py. It adds the notice
+        itself when it replaces something and the first pass replaced nothing."""
+        matcher = self.matcher_for(story.source)
+        notice = None if story.needs_notice else self.config.notice
+        return TreeAnonymiser(lambda text: self.spans(matcher, text), notice)
 
     def field(
         self,
@@ -94,9 +131,47 @@ class Anonymiser:
         markdown: bool = False,
         sentence: bool = True,
     ) -> FieldResult:
+        """Replace names and identifiers in one piece of text (no findings)."""
         if not text:
             return FieldResult(text, ())
-        spans = [self._name_span(m) for m in matcher.find(text)]
+        spans = self.spans(matcher, text)
+        return self._apply(text, spans, field, first_line, markdown, sentence)
+
+    def spans(self, matcher: NameMatcher, text: str) -> list[Span]:
+        """Every name and identifier in ``text``, found in its decoded form (entities and
+        %-encoding undone) and given as spans of ``text`` itself."""
+        return self._scan(matcher, text).spans(self)
+
+    def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
+        view = decode(text)
+        search = view.text if view is not None else text
+        return _Scan(text, view, search, matcher.find(search), find_identifiers(search))
+
+    def _field(
+        self,
+        run: _StoryRun,
+        text: str,
+        field: str,
+        first_line: int | None,
+        markdown: bool = False,
+        sentence: bool = True,
+        prose: bool = True,
+    ) -> FieldResult:
+        if not text:
+            return FieldResult(text, ())
+        scan = self._scan(run.matcher, text)
+        self._find(run, scan, first_line, prose)
+        return self._apply(text, scan.spans(self), field, first_line, markdown, sentence)
+
+    def _apply(
+        self,
+        text: str,
+        spans: list[Span],
+        field: str,
+        first_line: int | None,
+        markdown: bool,
+        sentence: bool,
+    ) -> FieldResult:
         if not spans:
             return FieldResult(text, ())
         url_ranges = _url_ranges(text) if markdown else []
@@ -104,13 +179,30 @@ class Anonymiser:
         replacements = tuple(
             Replacement(
                 field=field,
-                line=None if first_line is None else first_line + text.count("\n", 0, s.start),
+                line=_line(text, first_line, s.start),
                 kind=s.kind,
                 shown_as=s.shown_as,
             )
             for s in used
         )
         return FieldResult(new_text, replacements)
+
+    def _find(self, run: _StoryRun, scan: _Scan, first_line: int | None, prose: bool) -> None:
+        """Record the findings of one field: hidden letters and probable undeclared names."""
+        search = scan.search
+
+        def line_at(index: int) -> int | None:
+            return _line(scan.text, first_line, scan.original(index))
+
+        for hidden in find_hidden(search):
+            run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix)
+        covered = [(m.start, m.end) for m in scan.names]
+        covered.extend((i.start, i.end) for i in scan.identifiers)
+        covered.extend(not_names(search))
+        found = [*suspects(search, run.known, prose), *initials(search, run.source.people)]
+        for suspect in found:
+            if not any(start <= suspect.start < end for start, end in covered):
+                run.add(line_at(suspect.start), suspect.word, suspect.why, suspect.fix)
 
     def _name_span(self, match: NameMatch) -> Span:
         person = match.form.person
@@ -119,14 +211,44 @@ class Anonymiser:
         return Span(match.title_start, match.end, shown_as, "name", suffix=match.possessive)
 
     def slug(self, matcher: NameMatcher, source: SourceStory, title: str) -> str:
-        if source.slug is None:
-            return slugify(title) or f"story-{source.date.isoformat()}"
-        matches = matcher.find(source.slug, parts_any_case=True)
-        if not matches:
-            return source.slug
-        spans = [self._name_span(m) for m in matches]
-        new_slug, _ = apply_spans(source.slug, spans, [(0, len(source.slug))])
-        return slugify(new_slug) or f"story-{source.date.isoformat()}"
+        """The story's address. A slug is lower case whatever the name was, so every part
+        of a protected name counts there in any case (the output gate reads paths so)."""
+        written = source.slug if source.slug is not None else slugify(title)
+        matches = matcher.find(written, parts_any_case=True)
+        if matches:
+            spans = [self._name_span(m) for m in matches]
+            written, _ = apply_spans(written, spans, [(0, len(written))])
+        return slugify(written) or f"story-{source.date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One field read once: its decoded view, and the names and identifiers in it."""
+
+    text: str
+    view: Decoded | None
+    search: str  # the decoded text, or ``text`` when nothing was encoded
+    names: list[NameMatch]
+    identifiers: list[Identifier]
+
+    def original(self, index: int) -> int:
+        return self.view.origin[index] if self.view is not None else index
+
+    def spans(self, anonymiser: Anonymiser) -> list[Span]:
+        """The replacements, as spans of the original text."""
+        spans = [anonymiser._name_span(m) for m in self.names]
+        texts = anonymiser.identifier_texts
+        spans.extend(Span(i.start, i.end, texts[i.kind], i.kind) for i in self.identifiers)
+        if self.view is None:
+            return spans
+        return [
+            dataclasses.replace(s, start=self.original(s.start), end=self.original(s.end))
+            for s in spans
+        ]
+
+
+def _line(text: str, first_line: int | None, index: int) -> int | None:
+    return None if first_line is None else first_line + text.count("\n", 0, index)
 
 
 def _url_ranges(text: str) -> list[tuple[int, int]]:

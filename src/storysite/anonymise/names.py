@@ -18,7 +18,7 @@ from storysite.models import Person
 #: apostrophes inside a name (O'Neill), and Markdown emphasis marks (**Jane** Doe).
 SEPARATOR_RE = re.compile(rf"[\s\-_.'*~{JOINER}]+")
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
-TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+$")
+TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
 
 
@@ -29,6 +29,7 @@ class NameForm:
     words: tuple[str, ...]
     person: Person | None  # None for a word in the site's allow list
     kind: str  # "full", "alias", "part" or "allow"
+    dotted: bool = False  # written with a final '.', like the initials "J.D."
 
     @property
     def protected(self) -> bool:
@@ -55,17 +56,22 @@ def split_words(text: str) -> tuple[str, ...]:
 
 def name_parts(name: str) -> list[tuple[str, ...]]:
     """The single parts of a full name worth matching alone: two letters or more."""
-    parts = [p for p in re.split(r"[\s\-_.]+", name) if p]
-    if len(parts) < 2:
+    whole_parts = [p for p in name.split() if p]
+    pieces = [p for p in re.split(r"[\s\-_.]+", name) if p]
+    if len(pieces) < 2:
         return []
-    words = [split_words(part) for part in parts]
-    return [w for w in words if w and sum(len(x) for x in w) >= 2]
+    # "Delacroix-Byrne" counts whole, and so do "Delacroix" and "Byrne" alone.
+    candidates = dict.fromkeys(
+        [split_words(p) for p in whole_parts if len(whole_parts) > 1]
+        + [split_words(p) for p in pieces]
+    )
+    return [w for w in candidates if w and sum(len(x) for x in w) >= 2]
 
 
 def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
     yield NameForm(split_words(person.name), person, "full")
     for alias in person.aliases:
-        yield NameForm(split_words(alias), person, "alias")
+        yield NameForm(split_words(alias), person, "alias", dotted=alias.endswith("."))
     if with_parts:
         for part in name_parts(person.name):
             yield NameForm(part, person, "part")
@@ -111,10 +117,12 @@ class NameMatcher:
 
     def __init__(self, indexes: Sequence[NameIndex]) -> None:
         self.indexes = tuple(indexes)
-        keys: set[str] = set()
-        for index in self.indexes:
-            keys.update(index.by_first)
-        self.first_words = frozenset(keys)
+        # The register's index is shared by every story: look in each index rather than
+        # copying its keys into one set per story.
+        self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
+
+    def is_first_word(self, key: str) -> bool:
+        return any(key in firsts for firsts in self._firsts)
 
     def candidates(self, word: str) -> list[NameForm]:
         found: list[NameForm] = []
@@ -131,19 +139,21 @@ class NameMatcher:
         folded = fold(text)
         words = list(WORD_RE.finditer(folded))
         keys = [word_key(m.group()) for m in words]
-        if self.first_words.isdisjoint(keys):
+        starts = [i for i, key in enumerate(keys) if self.is_first_word(key)]
+        if not starts:
             return []
         matches: list[NameMatch] = []
-        position = 0
-        while position < len(words):
+        free_from = 0  # a match covers its words: the next may not start inside it
+        for position in starts:
+            if position < free_from:
+                continue
             best = self._best_at(text, folded, words, keys, position, parts_any_case)
             if best is None:
-                position += 1
                 continue
             form, length = best
             if form.protected:
                 matches.append(self._match(text, folded, words, position, length, form))
-            position += length
+            free_from = position + length
         return matches
 
     def _best_at(
@@ -186,6 +196,10 @@ class NameMatcher:
         # Emphasis marks inside a name (**Jane** Doe) are kept after the replacement,
         # so the Markdown around it stays balanced.
         marks = "".join(c for c in text[start:end] if c in "*~")
+        # "J.D. said": the final dot belongs to the initials, unless it ends the text.
+        after = folded[end + 1 : end + 2]
+        if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
+            end += 1
         possessive = ""
         tail = POSSESSIVE_RE.match(folded, end)
         if tail:

@@ -43,15 +43,17 @@ def apply_spans(
     cursor = 0
     for span in chosen:
         pieces.append(text[cursor : span.start])
-        pieces.append(_replacement_text(text, span, url_ranges, opens_sentence))
+        pieces.append(replacement_for(text, span, url_ranges, opens_sentence))
         cursor = span.end
     pieces.append(text[cursor:])
     return "".join(pieces), chosen
 
 
-def _replacement_text(
-    text: str, span: Span, url_ranges: list[tuple[int, int]], opens_sentence: bool
+def replacement_for(
+    text: str, span: Span, url_ranges: Iterable[tuple[int, int]] = (), opens_sentence: bool = True
 ) -> str:
+    """What replaces ``span`` in ``text``: a slug inside a web address, else the words,
+    with a capital at a sentence start and the kept suffix (possessive, emphasis)."""
     if any(start <= span.start < end for start, end in url_ranges):
         return slugify(span.shown_as) or "removed"
     shown = span.shown_as

@@ -1,0 +1,98 @@
+"""Text that hides letters: invisible characters, and words that mix alphabets.
+
+Both can make a name look different to a program than to a reader ("Ja\u200bne",
+or "Ѕarah" with a Cyrillic Ѕ), so each is a finding that holds the story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from storysite.anonymise.folding import HIDDEN_CHARACTERS
+
+#: A word with whatever hidden characters sit inside or next to it.
+_WORD_AROUND_RE = re.compile(r"[^\s]*")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_PUNCTUATION = ".,;:!?\"'()[]{}*_“”‘’"
+
+
+@dataclass(frozen=True)
+class HiddenText:
+    start: int
+    word: str
+    why: str
+    fix: str
+
+
+def find_hidden(text: str) -> Iterator[HiddenText]:
+    """Hidden characters, then words that mix scripts, in ``text``."""
+    if text.isascii():
+        return
+    yield from _hidden_characters(text)
+    yield from _mixed_scripts(text)
+
+
+def hiding_characters(text: str) -> set[str]:
+    """The characters of ``text`` that show nothing: format characters (zero-width, bidi,
+    soft hyphen, tags…) and blank fillers. Checked once per distinct character."""
+    found = set()
+    for char in set(text):
+        if char in HIDDEN_CHARACTERS or (not char.isascii() and unicodedata.category(char) == "Cf"):
+            found.add(char)
+    return found
+
+
+def _hidden_characters(text: str) -> Iterator[HiddenText]:
+    hiding = hiding_characters(text)
+    if not hiding:
+        return
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(hiding)) + "]")
+    for match in pattern.finditer(text):
+        char = match.group()
+        if char in _EMOJI_JOINERS and _between_symbols(text, match.start()):
+            continue  # 👩‍🌾: a joiner inside an emoji hides no letter
+        start = text.rfind(" ", 0, match.start()) + 1
+        around = _WORD_AROUND_RE.match(text, start)
+        word = pattern.sub("", around.group() if around else "").strip(_PUNCTUATION)
+        word = word or "(blank)"
+        name = unicodedata.name(char, "FORMAT CHARACTER")
+        yield HiddenText(
+            match.start(),
+            word,
+            f"has a hidden character (U+{ord(char):04X} {name}) that can hide a name from checks",
+            "delete and retype the word, so it holds only visible letters",
+        )
+
+
+_EMOJI_JOINERS = frozenset("\u200d\ufe0f")
+
+
+def _between_symbols(text: str, index: int) -> bool:
+    before = text[index - 1 : index]
+    after = text[index + 1 : index + 2]
+    return not before.isalnum() and not after.isalnum() and bool(before) and bool(after)
+
+
+def script_of(char: str) -> str:
+    """The alphabet a letter belongs to: LATIN, CYRILLIC, GREEK…"""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _mixed_scripts(text: str) -> Iterator[HiddenText]:
+    for match in _LETTERS_RE.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        scripts = {script_of(c) for c in word if unicodedata.category(c).startswith("L")}
+        if len(scripts) > 1:
+            listed = " and ".join(sorted(s.title() for s in scripts))
+            yield HiddenText(
+                match.start(),
+                word,
+                f"mixes letters of different alphabets ({listed}), which can hide a name",
+                "retype the word in one alphabet",
+            )

@@ -1,0 +1,171 @@
+"""The second pass: names and identifiers in the parsed document.
+
+The source pass (``Anonymiser.field``) works on Markdown text. This pass runs on
+Python-Markdown's element tree after every inline pattern has been applied, so it
+sees the document as it will be shown: a name split by emphasis (``**Ja**ne``),
+written with a character reference (``&#74;ane``, kept by Markdown in its HTML
+stash), or in a link target, image source, alt or title attribute.
+
+Text is read across element boundaries: the text and tails of one block are joined
+into one view (inline boundaries are invisible joiners, block boundaries are line
+breaks), matched once, and each match is cut out of every piece of text it covers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from storysite.anonymise.folding import JOINER
+from storysite.anonymise.replace import Span, apply_spans, replacement_for
+
+SpanFinder = Callable[[str], list[Span]]
+
+_PLACEHOLDER_RE = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_BLOCK_TAGS = frozenset(
+    {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead",
+     "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
+     "figure", "figcaption", "details", "summary", "caption", "section", "article"}
+)  # fmt: skip
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset", "poster", "action"})
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of the view and the stretch of one element's text it came from."""
+
+    view_start: int
+    view_end: int
+    segment: int  # index into the segment list; -1 for a separator
+    start: int
+    end: int
+    literal: bool  # one view character per original character
+
+
+class _View:
+    def __init__(self, stash: list[Any]) -> None:
+        self.stash = stash
+        self.parts: list[str] = []
+        self.pieces: list[_Piece] = []
+        self.segments: list[tuple[ET.Element, str]] = []
+        self.length = 0
+
+    def separator(self, text: str) -> None:
+        self._push(text, -1, 0, 0, literal=False)
+
+    def segment(self, element: ET.Element, attribute: str) -> None:
+        text = getattr(element, attribute)
+        if not text:
+            return
+        index = len(self.segments)
+        self.segments.append((element, attribute))
+        cursor = 0
+        for match in _PLACEHOLDER_RE.finditer(text):
+            if match.start() > cursor:
+                self._push(text[cursor : match.start()], index, cursor, match.start(), True)
+            shown = self._stashed(int(match.group(1)))
+            self._push(shown, index, match.start(), match.end(), literal=False)
+            cursor = match.end()
+        if cursor < len(text):
+            self._push(text[cursor:], index, cursor, len(text), True)
+
+    def _stashed(self, number: int) -> str:
+        item = self.stash[number] if number < len(self.stash) else ""
+        if not isinstance(item, str) or "<" in item:
+            return ""  # a tag: it joins the letters on each side, like emphasis does
+        return html.unescape(item)
+
+    def _push(self, text: str, segment: int, start: int, end: int, literal: bool) -> None:
+        if not text and segment == -1:
+            return
+        piece = _Piece(self.length, self.length + len(text), segment, start, end, literal)
+        self.pieces.append(piece)
+        self.parts.append(text)
+        self.length += len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def cuts(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(segment, start, end) of the original text covered by the view's start:end."""
+        starts = [p.view_start for p in self.pieces]
+        first = max(0, bisect.bisect_right(starts, start) - 1)
+        by_segment: dict[int, tuple[int, int]] = {}
+        for piece in self.pieces[first:]:
+            if piece.view_start >= end:
+                break
+            if piece.view_end <= start or piece.segment == -1:
+                continue
+            low = max(start, piece.view_start)
+            high = min(end, piece.view_end)
+            if piece.literal:
+                cut = (piece.start + low - piece.view_start, piece.start + high - piece.view_start)
+            else:
+                cut = (piece.start, piece.end)
+            old = by_segment.get(piece.segment)
+            by_segment[piece.segment] = cut if old is None else (old[0], cut[1])
+        return [(segment, a, b) for segment, (a, b) in sorted(by_segment.items())]
+
+
+class TreeAnonymiser:
+    """Replaces what the source pass could not see. Counts what it replaced."""
+
+    def __init__(self, find: SpanFinder, notice: str | None = None) -> None:
+        self.find = find
+        self.notice = notice  # added to the document when this pass replaced anything
+        self.replaced = 0
+
+    def __call__(self, root: ET.Element, stash: list[Any]) -> None:
+        self._text(root, stash)
+        for element in root.iter():
+            self._attributes(element)
+        if self.replaced and self.notice:
+            note = ET.SubElement(root, "p", {"class": "anonymisation-notice"})
+            note.text = self.notice
+
+    def _text(self, root: ET.Element, stash: list[Any]) -> None:
+        view = _View(stash)
+        _walk(root, view)
+        text = view.text()
+        spans = self.find(text)
+        if not spans:
+            return
+        readable = text.replace(JOINER, " ")
+        edits: dict[int, list[tuple[int, int, str]]] = {}
+        _, used = apply_spans(text, spans)
+        for span in used:
+            shown = replacement_for(readable, span)
+            for order, (segment, start, end) in enumerate(view.cuts(span.start, span.end)):
+                edits.setdefault(segment, []).append((start, end, shown if order == 0 else ""))
+            self.replaced += 1
+        for segment, changes in edits.items():
+            element, attribute = view.segments[segment]
+            value = getattr(element, attribute)
+            for start, end, shown in sorted(changes, reverse=True):
+                value = value[:start] + shown + value[end:]
+            setattr(element, attribute, value)
+
+    def _attributes(self, element: ET.Element) -> None:
+        for name, value in list(element.attrib.items()):
+            spans = self.find(value)
+            if not spans:
+                continue
+            in_url = [(0, len(value))] if name in _URL_ATTRIBUTES else []
+            new_value, used = apply_spans(value, spans, in_url, opens_sentence=name != "title")
+            element.set(name, new_value)
+            self.replaced += len(used)
+
+
+def _walk(element: ET.Element, view: _View) -> None:
+    mark = "\n" if element.tag in _BLOCK_TAGS else JOINER
+    view.separator(mark)
+    view.segment(element, "text")
+    for child in element:
+        _walk(child, view)
+        view.segment(child, "tail")
+    view.separator(mark)

@@ -1,0 +1,232 @@
+"""Images that stories show: found, checked, stripped of metadata and renamed.
+
+Every image a story references (``image:`` in the front matter, ``![alt](src)``,
+``![alt][ref]`` or ``<img src>`` in the body) is read with Pillow and written again
+from its pixels alone, so no EXIF, GPS position, XMP, IPTC, ICC profile or comment
+survives. Its new name is a hash of those pixels (``images/3f2a…9c.jpg``): a file
+name like ``jane-doe-at-home.jpg`` never reaches the output.
+
+Sources are resolved before the anonymiser runs, from the text as written: relative
+to the story's folder first, then to the site's root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from storysite.config import SiteConfig
+from storysite.errors import Problem
+from storysite.models import ImageRef, OutputFile, SourceStory
+
+OUTPUT_FOLDER = "images"
+#: From a story page (stories/<slug>/index.html) back to the site's root.
+FROM_STORY_PAGE = "../../"
+HASH_LENGTH = 20
+
+_INLINE_RE = re.compile(r"(!\[(?:[^\]\\]|\\.)*\]\(\s*)(<[^>\n]*>|[^)\s]+)")
+_REFERENCE_USE_RE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(:])")
+_REFERENCE_DEF_RE = re.compile(r"^([ ]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+_HTML_IMG_RE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    """An image ready for the output: its new path inside the output and its bytes."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class StoryImages:
+    """What one story's images became: the new path for each source as written."""
+
+    sources: Mapping[str, CleanImage]
+
+    def files(self, slug: str) -> list[OutputFile]:
+        return [
+            OutputFile(path=image.path, content=image.content, story_slug=slug, kind="image")
+            for image in self.sources.values()
+        ]
+
+
+@dataclass(frozen=True)
+class _Ref:
+    src: str
+    line: int | None
+
+
+class ImageStore:
+    """Cleans each image file once, however many stories use it."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.root = config.root
+        self._cache: dict[Path, CleanImage | str] = {}
+
+    def collect(self, story: SourceStory) -> tuple[StoryImages, list[Problem]]:
+        found: dict[str, CleanImage] = {}
+        problems: list[Problem] = []
+        for ref in references(story):
+            if ref.src in found:
+                continue
+            image, why = self._clean(story, ref.src)
+            if image is None:
+                problems.append(Problem(story.display_path, ref.line, why))
+            else:
+                found[ref.src] = image
+        return StoryImages(found), problems
+
+    def _clean(self, story: SourceStory, src: str) -> tuple[CleanImage | None, str]:
+        path, why = resolve(self.root, story.path, src)
+        if path is None:
+            return None, why
+        if path not in self._cache:
+            self._cache[path] = clean_image(path)
+        result = self._cache[path]
+        if isinstance(result, str):
+            return None, f"the image '{src}' {result}"
+        return result, ""
+
+
+def references(story: SourceStory) -> Iterator[_Ref]:
+    """Every image source the story names, with its line in the file."""
+    if story.image is not None:
+        yield _Ref(story.image.src, story.image.line or story.line_of("image"))
+    body = story.body
+
+    def line_at(index: int) -> int:
+        return story.body_line + body.count("\n", 0, index)
+
+    for match in _INLINE_RE.finditer(body):
+        yield _Ref(_bare(match.group(2)), line_at(match.start(2)))
+    for match in _HTML_IMG_RE.finditer(body):
+        yield _Ref(_bare(match.group(2)), line_at(match.start(2)))
+    definitions = {
+        _label(m.group(2)): (m.group(3), m.start(3)) for m in _REFERENCE_DEF_RE.finditer(body)
+    }
+    for label in _image_labels(body):
+        if label in definitions:
+            target, start = definitions[label]
+            yield _Ref(_bare(target), line_at(start))
+
+
+def _image_labels(body: str) -> set[str]:
+    labels = set()
+    for match in _REFERENCE_USE_RE.finditer(body):
+        labels.add(_label(match.group(2) or match.group(1)))
+    return labels
+
+
+def _label(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _bare(src: str) -> str:
+    src = src.strip()
+    if len(src) >= 2 and src[0] + src[-1] in ('""', "''", "<>"):
+        src = src[1:-1].strip()
+    return src
+
+
+def resolve(root: Path, story_path: Path, src: str) -> tuple[Path | None, str]:
+    """The image file ``src`` names: beside the story first, then from the site's root."""
+    parts = urlsplit(src)
+    if parts.scheme or src.startswith("//"):
+        return None, (
+            f"the image '{src}' is not a file in the site — pages never load anything "
+            "from another host; save the picture in the site's folder and use its path"
+        )
+    relative = unquote(parts.path)
+    if not relative:
+        return None, "an image has no file name — give the picture's path after src"
+    site = root.resolve()
+    candidates = [story_path.parent / relative, site / relative.lstrip("/")]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(site):
+            continue
+        if resolved.is_file():
+            return resolved, ""
+    return None, (
+        f"the image '{src}' is not found — put it beside the story or give its path "
+        "from the site's folder (for example images/group.jpg)"
+    )
+
+
+def clean_image(path: Path) -> CleanImage | str:
+    """The image rebuilt from its pixels alone, or why it cannot be."""
+    try:
+        with Image.open(path) as original:
+            source_format = original.format or "PNG"
+            upright = ImageOps.exif_transpose(original)
+            pixels = _plain_mode(upright)
+            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as e:
+        return f"cannot be read as a picture ({type(e).__name__}) — save it as JPEG or PNG"
+    save_format, extension = _FORMATS.get(source_format, ("PNG", "png"))
+    if save_format == "JPEG" and clean.mode not in ("L", "RGB"):
+        clean = clean.convert("RGB")
+    buffer = io.BytesIO()
+    options: dict[str, object] = {"quality": 90} if save_format in ("JPEG", "WEBP") else {}
+    clean.save(buffer, save_format, **options)
+    content = buffer.getvalue()
+    digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
+    return CleanImage(f"{OUTPUT_FOLDER}/{digest}.{extension}", content)
+
+
+def _plain_mode(image: Image.Image) -> Image.Image:
+    """A mode whose pixels need nothing outside the pixel data (no palette)."""
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image
+    has_alpha = "A" in image.mode or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def with_clean_images(story: SourceStory, images: StoryImages) -> SourceStory:
+    """The story with every image source replaced by its cleaned file's path: relative
+    to the story page in the body, relative to the site's root in ``image.src``."""
+    sources = images.sources
+    if not sources:
+        return story
+    body = rewrite_body(story.body, {k: FROM_STORY_PAGE + v.path for k, v in sources.items()})
+    image = story.image
+    if image is not None and image.src in sources:
+        image = ImageRef(src=sources[image.src].path, alt=image.alt, line=image.line)
+    return dataclasses.replace(story, body=body, image=image)
+
+
+def rewrite_body(body: str, new_src: Mapping[str, str]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        written = match.group(2)
+        target = new_src.get(_bare(written))
+        if target is None:
+            return match.group(0)
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        return f"{match.group(1)}{quote}{target}{quote}"
+
+    body = _INLINE_RE.sub(swap, body)
+    body = _HTML_IMG_RE.sub(swap, body)
+    labels = _image_labels(body)
+
+    def swap_definition(match: re.Match[str]) -> str:
+        if _label(match.group(2)) not in labels:
+            return match.group(0)
+        target = new_src.get(_bare(match.group(3)))
+        return match.group(0) if target is None else f"{match.group(1)}{target}"
+
+    return _REFERENCE_DEF_RE.sub(swap_definition, body)
+
+
+def unique_files(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """One output file per path: two stories may show the same picture."""
+    return list({f.path: f for f in files}.values())
