@@ -41,6 +41,10 @@ class Tag:
     slug: str
     stories: tuple[RenderedStory, ...]
 
+    @property
+    def path(self) -> str:
+        return f"tags/{self.slug}/"
+
 
 @dataclass(frozen=True)
 class Site:
@@ -68,6 +72,13 @@ class Site:
         newer = self.stories[index - 1] if index > 0 else None
         older = self.stories[index + 1] if index + 1 < len(self.stories) else None
         return newer, older
+
+    def years(self) -> list[tuple[int, tuple[RenderedStory, ...]]]:
+        """The archive: years newest first, each with its stories newest first."""
+        by_year: dict[int, list[RenderedStory]] = {}
+        for story in self.stories:
+            by_year.setdefault(story.story.date.year, []).append(story)
+        return [(year, tuple(by_year[year])) for year in sorted(by_year, reverse=True)]
 
     def pages(self, per_page: int) -> list[tuple[RenderedStory, ...]]:
         """The index split into pages; always at least one, even when empty."""

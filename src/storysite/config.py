@@ -6,6 +6,7 @@ The schema is declared once in ``SCHEMA``; an unknown key is an error because a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -19,6 +20,12 @@ from storysite.models import Person
 CONFIG_NAME = "storysite.toml"
 DEFAULT_PLACEHOLDER = "[name removed]"
 DEFAULT_NOTICE = "Names have been changed or removed to protect privacy."
+DEFAULT_SUPPORT_HEADING = "If you need help now"
+DEFAULT_SUPPORT_LINES = (
+    "Call NHS 111 and choose option 2 to speak to a mental health professional, day or night.",
+    "Call Samaritans free on 116 123, at any time, about anything.",
+    "In an emergency, or if a life is at risk, call 999.",
+)
 
 Check = Callable[[object], str | None]
 
@@ -50,6 +57,36 @@ def _url(value: object) -> str | None:
     return None
 
 
+def _day(value: object) -> str | None:
+    """A TOML date (2026-11-01) or the same written as text."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
+    return "must be a date, like 2026-11-01"
+
+
+REPLACEMENT_KINDS = ("email", "phone", "nhs_number", "postcode", "date_of_birth")
+
+
+def _replacements(value: object) -> str | None:
+    """[anonymise.replacements]: the text shown instead of each kind of identifier."""
+    kinds = ", ".join(REPLACEMENT_KINDS)
+    if not isinstance(value, dict):
+        return f"must be a table [anonymise.replacements] with keys {kinds}"
+    for key, text in value.items():
+        if key not in REPLACEMENT_KINDS:
+            return f"has an unknown key '{key}' — the keys there are {kinds}"
+        if not isinstance(text, str) or not text.strip():
+            return f'{key} must be text in quotes, like "[phone number removed]"'
+    return None
+
+
 def _any_text_or_bool(value: object) -> str | None:
     return None if isinstance(value, str | bool) else "must be text or true/false"
 
@@ -69,9 +106,12 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "notice": _text,
         "allow": _text_list,
         "people": _people,
+        "replacements": _replacements,  # issue 3: text shown instead of each identifier
     },
     "feedback": {"action": _text},
     "newsletter": {"action": _text, "consent_text": _text, "consent_version": _text},
+    "support": {"heading": _text, "lines": _text_list},
+    "accessibility": {"organisation": _text, "contact": _text, "reviewed": _day},
 }
 
 PERSON_KEYS = {"name", "named", "aliases", "shown_as"}
@@ -94,6 +134,11 @@ class SiteConfig:
     newsletter_action: str = "/newsletter"
     newsletter_consent_text: str = "Yes, e-mail me new stories. I can unsubscribe at any time."
     newsletter_consent_version: str = "1"
+    support_heading: str = DEFAULT_SUPPORT_HEADING
+    support_lines: tuple[str, ...] = DEFAULT_SUPPORT_LINES
+    accessibility_organisation: str = ""  # empty: the site title
+    accessibility_contact: str = ""
+    accessibility_reviewed: dt.date | None = None
     raw: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
     @property
@@ -281,8 +326,24 @@ def _build(root: Path, data: Mapping[str, Any], register: tuple[Person, ...]) ->
         newsletter_consent_version=newsletter.get(
             "consent_version", defaults.newsletter_consent_version
         ),
+        **_support_and_accessibility(data),
         raw=data,
     )
+
+
+def _support_and_accessibility(data: Mapping[str, Any]) -> dict[str, Any]:
+    support = data.get("support", {})
+    access = data.get("accessibility", {})
+    reviewed = access.get("reviewed")
+    if isinstance(reviewed, str):
+        reviewed = dt.date.fromisoformat(reviewed)
+    return {
+        "support_heading": support.get("heading", DEFAULT_SUPPORT_HEADING),
+        "support_lines": tuple(support.get("lines", DEFAULT_SUPPORT_LINES)),
+        "accessibility_organisation": access.get("organisation", ""),
+        "accessibility_contact": access.get("contact", ""),
+        "accessibility_reviewed": reviewed,
+    }
 
 
 def _problem(text: str, section: str | None, key: str, message: str) -> Problem:

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup as SafeHTML
 
+from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
+from storysite.feeds import form_origins
 from storysite.models import OutputFile
 
 THEME = "storysite.theme"
@@ -37,6 +38,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.globals["site"] = config
     env.globals["form_origins"] = form_origins
+    env.globals["csp"] = feeds.content_security_policy(config)
+    env.globals["referrer_policy"] = feeds.REFERRER_POLICY
     env.filters["long_date"] = long_date
     return env
 
@@ -44,16 +47,6 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 def long_date(day: dt.date) -> str:
     """18 May 2018: the GOV.UK style, no leading zero."""
     return f"{day.day} {day.strftime('%B %Y')}"
-
-
-def form_origins(config: SiteConfig) -> list[str]:
-    """Other hosts the forms may post to, for the Content-Security-Policy's form-action."""
-    origins = []
-    for action in (config.feedback_action, config.newsletter_action):
-        parts = urlsplit(action)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            origins.append(f"{parts.scheme}://{parts.netloc}")
-    return sorted(set(origins))
 
 
 def root_of(path: str) -> str:
@@ -76,8 +69,10 @@ class Renderer:
         self.config = config
         self.env = make_environment(config)
 
-    def page(self, template: str, path: str, **context: Any) -> OutputFile:
-        html = self.env.get_template(template).render(root=root_of(path), page_path=path, **context)
+    def page(self, template: str, path: str, root: str | None = None, **context: Any) -> OutputFile:
+        html = self.env.get_template(template).render(
+            root=root_of(path) if root is None else root, page_path=path, **context
+        )
         return OutputFile(path=path, content=html.encode("utf-8"), story_slug=context.get("slug"))
 
     def story_page(self, site: Site, story: RenderedStory) -> OutputFile:
@@ -104,13 +99,59 @@ class Renderer:
                 page_count=len(pages),
             )
 
-    def site_files(self, site: Site) -> Iterator[OutputFile]:
+    def tag_pages(self, site: Site) -> Iterator[OutputFile]:
+        yield self.page("tags.html", "tags/index.html", tags=site.tags)
+        for tag in site.tags:
+            yield self.page("tag.html", tag.path + "index.html", tag=tag)
+
+    def listing_pages(self, site: Site) -> Iterator[OutputFile]:
+        """Every page a reader browses to: these are the sitemap's pages."""
         yield from self.index_pages(site)
         for story in site.stories:
             yield self.story_page(site, story)
+        yield from self.tag_pages(site)
+        yield self.page("archive.html", "archive/index.html", years=site.years())
+        yield self.page("search.html", "search/index.html", stories=site.stories, tags=site.tags)
+        yield self.page("accessibility.html", "accessibility/index.html")
+
+    def utility_pages(self) -> Iterator[OutputFile]:
+        """Pages nobody browses to: not found, and where the forms send people back."""
+        # 404.html is served at any missing address, so its links must be absolute.
+        yield self.page("404.html", "404.html", root=self.config.base_url or "/")
+        for form, (heading, text) in THANKS.items():
+            path = f"{form}/thanks/index.html"
+            yield self.page("thanks.html", path, heading=heading, text=text)
+
+    def site_files(self, site: Site) -> Iterator[OutputFile]:
+        pages = list(self.listing_pages(site))
+        yield from pages
+        yield from self.utility_pages()
+        yield from self.machine_files(site, pages)
         assets = {f.path: f for f in static_files()}
         assets.update({f.path: f for f in site_static_files(self.config)})
         yield from assets.values()
+
+    def machine_files(self, site: Site, pages: list[OutputFile]) -> Iterator[OutputFile]:
+        dates = {s.slug: s.story.date for s in site.stories}
+        listed = [(p.path, dates.get(p.story_slug or "")) for p in pages]
+        optional = (feeds.feed_xml(self.config, site), feeds.sitemap_xml(self.config, listed))
+        yield from (f for f in optional if f is not None)
+        yield feeds.robots_txt(self.config)
+        yield feeds.search_index(site)
+        yield feeds.headers_file(self.config)
+
+
+#: form -> (heading, text) of the page the receiver sends people to after posting.
+THANKS = {
+    "feedback": (
+        "Thank you for your feedback",
+        "Your answers have been received. They help us choose and improve the stories we share.",
+    ),
+    "newsletter": (
+        "Thank you for signing up",
+        "We will send new stories to your e-mail address. Every e-mail tells you how to stop.",
+    ),
+}
 
 
 def static_files() -> Iterator[OutputFile]:

@@ -1,0 +1,194 @@
+"""The files for machines: Atom feed, sitemap, robots.txt, search index and _headers.
+
+Everything here is built from the collated Site, so only published, anonymised text
+can reach these files. Feed and sitemap need absolute URLs: without ``base_url`` they
+are left out (with a warning) rather than written with wrong addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+from storysite.collate import RenderedStory, Site
+from storysite.config import SiteConfig
+from storysite.models import OutputFile
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 20
+KIND = "machine"
+
+NO_BASE_URL = (
+    "storysite.toml has no [site] base_url, so feed.xml and sitemap.xml were not "
+    "written (they need full web addresses) — add base_url = "
+    '"https://your.host/your/path/" under [site]'
+)
+
+
+def warnings(config: SiteConfig) -> tuple[str, ...]:
+    """What the build should tell its user about these files."""
+    return () if config.base_url else (NO_BASE_URL,)
+
+
+def form_origins(config: SiteConfig) -> list[str]:
+    """Other hosts the forms may post to, for the Content-Security-Policy's form-action."""
+    origins = []
+    for action in (config.feedback_action, config.newsletter_action):
+        parts = urlsplit(action)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+def content_security_policy(config: SiteConfig, *, header: bool = False) -> str:
+    """One policy for the page's <meta> and the server header. Only a header may carry
+    frame-ancestors (browsers ignore it in <meta>)."""
+    form_action = " ".join(["'self'", *form_origins(config)])
+    parts = [
+        "default-src 'self'",
+        "img-src 'self'",
+        "style-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        f"form-action {form_action}",
+        "base-uri 'none'",
+    ]
+    if header:
+        parts.append("frame-ancestors 'none'")
+    return "; ".join(parts)
+
+
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+SERVER_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
+def headers_file(config: SiteConfig) -> OutputFile:
+    """``_headers`` in the syntax Netlify and Cloudflare Pages read."""
+    lines = [
+        "/*",
+        f"  Content-Security-Policy: {content_security_policy(config, header=True)}",
+        f"  Referrer-Policy: {REFERRER_POLICY}",
+        *(f"  {name}: {value}" for name, value in SERVER_HEADERS),
+    ]
+    return OutputFile(path="_headers", content=("\n".join(lines) + "\n").encode(), kind=KIND)
+
+
+def robots_txt(config: SiteConfig) -> OutputFile:
+    lines = ["User-agent: *", "Allow: /"]
+    if config.base_url:
+        lines += ["", f"Sitemap: {config.base_url}sitemap.xml"]
+    return OutputFile(path="robots.txt", content=("\n".join(lines) + "\n").encode(), kind=KIND)
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def feed_xml(config: SiteConfig, site: Site) -> OutputFile | None:
+    """Atom with the newest stories, their full anonymised text and absolute URLs."""
+    base = config.base_url
+    if not base:
+        return None
+    ET.register_namespace("", ATOM)
+    a = f"{{{ATOM}}}"
+    feed = ET.Element(f"{a}feed", {"xml:lang": config.language})
+    _sub(feed, f"{a}id", base)
+    _sub(feed, f"{a}title", config.title)
+    if config.description:
+        _sub(feed, f"{a}subtitle", config.description)
+    newest = site.stories[0].story.date if site.stories else dt.date(2000, 1, 1)
+    _sub(feed, f"{a}updated", _timestamp(newest))
+    _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=f"{base}feed.xml")
+    _sub(feed, f"{a}link", rel="alternate", type="text/html", href=base)
+    author = _sub(feed, f"{a}author")
+    _sub(author, f"{a}name", config.title)
+    for story in site.stories[:FEED_SIZE]:
+        _entry(feed, config, story, base)
+    ET.indent(feed)
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    text = '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+    return OutputFile(path="feed.xml", content=text.encode("utf-8"), kind=KIND)
+
+
+def _entry(feed: ET.Element, config: SiteConfig, story: RenderedStory, base: str) -> None:
+    a = f"{{{ATOM}}}"
+    url = base + story.path
+    # xml:base lets feed readers resolve the story's own relative links and images.
+    entry = _sub(feed, f"{a}entry", **{"xml:base": url})
+    _sub(entry, f"{a}id", url)
+    _sub(entry, f"{a}title", story.story.title)
+    _sub(entry, f"{a}link", rel="alternate", type="text/html", href=url)
+    _sub(entry, f"{a}published", _timestamp(story.story.date))
+    _sub(entry, f"{a}updated", _timestamp(story.story.date))
+    for tag in story.story.tags:
+        _sub(entry, f"{a}category", term=tag)
+    if story.story.summary:
+        _sub(entry, f"{a}summary", story.story.summary)
+    _sub(entry, f"{a}content", _feed_html(config, story), type="html")
+
+
+def _feed_html(config: SiteConfig, story: RenderedStory) -> str:
+    parts = []
+    if story.story.content_warning:
+        warning = escape(story.story.content_warning)
+        parts.append(f"<p><strong>Content warning:</strong> {warning}</p>")
+    parts.append(story.markup.html)
+    if story.story.needs_notice:
+        parts.append(f"<p><em>{escape(config.notice)}</em></p>")
+    return "\n".join(parts)
+
+
+def sitemap_xml(
+    config: SiteConfig, pages: Iterable[tuple[str, dt.date | None]]
+) -> OutputFile | None:
+    """Every listed page (path inside the output, last change) as an absolute URL."""
+    base = config.base_url
+    if not base:
+        return None
+    ET.register_namespace("", SITEMAP)
+    s = f"{{{SITEMAP}}}"
+    urlset = ET.Element(f"{s}urlset")
+    for path, changed in pages:
+        url = _sub(urlset, f"{s}url")
+        _sub(url, f"{s}loc", base + path.removesuffix("index.html"))
+        if changed is not None:
+            _sub(url, f"{s}lastmod", changed.isoformat())
+    ET.indent(urlset)
+    text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(urlset, encoding="unicode")
+    return OutputFile(path="sitemap.xml", content=(text + "\n").encode("utf-8"), kind=KIND)
+
+
+def search_index(site: Site) -> OutputFile:
+    """The stories' published text for the search page. URLs are relative to the root."""
+    entries = [
+        {
+            "url": story.path,
+            "title": story.story.title,
+            "date": story.story.date.isoformat(),
+            "summary": story.story.summary,
+            "tags": list(story.story.tags),
+            "text": story.markup.text,
+        }
+        for story in site.stories
+    ]
+    data = json.dumps({"stories": entries}, ensure_ascii=False, separators=(",", ":"))
+    return OutputFile(path="search-index.json", content=data.encode("utf-8"), kind=KIND)
