@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from storysite import feeds
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.consent import hold_reasons
 from storysite.errors import ContentErrors, Problem, StorySiteError
+from storysite.images import ImageStore, unique_files, with_clean_images
 from storysite.loading import load_stories
-from storysite.markup import MarkdownRenderer
+from storysite.markup import MarkdownRenderer, TreeHook
 from storysite.models import AnonymisedStory, BuildReport, Finding, Held, HoldReason, OutputFile
 from storysite.render import Renderer
 from storysite.writing import write_site
@@ -30,6 +33,9 @@ class Decision:
     story: AnonymisedStory
     reasons: tuple[HoldReason, ...]
     findings: tuple[Finding, ...]
+    # Issue 3: the story's cleaned images, and its anonymiser pass over the parsed tree.
+    images: tuple[OutputFile, ...] = ()
+    tree_pass: TreeHook | None = None
 
     @property
     def published(self) -> bool:
@@ -41,46 +47,83 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     loaded = load_stories(config)
     problems = list(loaded.problems)
     anonymiser = Anonymiser(config)
+    images = ImageStore(config)
     decisions: list[Decision] = []
     for source in loaded.stories:
-        story, findings = anonymiser.story(source)
+        # Issue 3: images are found in the text as written, then renamed before anonymising.
+        found, image_problems = images.collect(source)
+        problems.extend(image_problems)
+        story, findings = anonymiser.story(with_clean_images(source, found))
         reasons = hold_reasons(source, today)
         if findings:
             reasons += (HoldReason("findings", _findings_message(findings)),)
-        decisions.append(Decision(story, reasons, tuple(findings)))
+        files = tuple(found.files(story.slug))
+        decisions.append(
+            Decision(story, reasons, tuple(findings), files, anonymiser.tree_pass(story))
+        )
     problems.extend(_duplicate_slugs(decisions))
     if problems:
         raise ContentErrors(problems)
     return decisions, Gate(config, loaded.stories)
 
 
-def build_site(config: SiteConfig, today: dt.date, output: Path) -> BuildReport:
+#: Called once per story, with the story's decision and the number of stories.
+StoryCallback = Callable[[Decision, int], None]
+
+
+def build_site(
+    config: SiteConfig,
+    today: dt.date,
+    output: Path,
+    *,
+    include_held: bool = False,
+    on_story: StoryCallback | None = None,
+) -> BuildReport:
+    """Build the site into ``output``.
+
+    ``include_held`` is for the local preview only: held stories are rendered too
+    (anonymised and gate-checked), but the report still lists them as held.
+    ``on_story`` sees each story's decision as it is rendered (progress, preview).
+    """
     decisions, gate = decide(config, today)
     markdown = MarkdownRenderer()
     renderer = Renderer(config)
     published: list[RenderedStory] = []
+    preview_only: list[RenderedStory] = []
     held: list[Held] = [Held(d.story.source, d.reasons) for d in decisions if not d.published]
     for decision in decisions:
-        if not decision.published:
+        if on_story is not None:
+            on_story(decision, len(decisions))
+        if not decision.published and not include_held:
             continue
-        rendered = RenderedStory(decision.story, markdown.render(decision.story.body))
+        hooks = [decision.tree_pass] if decision.tree_pass else []
+        rendered = RenderedStory(decision.story, markdown.render(decision.story.body, hooks))
         leak = _own_leak(gate, rendered)
-        if leak is not None:
+        if leak is None:
+            (published if decision.published else preview_only).append(rendered)
+        elif decision.published:
             held.append(Held(decision.story.source, (leak,)))
-        else:
-            published.append(rendered)
-    site = Site.collate(published)
+    site = Site.collate(published + preview_only)
     files = list(renderer.site_files(site))
+    shown = {s.slug for s in site.stories}  # issue 3: images of published stories only
+    files += unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
     _audit_pages(gate, files, site)
     written = write_site(files, output)
+    public = Site.collate(published).stories
     return BuildReport(
-        published=tuple(s.slug for s in site.stories),
+        published=tuple(s.slug for s in public),
         held=tuple(sorted(held, key=lambda h: h.story.display_path)),
         findings=tuple(f for d in decisions for f in d.findings),
-        replacements=sum(len(s.story.replacements) for s in site.stories),
+        replacements=sum(len(s.story.replacements) for s in public),
         files_written=written,
         output=output,
+        warnings=feeds.warnings(config),
     )
+
+
+def gate_check(gate: Gate, story: AnonymisedStory) -> HoldReason | None:
+    """The output gate for one story on its own (review packs): None when it passes."""
+    return _own_leak(gate, RenderedStory(story, MarkdownRenderer().render(story.body)))
 
 
 def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 
-from storysite import __version__
+from storysite import __version__, check, register, review, scaffold, serve
 from storysite.build import build_site, summarise
 from storysite.config import load_config
+from storysite.errors import ContentErrors, Problem
+from storysite.models import BuildReport
+from storysite.progress import StoryProgress, bad, good, warn
+from storysite.receiver.commands import feedback, receive
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
@@ -50,6 +57,12 @@ def main() -> None:
     """storysite: publish co-production stories, and never a name that must stay private."""
 
 
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="Print nothing but errors (and what was asked for)."
+)
+verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print more detail.")
+
+
 @main.command()
 @site_option
 @click.option(
@@ -59,7 +72,11 @@ def main() -> None:
     help="Where to write the site (default: SITE/output).",
 )
 @today_option
-def build(site_dir: Path, output: Path | None, today: dt.date | None) -> None:
+@quiet_option
+@verbose_option
+def build(
+    site_dir: Path, output: Path | None, today: dt.date | None, quiet: bool, verbose: bool
+) -> None:
     """Build the site into OUTPUT, atomically.
 
     Stories without valid consent, or with a name the anonymiser could not resolve,
@@ -68,6 +85,197 @@ def build(site_dir: Path, output: Path | None, today: dt.date | None) -> None:
         storysite build --site my-site --today 2026-11-27
     """
     config = load_config(site_dir)
-    report = build_site(config, today or dt.date.today(), output or site_dir / "output")
-    for line in summarise(report):
+    progress = StoryProgress.for_terminal(quiet)
+    try:
+        report = build_site(
+            config, today or dt.date.today(), output or site_dir / "output", on_story=progress
+        )
+    finally:
+        progress.close()
+    if quiet:
+        return
+    for number, line in enumerate(summarise(report)):
+        click.echo(_colour_summary(line) if number == 0 else line)
+    if verbose:
+        for line in _published_lines(report):
+            click.echo(line)
+
+
+def _colour_summary(line: str) -> str:
+    return good(line) if "held 0" in line else warn(line)
+
+
+def _published_lines(report: BuildReport) -> Iterable[str]:
+    for slug in report.published:
+        yield f"  published: stories/{slug}/"
+
+
+@main.command()
+@click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+)
+def init(folder: Path) -> None:
+    """Make a new site in FOLDER (default: here), with one example story.
+
+    Never overwrites a site that is already there. Example:
+
+        storysite init my-site && storysite build --site my-site
+    """
+    for path in scaffold.init_site(folder):
+        click.echo(f"  wrote {path}")
+    click.echo(good(f"New site in {folder}. Build it with: storysite build --site {folder}"))
+
+
+@main.command()
+@click.argument("title")
+@site_option
+@today_option
+def new(title: str, site_dir: Path, today: dt.date | None) -> None:
+    """Start a new story called TITLE, held until someone records consent.
+
+    Prints the new file's path. Example:
+
+        storysite new "Finding my voice" --site my-site
+    """
+    click.echo(str(scaffold.new_story(site_dir, title, today or dt.date.today())))
+
+
+@main.command(name="check")
+@site_option
+@today_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json is for other programs; its keys are listed in docs/commands.md.",
+)
+@quiet_option
+def check_command(site_dir: Path, today: dt.date | None, fmt: str, quiet: bool) -> None:
+    """Report everything a build would decide, without writing the site.
+
+    Exit 0 when there are no errors and no findings (stories held for consent are
+    normal), 1 otherwise: usable in a site's own CI. Example:
+
+        storysite check --site my-site --format json
+    """
+    result = check.survey(site_dir, today or dt.date.today())
+    if fmt == "json":
+        click.echo(json.dumps(check.as_json(result), indent=2, ensure_ascii=False))
+    else:
+        lines = check.as_text(result)
+        if not quiet:
+            for line in lines[:-1]:
+                click.echo(line)
+        click.echo(good(lines[-1]) if result.ok else bad(lines[-1]))
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@main.command(name="review")
+@click.argument("story")
+@site_option
+@today_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the pack to this file instead of printing it.",
+)
+def review_command(story: str, site_dir: Path, today: dt.date | None, output: Path | None) -> None:
+    """Make a review pack for STORY (a story file or its slug), for the storyteller.
+
+    It shows the story as readers will see it, every change the anonymiser made
+    (never what was removed), and the questions to answer before consenting. Example:
+
+        storysite review stories/2026-11-27-finding-my-voice.md -o pack.md
+    """
+    with _content_errors():
+        config = load_config(site_dir)
+        pack = review.make_pack(site_dir, story, today or dt.date.today(), config)
+    if output is None:
+        click.echo(pack, nl=False)
+    else:
+        output.write_text(pack, encoding="utf-8")
+        click.echo(f"Wrote the review pack to {output}", err=True)
+
+
+@main.command(name="consent")
+@site_option
+@today_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="csv opens in a spreadsheet; json is for other programs.",
+)
+def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
+    """Print the consent register: one row per story, for audits.
+
+    People with named: false appear only as readers see them. Example:
+
+        storysite consent --site my-site --format csv > consent-register.csv
+    """
+    result = check.survey(site_dir, today or dt.date.today())
+    if result.errors:
+        _print_problems(result.errors)
+        raise SystemExit(1)
+    found = register.rows(result)
+    formats = {"table": register.as_table, "csv": register.as_csv, "json": register.as_json}
+    click.echo(formats[fmt](found), nl=fmt == "json")
+
+
+@main.command(name="serve")
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on; 0 picks a free one.",
+)
+@today_option
+@verbose_option
+def serve_command(
+    site_dir: Path, host: str, port: int, today: dt.date | None, verbose: bool
+) -> None:
+    """Preview the site at http://127.0.0.1:8000/, rebuilding as files change.
+
+    The preview is built in a temporary folder, never in output/. Held stories are
+    shown in the preview only, under a banner saying why. Example:
+
+        storysite serve --site my-site --port 0
+    """
+
+    def say(line: str) -> None:
         click.echo(line)
+
+    serve.run(site_dir, host, port, today, say, verbose=verbose)
+
+
+@contextlib.contextmanager
+def _content_errors() -> Iterator[None]:
+    """Print input problems as ``path:line: message`` and exit 1, with no build wording."""
+    try:
+        yield
+    except ContentErrors as error:
+        _print_problems(error.problems)
+        raise SystemExit(1) from None
+
+
+def _print_problems(problems: Iterable[Problem]) -> None:
+    found = list(problems)
+    for problem in found:
+        click.echo(str(problem), err=True)
+    noun = "problem" if len(found) == 1 else "problems"
+    click.echo(bad(f"{len(found)} {noun} to fix."), err=True)
+
+
+# The form receiver lives in its own package; its commands join the main group here.
+main.add_command(receive)
+main.add_command(feedback)

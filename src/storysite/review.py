@@ -1,0 +1,242 @@
+"""`storysite review`: a review pack for the storyteller, in Markdown that reads as plain text.
+
+The pack may be printed, e-mailed or left on a desk, so it holds only what readers
+would see: the anonymised story, and for each change *where* it was and what it
+became, never what was removed. A story the anonymiser could not settle (findings)
+or that the output gate held gets no pack: its text may still hold a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from pathlib import Path
+
+from storysite.build import Decision, decide, gate_check
+from storysite.config import SiteConfig
+from storysite.errors import StorySiteError
+from storysite.models import Consent, Replacement
+from storysite.render import long_date
+
+STORY_START = "---------- The story starts here ----------"
+STORY_END = "---------- The story ends here ----------"
+NO_END = "no end date; it lasts until you withdraw it"
+
+KINDS = {
+    "name": "a name",
+    "email": "an e-mail address",
+    "phone": "a phone number",
+    "nhs-number": "an NHS number",
+    "nhs": "an NHS number",
+    "postcode": "a postcode",
+    "date-of-birth": "a date of birth",
+    "dob": "a date of birth",
+}
+FIELDS = {
+    "body": "in the story",
+    "title": "in the title",
+    "summary": "in the summary",
+    "tags": "in a tag",
+    "image alt": "in the picture's description",
+    "content_warning": "in the content warning",
+}
+QUESTIONS = (
+    "Is there anything here that could identify you or someone else? Think about "
+    "names, places, jobs, dates, and details that only a few people would know.",
+    "Are you happy with how you are described?",
+    "Are you happy with how other people in the story are described?",
+    "Is anything in the story wrong, or something you would now rather leave out?",
+    "Are you happy for the story to be on the website at the address above, where "
+    "anyone can read it?",
+    "Would you like the story to come down on a certain date? If so, which date?",
+)
+
+
+def make_pack(site_dir: Path, story: str, today: dt.date, config: SiteConfig) -> str:
+    """The review pack for ``story`` (a file path or a slug)."""
+    decisions, gate = decide(config, today)
+    decision = find_story(decisions, story, site_dir)
+    path = decision.story.source.display_path
+    if decision.findings:
+        lines = "\n".join(str(f) for f in decision.findings)
+        raise StorySiteError(
+            f"{lines}\n{path}: no review pack was made — the anonymiser found words it "
+            "could not decide, and the pack must not show a name. Declare each one under "
+            "'people' (or in the site's allow list), then run review again."
+        )
+    if gate_check(gate, decision.story) is not None:
+        raise StorySiteError(
+            f"{path}: no review pack was made — a private name was still in the finished "
+            "story. Check that 'people' lists every way the text writes each name."
+        )
+    return pack_text(config, decision, today)
+
+
+def find_story(decisions: list[Decision], story: str, site_dir: Path) -> Decision:
+    """The story a person meant: a path (from here or from the site), a slug or a file name."""
+    candidates = [Path(story), site_dir / story]
+    wanted = {c.resolve() for c in candidates if c.is_file()}
+    for decision in decisions:
+        source = decision.story.source
+        if source.path.resolve() in wanted:
+            return decision
+    for decision in decisions:
+        source = decision.story.source
+        if story in (decision.story.slug, source.slug, source.path.stem, source.path.name):
+            return decision
+    raise StorySiteError(
+        f"{story}: there is no story with this file name or slug — give the path of a "
+        "story file, like stories/2026-11-27-my-story.md, or its slug"
+    )
+
+
+def pack_text(config: SiteConfig, decision: Decision, today: dt.date) -> str:
+    story = decision.story
+    before = [f"# Review pack: {story.title}", f"Made on {long_date(today)}.", _introduction()]
+    after = [
+        _where(config, story.slug),
+        _consent(decision),
+        _changes(story.replacements),
+        _questions(),
+    ]
+    sections = [*map(wrap, before), _story_section(config, decision), *map(wrap, after)]
+    return "\n\n".join(sections).rstrip() + "\n"
+
+
+def wrap(section: str, width: int = 78) -> str:
+    """Fold long lines so the pack reads well as plain text; list items keep their indent."""
+    lines = []
+    for line in section.split("\n"):
+        marker = re.match(r"^(\d+\. |- )", line)
+        indent = " " * len(marker.group()) if marker else ""
+        if line.startswith("#") or len(line) <= width:
+            lines.append(line)
+        else:
+            lines.append(
+                textwrap.fill(
+                    line,
+                    width,
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+            )
+    return "\n".join(lines)
+
+
+def _introduction() -> str:
+    return (
+        "## 1. What this pack is\n\n"
+        "This pack shows your story exactly as readers would see it on the website. "
+        "Names, and other details that could show who someone is, have already been "
+        "changed.\n\n"
+        "Please read it all, then answer the questions at the end. Nothing is published "
+        "until you have said yes and a member of staff has written that down. You can "
+        "change your mind at any time, even after the story is published."
+    )
+
+
+def _story_section(config: SiteConfig, decision: Decision) -> str:
+    story = decision.story
+    lines = ["## 2. Your story, as readers will see it", "", f"Title: {story.title}"]
+    if story.summary:
+        lines.append(f"Summary: {story.summary}")
+    if story.tags:
+        lines.append(f"Tags: {', '.join(story.tags)}")
+    if story.content_warning:
+        lines.append(f"Content warning: {story.content_warning}")
+    if story.image_alt:
+        lines.append(f"Picture description: {story.image_alt}")
+    lines += ["", STORY_START, "", story.body.strip("\n"), "", STORY_END]
+    if story.needs_notice:
+        lines += ["", f"Under the story, readers will see this note: {config.notice}"]
+    return "\n".join(lines)
+
+
+def story_url(config: SiteConfig, slug: str) -> str:
+    return f"{config.base_url or ''}stories/{slug}/"
+
+
+def _where(config: SiteConfig, slug: str) -> str:
+    if config.base_url:
+        place = f"It will be at this address: {story_url(config, slug)}"
+    else:
+        place = (
+            f"It will be at stories/{slug}/ on the website (the website's own address "
+            "is not set yet)."
+        )
+    return (
+        "## 3. Where it will appear\n\n"
+        f"{place}\n\n"
+        "Its title and summary will also be shown in the list of stories, under its "
+        "tags, in the website's search and in its news feed."
+    )
+
+
+def _consent(decision: Decision) -> str:
+    consent = decision.story.source.consent or Consent()
+    if decision.published:
+        status = "It can be published now: consent is recorded and in date."
+    else:
+        reasons = "".join(f"\n- {r.message}" for r in decision.reasons)
+        status = f"It is not published. The reasons:{reasons}"
+    given = consent.publish is True
+    lines = [
+        "## 4. Consent",
+        "",
+        status,
+        "",
+        f"- Consent to publish recorded: {'yes' if given else 'no'}",
+        f"- Consent given on: {_day(consent.date, 'not recorded')}",
+        f"- Consent ends on: {_day(consent.expires, NO_END)}",
+        f"- Consent withdrawn: {_withdrawn(consent.withdrawn)}",
+    ]
+    return "\n".join(lines)
+
+
+def _day(day: dt.date | None, missing: str) -> str:
+    return long_date(day) if day is not None else missing
+
+
+def _withdrawn(value: object) -> str:
+    if isinstance(value, dt.date):
+        return f"yes, on {long_date(value)}"
+    return "yes" if value is True else "no"
+
+
+def _changes(replacements: tuple[Replacement, ...]) -> str:
+    head = "## 5. What we changed\n\n"
+    if not replacements:
+        return head + (
+            "Nothing was changed. If anything in the story could show who you or someone "
+            "else is, please tell us."
+        )
+    count = len(replacements)
+    intro = (
+        f"We made {count} {'change' if count == 1 else 'changes'}. Each line says where "
+        "the change is and what readers see instead. What was there before is not "
+        "shown here, so this pack is safe to share."
+    )
+    items = [f"{n}. {_change(r)}" for n, r in enumerate(replacements, start=1)]
+    return head + intro + "\n\n" + "\n".join(items)
+
+
+def _change(replacement: Replacement) -> str:
+    other = f"something that could identify someone ({replacement.kind})"
+    what = KINDS.get(replacement.kind, other)
+    where = FIELDS.get(replacement.field, f"in the {replacement.field}")
+    line = f"Line {replacement.line} of the story file, {where}" if replacement.line else where
+    return f'{line[0].upper()}{line[1:]}: {what} now reads "{replacement.shown_as}".'
+
+
+def _questions() -> str:
+    items = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, start=1))
+    return (
+        "## 6. Questions to answer before you agree\n\n"
+        f"{items}\n\n"
+        "If you are happy, tell the member of staff who gave you this pack. If you want "
+        "changes, tell them what to change and you will get a new pack. You can say no, "
+        "and you can withdraw your consent at any time: the story comes off the website "
+        "the next time the website is rebuilt."
+    )

@@ -1,0 +1,287 @@
+"""`storysite serve`: a local preview that rebuilds when a file changes.
+
+The preview builds into a temporary folder (never the site's output/), with held
+stories included so staff can read them. Everything that marks the preview is added
+by this server as it sends each page: a reload script, a robots ``noindex`` tag, and
+on held stories a banner saying why they are not published. The theme is untouched,
+and none of it can reach a real build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from storysite.build import Decision, build_site
+from storysite.config import CONFIG_NAME, load_config
+from storysite.errors import ContentErrors, StorySiteError
+
+PREFIX = "/__storysite/"
+POLL_SECONDS = 0.3
+
+RELOAD_JS = """\
+(function () {
+  var script = document.currentScript;
+  var seen = script ? script.getAttribute("data-version") : null;
+  function poll() {
+    fetch("/__storysite/version", {cache: "no-store"})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (seen !== null && String(data.version) !== seen) { location.reload(); return; }
+        seen = String(data.version);
+        setTimeout(poll, 700);
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+"""
+
+PREVIEW_CSS = """\
+.storysite-preview-banner { background: #fff3bf; border: 4px solid #b35c00; color: #1a1a1a;
+  margin: 0; padding: 1rem 1.5rem; font: 1rem/1.5 system-ui, sans-serif; }
+.storysite-preview-banner ul { margin: 0.5rem 0 0; }
+.storysite-preview-error { font: 1rem/1.5 system-ui, sans-serif; max-width: 50rem;
+  margin: 2rem auto; padding: 0 1rem; }
+.storysite-preview-error pre { white-space: pre-wrap; background: #fdecea; padding: 1rem; }
+"""
+
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PreviewState:
+    """The result of the latest build: its number, its error, and which pages are held."""
+
+    version: int = 0
+    error: str | None = None
+    held: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Preview:
+    """Builds the site into a temporary folder and remembers what the last build said."""
+
+    def __init__(self, site_dir: Path, today: dt.date | None, folder: Path) -> None:
+        self.site_dir = site_dir
+        self.today = today
+        self.output = folder / "site"
+        self.state = PreviewState()
+        self._lock = threading.Lock()
+
+    def rebuild(self) -> PreviewState:
+        held: dict[str, tuple[str, ...]] = {}
+
+        def note(decision: Decision, _total: int) -> None:
+            if not decision.published:
+                why = tuple(r.message for r in decision.reasons)
+                held[f"stories/{decision.story.slug}/index.html"] = why
+
+        error: str | None = None
+        try:
+            config = load_config(self.site_dir)
+            build_site(
+                config, self.today or dt.date.today(), self.output, include_held=True, on_story=note
+            )
+        except ContentErrors as problems:
+            error = "\n".join(str(p) for p in problems.problems)
+        except StorySiteError as failure:
+            error = failure.format_message()
+        except Exception as failure:  # a bug must not stop the preview; show it instead
+            error = f"the preview could not build the site ({type(failure).__name__}: {failure})"
+        with self._lock:
+            self.state = PreviewState(self.state.version + 1, error, held)
+            return self.state
+
+
+def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int]]:
+    """What the preview watches: the site file, stories/ and templates/."""
+    paths = [site_dir / CONFIG_NAME]
+    for folder in ("stories", "templates"):
+        root = site_dir / folder
+        if root.is_dir():
+            paths.extend(root.rglob("*"))
+    found = set()
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.add((str(path), info.st_mtime_ns, info.st_size))
+    return frozenset(found)
+
+
+def inject(page: str, version: int, held: tuple[str, ...] | None) -> str:
+    """Mark a page as the preview's: noindex, the reload script, and the held banner."""
+    head = (
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="stylesheet" href="{PREFIX}preview.css">\n'
+        f'<script src="{PREFIX}reload.js" data-version="{version}" defer></script>\n'
+    )
+    match = _HEAD_END.search(page)
+    page = page[: match.start()] + head + page[match.start() :] if match else head + page
+    if held is None:
+        return page
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in held)
+    banner = (
+        '<div class="storysite-preview-banner" role="alert"><p><strong>Preview only: this '
+        "story is not published.</strong> It is shown here, anonymised, so you can read it. "
+        f"It is held because:</p><ul>{reasons}</ul></div>\n"
+    )
+    body = _BODY_START.search(page)
+    return page[: body.end()] + "\n" + banner + page[body.end() :] if body else banner + page
+
+
+def error_page(message: str, version: int) -> str:
+    """Shown instead of the site while the last build failed, so nothing stale is read."""
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>The preview could not be built</title></head><body>"
+        '<main class="storysite-preview-error"><h1>The preview could not be built</h1>'
+        "<p>Fix what is listed below and save the file: this page reloads by itself.</p>"
+        f"<pre>{html.escape(message)}</pre></main></body></html>\n"
+    )
+    return inject(page, version, None)
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the latest preview build, marking each HTML page on the way out."""
+
+    def __init__(self, *args: Any, preview: Preview, log: bool = False, **kwargs: Any) -> None:
+        self.preview = preview
+        self.log = log
+        super().__init__(*args, directory=str(preview.output), **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.log:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        state = self.preview.state
+        if path.startswith(PREFIX):
+            self._own(path[len(PREFIX) :], state)
+        elif state.error is not None:
+            self._send(500, "text/html; charset=utf-8", error_page(state.error, state.version))
+        else:
+            page = self._html_file(path)
+            if page is None:
+                super().do_GET()
+                return
+            relative = page.relative_to(self.preview.output).as_posix()
+            text = inject(page.read_text("utf-8"), state.version, state.held.get(relative))
+            self._send(200, "text/html; charset=utf-8", text)
+
+    def _own(self, name: str, state: PreviewState) -> None:
+        if name == "version":
+            body = json.dumps({"version": state.version, "error": state.error is not None})
+            self._send(200, "application/json", body)
+        elif name == "reload.js":
+            self._send(200, "text/javascript; charset=utf-8", RELOAD_JS)
+        elif name == "preview.css":
+            self._send(200, "text/css; charset=utf-8", PREVIEW_CSS)
+        else:
+            self._send(404, "text/plain; charset=utf-8", "not found\n")
+
+    def _html_file(self, url_path: str) -> Path | None:
+        """The HTML file this URL serves, or None to let the standard handler answer."""
+        target = Path(self.translate_path(url_path))
+        if target.is_dir():
+            if not url_path.endswith("/"):
+                return None  # the standard handler redirects to the slash form
+            target = target / "index.html"
+        output = self.preview.output.resolve()
+        try:
+            target.resolve().relative_to(output)
+        except ValueError:
+            return None
+        return target if target.suffix == ".html" and target.is_file() else None
+
+    def _send(self, status: int, kind: str, text: str) -> None:
+        body = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def run(
+    site_dir: Path,
+    host: str,
+    port: int,
+    today: dt.date | None,
+    say: Callable[[str], None],
+    verbose: bool = False,
+) -> None:
+    """Serve the preview until interrupted (Ctrl+C or SIGTERM); clean up the folder."""
+    with tempfile.TemporaryDirectory(prefix="storysite-preview-") as temp:
+        preview = Preview(site_dir, today, Path(temp))
+        seen = snapshot(site_dir)
+        _report(say, preview.rebuild())
+        server = _listen(host, port, preview, verbose)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            say(f"Preview at {_url(host, server.server_address[1])} — press Ctrl+C to stop.")
+            while True:
+                time.sleep(POLL_SECONDS)
+                now = snapshot(site_dir)
+                if now != seen:
+                    seen = now
+                    _report(say, preview.rebuild())
+        except KeyboardInterrupt:
+            say("Preview stopped.")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.shutdown()
+            server.server_close()
+
+
+def _listen(host: str, port: int, preview: Preview, verbose: bool) -> ThreadingHTTPServer:
+    def handler(*args: Any) -> PreviewHandler:
+        return PreviewHandler(*args, preview=preview, log=verbose)
+
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise StorySiteError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}) — choose another "
+            "--port, or --port 0 for any free port"
+        ) from None
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def _report(say: Callable[[str], None], state: PreviewState) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if state.error is None:
+        say(f"{stamp} built the preview ({len(state.held)} held stories shown with a banner)")
+    else:
+        first = state.error.splitlines()[0] if state.error else ""
+        say(f"{stamp} the preview could not be built: {first}")
+
+
+def _stop(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
