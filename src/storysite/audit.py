@@ -11,14 +11,32 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, unquote_plus
 
-from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher, forms_of
+from storysite.anonymise.names import (
+    NameForm,
+    NameIndex,
+    NameMatch,
+    NameMatcher,
+    forms_of,
+    split_words,
+)
 from storysite.config import SiteConfig
 from storysite.models import OutputFile, Person, SourceStory
 
 _TAG_RE = re.compile(r"<[^>]*>")
+#: Elements that sit inside a line of text. Every other tag ends a block, so words of
+#: two blocks (one story's summary, the next story's title) are never read as one name.
+_INLINE = "a|abbr|b|bdi|bdo|br|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|"
+_INLINE += "strong|sub|sup|time|u|var|wbr"
+_BLOCK_TAG_RE = re.compile(rf"<(?!/?(?:{_INLINE})\b)/?[A-Za-z][^>]*>")
+_BLOCK_BREAK = " | "
+#: A date as the theme writes it ("15 June 2020"): its month is not a person.
+_LONG_DATE_RE = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) \d{4}\b"
+)
 _ATTRIBUTE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -40,7 +58,8 @@ def readable_views(text: str) -> Iterator[str]:
     """
     seen: set[str] = set()
     for view in _layers(text):
-        for variant in (view, _TAG_RE.sub("", view), _TAG_RE.sub(" ", view)):
+        blocks = _BLOCK_TAG_RE.sub(_BLOCK_BREAK, view)
+        for variant in (view, _TAG_RE.sub("", blocks), _TAG_RE.sub(" ", blocks)):
             if variant not in seen:
                 seen.add(variant)
                 yield variant
@@ -92,28 +111,39 @@ class Gate:
     def __init__(self, config: SiteConfig, stories: Iterable[SourceStory]) -> None:
         self.stories = list(stories)
         protected = [p for s in self.stories for p in s.people if p.protected]
-        self.register_index = NameIndex.of_people(config.register, config.allow)
-        self.everyone_protected = _full_names_index(protected)
+        self.register_index = _gate_index(config.register, config.allow)
+        self.everyone_protected = _gate_index(protected, foreign=True)
+        # Paths are lower case whatever the text was, so there a lone part of another
+        # story's person cannot be told from an ordinary word ("wood-carving"):
+        # paths are checked for their full names and aliases only.
+        self.everyone_protected_full = _gate_index(protected, with_parts=False)
         named = [p for s in self.stories for p in s.people if p.named]
-        self.everyone_named = NameIndex.of_people(named)
+        self.everyone_named = _gate_index(named)
 
-    def story_matcher(self, story: SourceStory) -> NameMatcher:
+    def story_matcher(self, story: SourceStory, for_paths: bool = False) -> NameMatcher:
         """For text that belongs to one story: its own people (with parts), the register,
         the full names and aliases protected by any other story, and every named person
         (other stories' titles appear on this page as links)."""
-        own = NameIndex.of_people(story.people)
-        indexes = [self.register_index, own, self.everyone_named, self.everyone_protected]
-        return NameMatcher(indexes)
+        own = _gate_index(story.people)
+        foreign = self.everyone_protected_full if for_paths else self.everyone_protected
+        return NameMatcher([self.register_index, own, self.everyone_named, foreign])
 
-    def site_matcher(self) -> NameMatcher:
+    def site_matcher(self, for_paths: bool = False) -> NameMatcher:
         """For shared pages (index, tags, feed, search)."""
-        return NameMatcher([self.register_index, self.everyone_named, self.everyone_protected])
+        foreign = self.everyone_protected_full if for_paths else self.everyone_protected
+        return NameMatcher([self.register_index, self.everyone_named, foreign])
 
-    def leaks(self, matcher: NameMatcher, path: str, texts: Iterable[str]) -> list[Leak]:
+    def leaks(
+        self,
+        matcher: NameMatcher,
+        path: str,
+        texts: Iterable[str],
+        path_matcher: NameMatcher | None = None,
+    ) -> list[Leak]:
         """Protected names in ``path`` or ``texts``; the first finding is enough."""
         for view in _layers(path):
             # Paths are lower case whatever the name was: every part counts there.
-            found = self._found(matcher.find(view, parts_any_case=True), path)
+            found = self._found((path_matcher or matcher).find(view, parts_any_case=True), path)
             if found:
                 return found
         for text in texts:
@@ -132,21 +162,37 @@ class Gate:
             leaks.append(Leak(path, declared, match.form.kind))
         return leaks
 
-    def scan_file(self, matcher: NameMatcher, file: OutputFile) -> list[Leak]:
+    def scan_file(
+        self, matcher: NameMatcher, file: OutputFile, path_matcher: NameMatcher | None = None
+    ) -> list[Leak]:
         """Check one output file: its path, and its text as every kind of reader sees it.
         A picture's bytes are not text (its metadata was removed): only its path counts."""
         if file.kind == "image":
-            return self.leaks(matcher, file.path, [])
-        text = file.content.decode("utf-8", "replace")
+            return self.leaks(matcher, file.path, [], path_matcher)
+        text = _LONG_DATE_RE.sub(" ", file.content.decode("utf-8", "replace"))
         texts = [text]
         if file.path.endswith(".json"):
             texts.extend(json_strings(text))
-        return self.leaks(matcher, file.path, texts)
+        return self.leaks(matcher, file.path, texts, path_matcher)
 
 
-def _full_names_index(people: Iterable[Person]) -> NameIndex:
+def _gate_index(
+    people: Iterable[Person],
+    allow: Iterable[str] = (),
+    foreign: bool = False,
+    with_parts: bool = True,
+) -> NameIndex:
+    """Names for the gate. A form of one letter is left out: the anonymiser replaces
+    it in stories, but in a whole page it would match every "X-" and "A" of the theme.
+    ``foreign`` marks the parts of people another story keeps private (see _rank)."""
     index = NameIndex()
     for person in people:
-        for form in forms_of(person, with_parts=False):
+        for form in forms_of(person, with_parts=with_parts):
+            if sum(len(word) for word in form.words) < 2:
+                continue
+            if foreign and form.kind == "part":
+                form = replace(form, foreign=True)
             index.add(form)
+    for word in allow:
+        index.add(NameForm(split_words(word), None, "allow"))
     return index

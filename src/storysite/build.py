@@ -6,6 +6,7 @@ load -> consent -> anonymise -> render -> audit -> write. Each step is one call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,14 @@ from storysite.models import AnonymisedStory, BuildReport, Finding, Held, HoldRe
 from storysite.render import Renderer
 from storysite.writing import write_site
 
+#: An element that loads something (src, srcset, poster, a stylesheet or icon link)
+#: from an address with a scheme or host: a request to another website.
+FOREIGN_LOAD_RE = re.compile(
+    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|link\b[^>]*\shref\s*=)\s*"""
+    r"""["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -36,6 +45,7 @@ class Decision:
     # Issue 3: the story's cleaned images, and its anonymiser pass over the parsed tree.
     images: tuple[OutputFile, ...] = ()
     tree_pass: TreeHook | None = None
+    warnings: tuple[str, ...] = ()  # images left out of the page (images.py)
 
     @property
     def published(self) -> bool:
@@ -59,7 +69,9 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
             reasons += (HoldReason("findings", _findings_message(findings)),)
         files = tuple(found.files(story.slug))
         decisions.append(
-            Decision(story, reasons, tuple(findings), files, anonymiser.tree_pass(story))
+            Decision(
+                story, reasons, tuple(findings), files, anonymiser.tree_pass(story), found.warnings
+            )
         )
     problems.extend(_duplicate_slugs(decisions))
     if problems:
@@ -117,7 +129,7 @@ def build_site(
         replacements=sum(len(s.story.replacements) for s in public),
         files_written=written,
         output=output,
-        warnings=feeds.warnings(config),
+        warnings=(*feeds.warnings(config), *(w for d in decisions for w in d.warnings)),
     )
 
 
@@ -127,17 +139,31 @@ def gate_check(gate: Gate, story: AnonymisedStory) -> HoldReason | None:
 
 
 def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
-    """Check everything one story contributes to the site, before any page is made."""
+    """Check everything one story contributes to the site, before any page is made:
+    its fields, its HTML, and the paths of its page and of its tags' pages."""
     story = rendered.story
     texts = [
         story.title,
         story.summary,
+        *story.source.authors,
         *story.tags,
         story.image_alt,
         story.content_warning,
         rendered.markup.html,
     ]
-    leaks = gate.leaks(gate.story_matcher(story.source), rendered.path, texts)
+    matcher = gate.story_matcher(story.source)
+    path_matcher = gate.story_matcher(story.source, for_paths=True)
+    paths = [rendered.path, *(f"tags/{slug}/" for _, slug in rendered.tag_links)]
+    leaks = gate.leaks(matcher, paths[0], texts, path_matcher)
+    for path in paths[1:]:
+        leaks += gate.leaks(matcher, path, [], path_matcher)
+    if FOREIGN_LOAD_RE.search(rendered.markup.html):
+        return HoldReason(
+            "foreign",
+            "the story would make readers' browsers fetch something from another "
+            "website, which could tell that site who reads it — use a copy of the "
+            "picture in the site's folder instead",
+        )
     if not leaks:
         return None
     return HoldReason(
@@ -151,12 +177,24 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
 def _audit_pages(gate: Gate, files: list[OutputFile], site: Site) -> None:
     """The last check before writing. A hit here cannot be tied to one story's text
     (each was checked already), so it comes from a template or the site file: stop."""
-    matcher = gate.site_matcher()
+    matcher, path_matcher = gate.site_matcher(), gate.site_matcher(for_paths=True)
     by_slug = {s.slug: s for s in site.stories}
     for file in files:
         story = by_slug.get(file.story_slug or "")
-        check = gate.story_matcher(story.story.source) if story else matcher
-        if gate.scan_file(check, file):
+        if story is not None:
+            source = story.story.source
+            found = gate.scan_file(
+                gate.story_matcher(source), file, gate.story_matcher(source, for_paths=True)
+            )
+        else:
+            found = gate.scan_file(matcher, file, path_matcher)
+        if file.path.endswith(".html") and FOREIGN_LOAD_RE.search(file.content.decode()):
+            raise StorySiteError(
+                f"{file.path} would make browsers fetch something from another website "
+                "(a src or stylesheet address with a host) — check the templates. "
+                "Nothing was written."
+            )
+        if found:
             raise StorySiteError(
                 f"a name that must stay private appears in {file.path}, and it does not "
                 "come from one story's text — check the templates and storysite.toml "

@@ -8,12 +8,18 @@ name like ``jane-doe-at-home.jpg`` never reaches the output.
 
 Sources are resolved before the anonymiser runs, from the text as written: relative
 to the story's folder first, then to the site's root.
+
+A missing or unreadable image in ``image:`` or in Markdown (``![alt](src)``) is an
+error. An image on another host (in any form), or a raw ``<img>`` tag whose file is
+missing, is left out of the page instead, with a warning: no page ever asks another
+host for anything, and a stray ``<img src=x>`` should not stop the whole site.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -32,9 +38,17 @@ OUTPUT_FOLDER = "images"
 FROM_STORY_PAGE = "../../"
 HASH_LENGTH = 20
 
-_INLINE_RE = re.compile(r"(!\[(?:[^\]\\]|\\.)*\]\(\s*)(<[^>\n]*>|[^)\s]+)")
-_REFERENCE_USE_RE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(:])")
+#: Alt text: any characters, with brackets nested one deep ("a [b] c"), as Markdown allows.
+_ALT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+_INLINE_RE = re.compile(rf"(!\[{_ALT}\]\(\s*)(<[^>\n]*>|[^)\s]+)")
+_REFERENCE_USE_RE = re.compile(rf"!\[({_ALT})\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(:])")
 _REFERENCE_DEF_RE = re.compile(r"^([ ]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+_INLINE_WHOLE_RE = re.compile(
+    rf"!\[({_ALT})\]\(\s*(<[^>\n]*>|[^)\s]+)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_HTML_TAG_RE = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_ALT_RE = re.compile(r"""\balt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _HTML_IMG_RE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
 
@@ -52,6 +66,9 @@ class StoryImages:
     """What one story's images became: the new path for each source as written."""
 
     sources: Mapping[str, CleanImage]
+    #: Sources left out of the page (another host, or a raw <img> with no file).
+    dropped: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()
 
     def files(self, slug: str) -> list[OutputFile]:
         return [
@@ -64,6 +81,7 @@ class StoryImages:
 class _Ref:
     src: str
     line: int | None
+    html: bool = False  # a raw <img> tag in the body
 
 
 class ImageStore:
@@ -74,17 +92,24 @@ class ImageStore:
         self._cache: dict[Path, CleanImage | str] = {}
 
     def collect(self, story: SourceStory) -> tuple[StoryImages, list[Problem]]:
+        """The story's cleaned images, and the errors that stop the build. Images left
+        out of the page are in ``StoryImages.dropped``, each with a warning."""
         found: dict[str, CleanImage] = {}
         problems: list[Problem] = []
+        dropped: dict[str, str] = {}
         for ref in references(story):
             if ref.src in found:
                 continue
             image, why = self._clean(story, ref.src)
-            if image is None:
-                problems.append(Problem(story.display_path, ref.line, why))
-            else:
+            if image is not None:
                 found[ref.src] = image
-        return StoryImages(found), problems
+            elif is_remote(ref.src) or (ref.html and _is_missing(why)):
+                dropped.setdefault(ref.src, _warning(story, ref, why))
+            else:
+                problems.append(Problem(story.display_path, ref.line, why))
+        images = StoryImages(found, frozenset(dropped), tuple(dropped.values()))
+        problems.extend(_not_dropped(story, images))
+        return images, problems
 
     def _clean(self, story: SourceStory, src: str) -> tuple[CleanImage | None, str]:
         path, why = resolve(self.root, story.path, src)
@@ -96,6 +121,47 @@ class ImageStore:
         if isinstance(result, str):
             return None, f"the image '{src}' {result}"
         return result, ""
+
+
+_NOT_FOUND = "is not found"
+
+
+def _is_missing(why: str) -> bool:
+    return f" {_NOT_FOUND} — " in why or why.startswith("an image has no file name")
+
+
+def _warning(story: SourceStory, ref: _Ref, why: str) -> str:
+    where = f"{story.display_path}:{ref.line}" if ref.line else story.display_path
+    if is_remote(ref.src):
+        what = "is on another web site, so it was left out (pages never load anything "
+        what += "from another host) — save the picture in the site's folder and use its path"
+    else:
+        what = "in an <img> tag is not found, so it was left out — put the picture "
+        what += "beside the story or give its path from the site's folder"
+    return f"{where}: the image '{ref.src}' {what}"
+
+
+def _not_dropped(story: SourceStory, images: StoryImages) -> list[Problem]:
+    """Fail closed: a source that should have been left out but is still in the text
+    after rewriting is an error, so it can never reach a page."""
+    if not images.dropped:
+        return []
+    rewritten = with_clean_images(story, images)
+    return [
+        Problem(
+            story.display_path,
+            ref.line,
+            f"the image '{ref.src}' cannot be used and could not be taken out of the page "
+            "— remove it from the story",
+        )
+        for ref in references(rewritten)
+        if ref.src in images.dropped
+    ]
+
+
+def is_remote(src: str) -> bool:
+    """Whether ``src`` names something on another host (or any scheme: data:, file:)."""
+    return bool(urlsplit(src).scheme) or src.strip().startswith("//")
 
 
 def references(story: SourceStory) -> Iterator[_Ref]:
@@ -110,7 +176,7 @@ def references(story: SourceStory) -> Iterator[_Ref]:
     for match in _INLINE_RE.finditer(body):
         yield _Ref(_bare(match.group(2)), line_at(match.start(2)))
     for match in _HTML_IMG_RE.finditer(body):
-        yield _Ref(_bare(match.group(2)), line_at(match.start(2)))
+        yield _Ref(_bare(match.group(2)), line_at(match.start(2)), html=True)
     definitions = {
         _label(m.group(2)): (m.group(3), m.start(3)) for m in _REFERENCE_DEF_RE.finditer(body)
     }
@@ -158,7 +224,7 @@ def resolve(root: Path, story_path: Path, src: str) -> tuple[Path | None, str]:
         if resolved.is_file():
             return resolved, ""
     return None, (
-        f"the image '{src}' is not found — put it beside the story or give its path "
+        f"the image '{src}' {_NOT_FOUND} — put it beside the story or give its path "
         "from the site's folder (for example images/group.jpg)"
     )
 
@@ -194,18 +260,52 @@ def _plain_mode(image: Image.Image) -> Image.Image:
 
 def with_clean_images(story: SourceStory, images: StoryImages) -> SourceStory:
     """The story with every image source replaced by its cleaned file's path: relative
-    to the story page in the body, relative to the site's root in ``image.src``."""
+    to the story page in the body, relative to the site's root in ``image.src``. Images
+    left out are taken out: from the body (their alt text stays, as text), and
+    ``image:`` is dropped."""
     sources = images.sources
-    if not sources:
+    if not sources and not images.dropped:
         return story
-    body = rewrite_body(story.body, {k: FROM_STORY_PAGE + v.path for k, v in sources.items()})
+    body = without_images(story.body, images.dropped)
+    body = rewrite_body(body, {k: FROM_STORY_PAGE + v.path for k, v in sources.items()})
     image = story.image
-    if image is not None and image.src in sources:
+    if image is not None and image.src in images.dropped:
+        image = None
+    elif image is not None and image.src in sources:
         image = ImageRef(src=sources[image.src].path, alt=image.alt, line=image.line)
     return dataclasses.replace(story, body=body, image=image)
 
 
+def without_images(body: str, dropped: frozenset[str]) -> str:
+    """``body`` with every image whose source is in ``dropped`` replaced by its alt text."""
+    if not dropped:
+        return body
+
+    def inline(match: re.Match[str]) -> str:
+        return match.group(1) if _bare(match.group(2)) in dropped else match.group(0)
+
+    def tag(match: re.Match[str]) -> str:
+        src = _HTML_IMG_RE.search(match.group(0))
+        if src is None or _bare(src.group(2)) not in dropped:
+            return match.group(0)
+        alt = _ALT_RE.search(match.group(0))
+        return html.escape(html.unescape(_bare(alt.group(1)))) if alt else ""
+
+    body = _INLINE_WHOLE_RE.sub(inline, body)
+    body = _HTML_TAG_RE.sub(tag, body)
+    definitions = {_label(m.group(2)): _bare(m.group(3)) for m in _REFERENCE_DEF_RE.finditer(body)}
+
+    def reference(match: re.Match[str]) -> str:
+        target = definitions.get(_label(match.group(2) or match.group(1)))
+        return match.group(1) if target in dropped else match.group(0)
+
+    return _REFERENCE_USE_RE.sub(reference, body)
+
+
 def rewrite_body(body: str, new_src: Mapping[str, str]) -> str:
+    if not new_src:
+        return body
+
     def swap(match: re.Match[str]) -> str:
         written = match.group(2)
         target = new_src.get(_bare(written))

@@ -39,8 +39,25 @@ _OWN_TYPES = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 
 
 class StoryLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader whose booleans are YAML 1.2's (true/false only, never yes/no/on/off)
-    and whose dates are left as text for our own checks."""
+    """A safe loader whose booleans are YAML 1.2's (true/false only, never yes/no/on/off),
+    whose dates are left as text for our own checks, and which refuses a key written
+    twice: YAML would keep the last one silently, so a second ``people:`` or
+    ``withdrawn: false`` could undo the first."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"'{key}' is written twice (also on line {seen[key].line + 1}); keep one",
+                    key_node.start_mark,
+                )
+            if isinstance(key, str | int | float | bool):
+                seen[key] = key_node.start_mark
+        return dict(super().construct_mapping(node, deep=deep))
 
 
 StoryLoader.yaml_implicit_resolvers = {
@@ -65,12 +82,17 @@ def story_paths(config: SiteConfig) -> list[Path]:
     folder = config.stories_dir
     if not folder.is_dir():
         return []
-    return sorted(
+    paths = sorted(
         path
         for path in folder.rglob("*.md")
         if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
         and path.is_file()
     )
+    # A link to another story file is the same story: read it once.
+    unique: dict[Path, Path] = {}
+    for path in paths:
+        unique.setdefault(path.resolve(), path)
+    return sorted(unique.values())
 
 
 def load_stories(config: SiteConfig) -> LoadResult:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup as SafeHTML
@@ -116,8 +117,11 @@ class Renderer:
 
     def utility_pages(self) -> Iterator[OutputFile]:
         """Pages nobody browses to: not found, and where the forms send people back."""
-        # 404.html is served at any missing address, so its links must be absolute.
-        yield self.page("404.html", "404.html", root=self.config.base_url or "/")
+        # 404.html is served at any missing address, so relative links would break:
+        # its links start from the host's root, at the folder base_url names. No
+        # scheme or host, so the page never asks another host for anything.
+        root = urlsplit(self.config.base_url).path if self.config.base_url else "/"
+        yield self.page("404.html", "404.html", root=root or "/")
         for form, (heading, text) in THANKS.items():
             path = f"{form}/thanks/index.html"
             yield self.page("thanks.html", path, heading=heading, text=text)

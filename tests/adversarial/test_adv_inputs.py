@@ -315,12 +315,6 @@ def test_story_in_sub_folder_and_ignored_files(make_site: MakeSite) -> None:
 # ---------------------------------------------------------------- defects (xfail)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (leak): a second `people:` key silently replaces the first (YAML "
-    "duplicate keys accepted), so a declared protected person is published — reject "
-    "duplicate keys as unreadable front matter (loading.py YAML loader)",
-)
 def test_duplicate_people_key_is_an_error(make_site: MakeSite) -> None:
     text = (
         "---\ntitle: A\ndate: 2020-01-01\nconsent:\n  publish: true\n  date: 2020-01-01\n"
@@ -336,11 +330,6 @@ def test_duplicate_people_key_is_an_error(make_site: MakeSite) -> None:
     assert re.match(r"stories/a\.md:\d+: ", result.output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (consent): `withdrawn: true` then `withdrawn: false` in one consent "
-    "block publishes the story (last duplicate key wins) — loading.py YAML loader",
-)
 def test_duplicate_withdrawn_key_never_publishes(make_site: MakeSite) -> None:
     consent = _consent("publish: true", "date: 2020-01-01", "withdrawn: true", "withdrawn: false")
     site = make_site({"a.md": story(title="Dup", consent=consent)})
@@ -349,24 +338,12 @@ def test_duplicate_withdrawn_key_never_publishes(make_site: MakeSite) -> None:
     assert not out.exists() or story_pages(out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: Japanese text (Han + Hiragana in one word) is held as 'mixed "
-    "alphabets' — only confusable mixes (Latin/Cyrillic/Greek) should count "
-    "(anonymise/hidden.py)",
-)
 def test_japanese_text_is_not_a_hidden_name(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(title="Road", body="私は回復への道を歩いた。")})
     assert run_build(site).exit_code == 0
     assert story_pages(site / "output") == ["road"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: two stories on one day whose titles have no a-z letters both get "
-    "slug story-YYYY-MM-DD and the build stops with a duplicate-slug error the writer "
-    "never caused — derive a distinct fallback (slugs.py)",
-)
 def test_non_latin_titles_on_one_day_both_publish(make_site: MakeSite) -> None:
     site = make_site(
         {"a.md": story(title="Путь к выздоровлению"), "b.md": story(title="Чай и разговор")}
@@ -376,23 +353,12 @@ def test_non_latin_titles_on_one_day_both_publish(make_site: MakeSite) -> None:
     assert len(story_pages(site / "output")) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: an explicit slug holding a postcode (sw1a-1aa) is published as the "
-    "page path; names in slugs are replaced, identifiers are not (anonymise slug pass)",
-)
 def test_postcode_in_explicit_slug_is_not_published(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(body="x", extra="slug: visit-sw1a-1aa\n")})
     assert run_build(site).exit_code == 0
     assert traces(site / "output", "sw1a") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: 404.html loads style.css and favicon from the absolute base_url "
-    "(another host when previewed or mirrored); contract: every page links with "
-    "relative URLs — theme 404 template / render.py",
-)
 def test_404_page_loads_nothing_from_an_absolute_address(make_site: MakeSite) -> None:
     site = make_site({"a.md": story()})
     assert run_build(site).exit_code == 0
@@ -400,12 +366,6 @@ def test_404_page_loads_nothing_from_an_absolute_address(make_site: MakeSite) ->
     assert not re.search(r'<(link|script|img)\b[^>]*(href|src)="(https?:)?//', page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT?: `<img src=x onerror=...>` (a missing or remote image) stops the whole "
-    "build with exit 1, but missing/remote images are not in the contract's list of "
-    "errors — drop the image or hold the story (images.py), or add it to the contract",
-)
 @pytest.mark.parametrize(
     "body", ["<img src=x onerror=alert(1)>", "![pic](https://evil.example/t.png)"]
 )

@@ -182,12 +182,6 @@ def test_named_true_in_one_story_false_in_another_never_leaks(make_site: MakeSit
 # ---------------------------------------------------------------- defects (xfail)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: the gate joins text across elements on shared pages (summary of one "
-    "story + title of the next) and then aborts the whole build with exit 1 — "
-    "build._audit_pages / audit.readable_views",
-)
 def test_words_of_two_stories_side_by_side_do_not_stop_the_build(make_site: MakeSite) -> None:
     site = make_site(
         {
@@ -205,11 +199,6 @@ def test_words_of_two_stories_side_by_side_do_not_stop_the_build(make_site: Make
     assert story_pages(site / "output") == ["walk", "wood-carving"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: two lower-case tags that together spell a protected name abort the "
-    "whole build (exit 1, nothing written) instead of holding one story — build._audit_pages",
-)
 def test_adjacent_tags_spelling_a_name_hold_at_most_that_story(make_site: MakeSite) -> None:
     site = make_site(
         {
@@ -223,12 +212,6 @@ def test_adjacent_tags_spelling_a_name_hold_at_most_that_story(make_site: MakeSi
     assert traces(site / "output", "Jane Doe") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: a protected person called June/May makes the rendered date '15 June "
-    "2020' a leak; the whole build stops with exit 1 — audit.Gate.story_matcher / "
-    "build._audit_pages (template text, not story text)",
-)
 @pytest.mark.parametrize(
     ("name", "date"), [("June Smith", "2020-06-15"), ("May Lin", "2020-05-01")]
 )
@@ -240,11 +223,6 @@ def test_a_month_in_the_page_date_is_not_a_name(make_site: MakeSite, name: str, 
     assert story_pages(site / "output") == ["a-story"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: an author named:true in one story and named:false in another aborts "
-    "the whole build (the byline is 'not from one story's text') — build._audit_pages",
-)
 def test_conflicting_author_holds_the_story_not_the_site(make_site: MakeSite) -> None:
     site = make_site(
         {
@@ -263,11 +241,6 @@ def test_conflicting_author_holds_the_story_not_the_site(make_site: MakeSite) ->
     assert traces(site / "output", "Quill Marsh") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: a one-letter protected name ('X') matches 'X-Frame-Options' in "
-    "_headers and aborts the build — the gate scans non-contract files with name parts",
-)
 def test_one_letter_name_does_not_stop_the_build(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(body="I went to see X there.", extra=people("X"))})
     result = run_build(site)
@@ -275,11 +248,6 @@ def test_one_letter_name_does_not_stop_the_build(make_site: MakeSite) -> None:
     assert "see X " not in story_body(site / "output", "a-story")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: full-width letters (Ｊａｎｅ Ｄｏｅ) read as the name but are neither "
-    "matched nor a finding; NFKC-fold before matching (anonymise/folding.py, audit.py)",
-)
 def test_full_width_letters_do_not_hide_a_name(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(body="Ｊａｎｅ Ｄｏｅ went.", extra=JANE)})
     assert run_build(site).exit_code == 0
@@ -288,11 +256,6 @@ def test_full_width_letters_do_not_hide_a_name(make_site: MakeSite) -> None:
     assert pages == [] or "Ｊａｎｅ" not in story_body(out, pages[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: a footnote's text is replaced with the link-target form "
-    "'name-removed' instead of shown_as — anonymise (footnote treated as link reference)",
-)
 def test_footnote_text_gets_the_reader_replacement(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(body="Text[^1].\n\n[^1]: Jane Doe said so.\n", extra=JANE)})
     assert run_build(site).exit_code == 0
@@ -301,11 +264,6 @@ def test_footnote_text_gets_the_reader_replacement(make_site: MakeSite) -> None:
     assert "[Name removed] said so" in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: shown_as is parsed as Markdown/HTML: shown_as '[click](javascript:x)' "
-    "becomes a link and '<img src=x>' an image — insert it as text (anonymise/replace.py)",
-)
 @pytest.mark.parametrize(
     "shown", ['"[click](javascript:alert(1))"', '"<img src=x onerror=alert(1)>"']
 )
@@ -317,12 +275,6 @@ def test_shown_as_is_text_not_markup(make_site: MakeSite, shown: str) -> None:
     assert "<a " not in body and "<img" not in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AMBIGUOUS/DEFECT: a protected person's single capitalised part (Marsh) in "
-    "ANOTHER story is published; contract says every output file is checked for every "
-    "protected name 'in the same loose way' — audit.Gate._full_names_index drops parts",
-)
 def test_protected_surname_alone_in_another_story(make_site: MakeSite) -> None:
     site = make_site(
         {

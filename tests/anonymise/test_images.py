@@ -6,8 +6,9 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from PIL import Image, PngImagePlugin
-from sitekit import MakeSite, read_tree, run_build, story
+from sitekit import MakeSite, all_text, read_tree, run_build, story
 
 PEOPLE = "people:\n  - name: Jane Doe\n    named: false\n"
 SECRET = b"Jane Doe"
@@ -98,11 +99,45 @@ def test_an_image_outside_the_site_is_not_found(make_site: MakeSite, tmp_path: P
     assert "is not found" in result.output
 
 
-def test_an_image_from_another_host_is_an_error(make_site: MakeSite) -> None:
-    site = make_site({"a.md": story(body="![x](https://cdn.example.com/x.png)")})
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Before ![the view](https://cdn.example.com/x.png) after.",
+        "Before ![the view][v] after.\n\n[v]: https://cdn.example.com/x.png\n",
+        'Before <img alt="the view" src="//cdn.example.com/x.png"> after.',
+        "Before ![the view](data:image/png;base64,iVBORw0KGgo=) after.",
+    ],
+)
+def test_an_image_from_another_host_is_left_out_with_a_warning(
+    make_site: MakeSite, body: str
+) -> None:
+    """Nothing on a page may ask another host for anything; the story still publishes."""
+    site = make_site({"a.md": story(body=body)})
     result = run_build(site)
-    assert result.exit_code == 1
-    assert "not a file in the site" in result.output
+    assert result.exit_code == 0, result.output
+    assert "warning: stories/a.md:" in result.output
+    assert "left out" in result.output
+    page = (site / "output/stories/a-story/index.html").read_text(encoding="utf-8")
+    assert "cdn.example.com" not in page and "data:image" not in page and "<img" not in page
+    assert "Before the view after." in page
+
+
+def test_a_remote_front_matter_image_is_left_out(make_site: MakeSite) -> None:
+    extra = "image:\n  src: https://cdn.example.com/x.png\n  alt: A picture\n"
+    site = make_site({"a.md": story(extra=extra)})
+    result = run_build(site)
+    assert result.exit_code == 0, result.output
+    assert "warning: stories/a.md:7: the image 'https://cdn.example.com/x.png'" in result.output
+    assert "cdn.example.com" not in all_text(site / "output")
+
+
+def test_a_raw_img_tag_with_no_file_is_left_out(make_site: MakeSite) -> None:
+    site = make_site({"a.md": story(body="Hi <img src=nowhere.png alt='a cat' onerror=x()>.")})
+    result = run_build(site)
+    assert result.exit_code == 0, result.output
+    assert "warning: stories/a.md:8: the image 'nowhere.png' in an <img> tag" in result.output
+    page = (site / "output/stories/a-story/index.html").read_text(encoding="utf-8")
+    assert "<img" not in page and "nowhere" not in page and "Hi a cat." in page
 
 
 def test_a_file_that_is_not_a_picture_is_an_error(make_site: MakeSite) -> None:

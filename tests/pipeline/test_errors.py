@@ -61,6 +61,12 @@ def break_and_rebuild(
             "---\ntitle: A\ndate: 2020-01-01\npeople:\n  - name: Jo\n    named: 'no'\n---\nx",
             r"bad\.md:5: people: named must be true or false",
         ),
+        (
+            "---\ntitle: A\ndate: 2020-01-01\nconsent:\n  withdrawn: true\n"
+            "  withdrawn: false\n---\n",
+            r"bad\.md:6: the front matter cannot be read \('withdrawn' is written twice \(also on "
+            r"line 5\)",
+        ),
         ("no front matter at all", r"stories/bad\.md:1: has no front matter"),
         (b"---\ntitle: Caf\xe9\ndate: 2020-01-01\n---\n", r"stories/bad\.md:2: is not UTF-8"),
     ],

@@ -11,6 +11,7 @@ The rendered document gets a second pass over its element tree (tree.py).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -29,11 +30,12 @@ from storysite.slugs import slugify
 __all__ = ["Anonymiser", "protected_people"]
 
 #: Link targets in Markdown: inline ``](...)``, autolinks ``<...>``, reference
-#: definitions, and bare web addresses. A name there is replaced by a slug.
+#: definitions (not footnotes, ``[^1]:``, whose text is prose), and bare web
+#: addresses. A name there is replaced by a slug.
 _URL_RES = (
     re.compile(r"\]\(\s*<?([^)\s>]+)"),
     re.compile(r"<((?:https?:|mailto:|ftp:)[^>\s]+)>"),
-    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),
+    re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),
     re.compile(r"(?<![(<])\b((?:https?://|www\.)[^\s<>()\]]+)"),
 )
 
@@ -175,7 +177,9 @@ class Anonymiser:
         if not spans:
             return FieldResult(text, ())
         url_ranges = _url_ranges(text) if markdown else []
-        new_text, used = apply_spans(text, spans, url_ranges, opens_sentence=sentence)
+        new_text, used = apply_spans(
+            text, spans, url_ranges, opens_sentence=sentence, markdown=markdown
+        )
         replacements = tuple(
             Replacement(
                 field=field,
@@ -212,13 +216,22 @@ class Anonymiser:
 
     def slug(self, matcher: NameMatcher, source: SourceStory, title: str) -> str:
         """The story's address. A slug is lower case whatever the name was, so every part
-        of a protected name counts there in any case (the output gate reads paths so)."""
+        of a protected name counts there in any case (the output gate reads paths so).
+        An explicit slug is also searched for identifiers, read with '-' as a space."""
         written = source.slug if source.slug is not None else slugify(title)
-        matches = matcher.find(written, parts_any_case=True)
-        if matches:
-            spans = [self._name_span(m) for m in matches]
+        spans = [self._name_span(m) for m in matcher.find(written, parts_any_case=True)]
+        if source.slug is not None:
+            spans.extend(self._identifier_spans(written))
+        if spans:
             written, _ = apply_spans(written, spans, [(0, len(written))])
-        return slugify(written) or f"story-{source.date.isoformat()}"
+        return slugify(written) or fallback_slug(source)
+
+    def _identifier_spans(self, slug: str) -> list[Span]:
+        """Identifiers in a slug as written and with its hyphens read as spaces (a slug
+        cannot hold a space, so ``sw1a-1aa`` is the postcode SW1A 1AA)."""
+        found = find_identifiers(slug) + find_identifiers(slug.replace("-", " "))
+        texts = self.identifier_texts
+        return [Span(i.start, i.end, texts[i.kind], i.kind) for i in found]
 
 
 @dataclass(frozen=True)
@@ -245,6 +258,14 @@ class _Scan:
             dataclasses.replace(s, start=self.original(s.start), end=self.original(s.end))
             for s in spans
         ]
+
+
+def fallback_slug(source: SourceStory) -> str:
+    """The address of a story whose title has no letter a slug can hold (a title in
+    Cyrillic, say): its date and a short hash of its file's path. Two such stories on
+    one day get different addresses, and the hash shows nothing of the file's name."""
+    digest = hashlib.sha256(source.display_path.encode("utf-8")).hexdigest()[:8]
+    return f"story-{source.date.isoformat()}-{digest}"
 
 
 def _line(text: str, first_line: int | None, index: int) -> int | None:

@@ -1,7 +1,8 @@
 """Fold text for loose matching without changing its length.
 
 Every character maps to exactly one character, so a span found in the folded text
-is the same span in the original: accents are dropped (Zoë -> zoe), letters are
+is the same span in the original: accents are dropped (Zoë -> zoe), compatibility
+forms of letters and digits read as the plain ones (full-width Ｊ -> j), letters are
 lower-cased, typographic apostrophes become ', and characters that hide letters
 (zero-width, bidi controls, soft hyphens, combining marks) become JOINER, which the
 tokeniser treats as part of the word around it.
@@ -38,7 +39,11 @@ def fold_char(char: str) -> str:
         return JOINER
     if char in APOSTROPHES:
         return "'"
-    base = unicodedata.normalize("NFD", char)[0]
+    # Letters and digits take their compatibility form (full-width, circled, styled
+    # maths letters), so a name written in them is still found; only its first
+    # character is kept, so the text keeps its length (ﬁ -> f).
+    compatible = unicodedata.category(char)[0] in "LN"
+    base = unicodedata.normalize("NFKD" if compatible else "NFD", char)[0]
     lower = base.lower()
     return lower if len(lower) == 1 else base
 

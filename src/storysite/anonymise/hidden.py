@@ -82,13 +82,18 @@ def script_of(char: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
+#: Alphabets whose letters look alike. A word mixing one of them with any other
+#: alphabet can hide a name; mixes of other scripts (Japanese kanji with kana) are normal.
+LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+
+
 def _mixed_scripts(text: str) -> Iterator[HiddenText]:
     for match in _LETTERS_RE.finditer(text):
         word = match.group()
         if word.isascii():
             continue
         scripts = {script_of(c) for c in word if unicodedata.category(c).startswith("L")}
-        if len(scripts) > 1:
+        if len(scripts) > 1 and scripts & LOOK_ALIKE_SCRIPTS:
             listed = " and ".join(sorted(s.title() for s in scripts))
             yield HiddenText(
                 match.start(),

@@ -30,6 +30,9 @@ class NameForm:
     person: Person | None  # None for a word in the site's allow list
     kind: str  # "full", "alias", "part" or "allow"
     dotted: bool = False  # written with a final '.', like the initials "J.D."
+    #: A part of a name kept private by *another* story: a name this story declares
+    #: itself (say its own named "Sam Rivera") wins a tie against it.
+    foreign: bool = False
 
     @property
     def protected(self) -> bool:
@@ -102,9 +105,12 @@ class NameIndex:
 
 def _rank(form: NameForm) -> tuple[int, int]:
     """Longer names win; on a tie a protected name wins, except that an explicit allow
-    entry beats a lone part of a protected name."""
+    entry beats a lone part of a protected name, and a story's own people beat a lone
+    part of someone another story keeps private."""
     if form.kind == "allow":
         strength = 2
+    elif form.foreign:
+        strength = -1
     elif form.protected:
         strength = 1 if form.kind == "part" else 3
     else:

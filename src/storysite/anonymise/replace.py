@@ -12,6 +12,8 @@ from storysite.slugs import slugify
 #: Characters that may open a sentence before its first word: quotes, brackets, emphasis.
 _OPENERS = " \t*_\"'“‘([>#"
 _BLOCK_PREFIX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)?[\s*_\"'“‘(\[]*$")
+#: The start of a footnote's text: ``[^1]: ``.
+_FOOTNOTE_PREFIX_RE = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:[\s*_\"'“‘(\[]*$")
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,11 @@ def apply_spans(
     spans: Iterable[Span],
     in_url: Iterable[tuple[int, int]] = (),
     opens_sentence: bool = True,
+    markdown: bool = False,
 ) -> tuple[str, list[Span]]:
-    """Replace non-overlapping spans, earliest first; return the text and the spans used."""
+    """Replace non-overlapping spans, earliest first; return the text and the spans used.
+    With ``markdown`` the text is Markdown, and each replacement is escaped so that it
+    reads as the words it is, never as a link, an image or a tag."""
     url_ranges = list(in_url)
     chosen: list[Span] = []
     last_end = 0
@@ -43,14 +48,18 @@ def apply_spans(
     cursor = 0
     for span in chosen:
         pieces.append(text[cursor : span.start])
-        pieces.append(replacement_for(text, span, url_ranges, opens_sentence))
+        pieces.append(replacement_for(text, span, url_ranges, opens_sentence, markdown))
         cursor = span.end
     pieces.append(text[cursor:])
     return "".join(pieces), chosen
 
 
 def replacement_for(
-    text: str, span: Span, url_ranges: Iterable[tuple[int, int]] = (), opens_sentence: bool = True
+    text: str,
+    span: Span,
+    url_ranges: Iterable[tuple[int, int]] = (),
+    opens_sentence: bool = True,
+    markdown: bool = False,
 ) -> str:
     """What replaces ``span`` in ``text``: a slug inside a web address, else the words,
     with a capital at a sentence start and the kept suffix (possessive, emphasis)."""
@@ -59,7 +68,35 @@ def replacement_for(
     shown = span.shown_as
     if starts_sentence(text, span.start, opens_sentence):
         shown = capitalise(shown)
+    if markdown:
+        shown = markdown_text(shown, span.suffix + text[span.end : span.end + 1])
     return shown + span.suffix
+
+
+#: What Markdown or HTML would read as markup, whatever follows: escaped always.
+_MARKDOWN_SPECIAL = {
+    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "!": "\\!", "#": "\\#",
+    "{": "\\{", "}": "\\}", "<": "&lt;", ">": "&gt;", "&": "&amp;",
+}  # fmt: skip
+#: Brackets that are only words: balanced pairs, none opening a link ``](``, a
+#: reference ``][`` or a definition ``]:``.
+_PLAIN_BRACKETS_RE = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\](?![(\[:])[^\[\]]*)*")
+
+
+def markdown_text(shown: str, after: str = "") -> str:
+    """``shown`` escaped so that Markdown shows it as written: ``[click](x)`` stays
+    text, ``<img>`` stays text. A lone bracketed phrase ("[name removed]") is not a
+    link in Markdown, so it is left as it is and reads the same in a code span."""
+    escaped = "".join(_MARKDOWN_SPECIAL.get(char, char) for char in shown)
+    if ("[" in shown or "]" in shown) and not _plain_brackets(shown, after[:1]):
+        escaped = escaped.replace("[", "\\[").replace("]", "\\]")
+    return escaped
+
+
+def _plain_brackets(shown: str, following: str) -> bool:
+    if not _PLAIN_BRACKETS_RE.fullmatch(shown):
+        return False
+    return not (shown.endswith("]") and following != "" and following in "([:")
 
 
 def capitalise(text: str) -> str:
@@ -80,6 +117,9 @@ def starts_sentence(text: str, index: int, opens_sentence: bool = True) -> bool:
     before = text[cursor - 1]
     if before in ".!?…":
         return True
+    if before == ":":
+        line_start = text.rfind("\n", 0, index) + 1
+        return bool(_FOOTNOTE_PREFIX_RE.match(text[line_start:index]))
     if before != "\n":
         return False
     line_start = text.rfind("\n", 0, index) + 1
