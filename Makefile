@@ -29,8 +29,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# Not part of `make test`. Options: make bench BENCH_ARGS="--quick" (see benchmarks/README.md)
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output build .storysite-cache
