@@ -71,6 +71,33 @@ def readable_views(text: str) -> Iterator[str]:
                     yield variant
 
 
+def precheck_text(text: str) -> str:
+    """One string holding every word any of ``readable_views(text)`` holds (and more):
+    ``precheck_parts`` joined by line breaks, which no word crosses."""
+    return "\n".join(precheck_parts(text))
+
+
+def precheck_parts(text: str) -> Iterator[str]:
+    """Texts that together hold every word of every view ``readable_views`` gives.
+
+    Each view is a layer of ``text`` (as ``_layers`` gives them), the layer with its
+    tags removed (given here as is), the layer with tags turned into spaces (whose
+    words are the layer's own: ``<`` and ``>`` already end a word), or an attribute
+    value and its layers (the value's own words are the layer's, as quotes end a word;
+    its decoded layers are given here whenever it holds something to decode). So when
+    no word of these starts a name, no view can hold one: the full scan is skipped.
+    """
+    for layer in _layers(text):
+        yield layer
+        if "<" in layer:
+            yield _TAG_RE.sub("", _BLOCK_TAG_RE.sub(_BLOCK_BREAK, layer))
+        if "&" in layer or "%" in layer:
+            for match in _ATTRIBUTE_RE.finditer(layer):
+                value = match.group(1) or match.group(2) or ""
+                if "&" in value or "%" in value:
+                    yield from _layers(value)
+
+
 def _layers(text: str, depth: int = 3) -> Iterator[str]:
     """``text``, then with entities decoded and %-encoding undone, again and again."""
     yield text
@@ -119,14 +146,21 @@ class Gate:
         self.everyone_protected_full = _gate_index(protected, with_parts=False)
         named = [p for s in self.stories for p in s.people if p.named]
         self.everyone_named = _gate_index(named)
+        self._matchers: dict[tuple[int, bool], tuple[SourceStory, NameMatcher]] = {}
 
     def story_matcher(self, story: SourceStory, for_paths: bool = False) -> NameMatcher:
         """For text that belongs to one story: its own people (with parts), the register,
         the full names and aliases protected by any other story, and every named person
         (other stories' titles appear on this page as links)."""
+        key = (id(story), for_paths)
+        cached = self._matchers.get(key)
+        if cached is not None and cached[0] is story:
+            return cached[1]
         own = _gate_index(story.people)
         foreign = self.everyone_protected_full if for_paths else self.everyone_protected
-        return NameMatcher([self.register_index, own, self.everyone_named, foreign])
+        matcher = NameMatcher([self.register_index, own, self.everyone_named, foreign])
+        self._matchers[key] = (story, matcher)
+        return matcher
 
     def site_matcher(self, for_paths: bool = False) -> NameMatcher:
         """For shared pages (index, tags, feed, search)."""
@@ -146,6 +180,9 @@ class Gate:
             found = self._found((path_matcher or matcher).find(view, parts_any_case=True), path)
             if found:
                 return found
+        texts = list(texts)
+        if not any(matcher.may_find(part) for text in texts for part in precheck_parts(text)):
+            return []  # no word of any view starts a name: see precheck_parts
         for text in texts:
             for view in readable_views(text):
                 found = self._found(matcher.find(view), path)

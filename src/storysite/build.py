@@ -9,20 +9,30 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storysite import feeds
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate
+from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.consent import hold_reasons
 from storysite.errors import ContentErrors, Problem, StorySiteError
 from storysite.images import ImageStore, unique_files, with_clean_images
 from storysite.loading import load_stories
-from storysite.markup import MarkdownRenderer, TreeHook
-from storysite.models import AnonymisedStory, BuildReport, Finding, Held, HoldReason, OutputFile
+from storysite.markup import MarkdownRenderer, Markup, TreeHook
+from storysite.models import (
+    AnonymisedStory,
+    BuildReport,
+    Finding,
+    Held,
+    HoldReason,
+    OutputFile,
+    SourceStory,
+)
+from storysite.parallel import map_ordered, worker_count
 from storysite.render import Renderer
 from storysite.writing import write_site
 
@@ -60,23 +70,85 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     images = ImageStore(config)
     decisions: list[Decision] = []
     for source in loaded.stories:
-        # Issue 3: images are found in the text as written, then renamed before anonymising.
-        found, image_problems = images.collect(source)
-        problems.extend(image_problems)
-        story, findings = anonymiser.story(with_clean_images(source, found))
-        reasons = hold_reasons(source, today)
-        if findings:
-            reasons += (HoldReason("findings", _findings_message(findings)),)
-        files = tuple(found.files(story.slug))
-        decisions.append(
-            Decision(
-                story, reasons, tuple(findings), files, anonymiser.tree_pass(story), found.warnings
-            )
-        )
+        decision, story_problems = _decide_one(anonymiser, images, source, today)
+        problems.extend(story_problems)
+        decisions.append(decision)
     problems.extend(_duplicate_slugs(decisions))
     if problems:
         raise ContentErrors(problems)
     return decisions, Gate(config, loaded.stories)
+
+
+def _decide_one(
+    anonymiser: Anonymiser, images: ImageStore, source: SourceStory, today: dt.date
+) -> tuple[Decision, list[Problem]]:
+    # Issue 3: images are found in the text as written, then renamed before anonymising.
+    found, problems = images.collect(source)
+    story, findings = anonymiser.story(with_clean_images(source, found))
+    reasons = hold_reasons(source, today)
+    if findings:
+        reasons += (HoldReason("findings", _findings_message(findings)),)
+    files = tuple(found.files(story.slug))
+    decision = Decision(
+        story, reasons, tuple(findings), files, anonymiser.tree_pass(story), found.warnings
+    )
+    return decision, list(problems)
+
+
+@dataclass(frozen=True)
+class _Worked:
+    """One story after the per-story work (done in a worker process, or here)."""
+
+    decision: Decision  # without its tree pass, which cannot leave the process
+    problems: tuple[Problem, ...]
+    markup: Markup | None  # None: held and not rendered
+    leak: HoldReason | None
+    key: str = ""  # the cache key of ``markup``
+    fresh: bool = False  # rendered now, not taken from the cache
+
+
+class _StoryWork:
+    """Everything the per-story step needs, made once before any worker starts."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        today: dt.date,
+        sources: list[SourceStory],
+        include_held: bool,
+        markup_cache: MarkupCache,
+    ) -> None:
+        self.today = today
+        self.sources = sources
+        self.include_held = include_held
+        self.anonymiser = Anonymiser(config)
+        self.images = ImageStore(config)
+        self.gate = Gate(config, sources)
+        self.cache = markup_cache
+        self.salt = config_fingerprint(config)
+        self._markdown: MarkdownRenderer | None = None
+
+    def __call__(self, index: int) -> _Worked:
+        decision, problems = _decide_one(
+            self.anonymiser, self.images, self.sources[index], self.today
+        )
+        markup, leak, key, fresh = None, None, "", False
+        if decision.published or self.include_held:
+            key = markup_key(self.salt, decision.story)
+            markup = self.cache.get(key)
+            if markup is None:
+                fresh = True
+                hooks = [decision.tree_pass] if decision.tree_pass else []
+                markup = self.markdown().render(decision.story.body, hooks)
+            leak = _own_leak(self.gate, RenderedStory(decision.story, markup))
+        decision = replace(decision, tree_pass=None)
+        return _Worked(decision, tuple(problems), markup, leak, key, fresh)
+
+    def markdown(self) -> MarkdownRenderer:
+        """One Markdown instance per process, reset between stories."""
+        if self._markdown is None:
+            self._markdown = MarkdownRenderer()
+        return self._markdown
 
 
 #: Called once per story, with the story's decision and the number of stories.
@@ -90,47 +162,124 @@ def build_site(
     *,
     include_held: bool = False,
     on_story: StoryCallback | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
 ) -> BuildReport:
-    """Build the site into ``output``.
+    """Build the site into ``output``: the pipeline, top to bottom.
 
     ``include_held`` is for the local preview only: held stories are rendered too
     (anonymised and gate-checked), but the report still lists them as held.
     ``on_story`` sees each story's decision as it is rendered (progress, preview).
+    ``use_cache`` reuses stories' HTML from ``<site>/.storysite-cache`` (cache.py);
+    ``workers`` forces the number of processes (default: see parallel.py).
     """
-    decisions, gate = decide(config, today)
-    markdown = MarkdownRenderer()
-    renderer = Renderer(config)
-    published: list[RenderedStory] = []
-    preview_only: list[RenderedStory] = []
-    held: list[Held] = [Held(d.story.source, d.reasons) for d in decisions if not d.published]
-    for decision in decisions:
-        if on_story is not None:
-            on_story(decision, len(decisions))
-        if not decision.published and not include_held:
-            continue
-        hooks = [decision.tree_pass] if decision.tree_pass else []
-        rendered = RenderedStory(decision.story, markdown.render(decision.story.body, hooks))
-        leak = _own_leak(gate, rendered)
-        if leak is None:
-            (published if decision.published else preview_only).append(rendered)
-        elif decision.published:
-            held.append(Held(decision.story.source, (leak,)))
-    site = Site.collate(published + preview_only)
-    files = list(renderer.site_files(site))
-    shown = {s.slug for s in site.stories}  # issue 3: images of published stories only
-    files += unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
-    _audit_pages(gate, files, site)
+    markup_cache = MarkupCache(cache_dir(config.root) if use_cache else None)
+    markup_cache.prepare()
+    results, gate = _work_on_stories(config, today, include_held, markup_cache, workers)
+    outcome = _Outcome.sort(results, on_story)
+    site = Site.collate(outcome.published + outcome.preview_only)
+    files = _render_and_audit(config, gate, site, results, workers)
     written = write_site(files, output)
-    public = Site.collate(published).stories
-    return BuildReport(
-        published=tuple(s.slug for s in public),
-        held=tuple(sorted(held, key=lambda h: h.story.display_path)),
-        findings=tuple(f for d in decisions for f in d.findings),
-        replacements=sum(len(s.story.replacements) for s in public),
-        files_written=written,
-        output=output,
-        warnings=(*feeds.warnings(config), *(w for d in decisions for w in d.warnings)),
+    markup_cache.save(
+        ((r.key, r.markup) for r in results if r.fresh and r.markup is not None),
+        (r.key for r in results if r.key),
     )
+    markup_cache.close()
+    return outcome.report(config, written, output)
+
+
+def _work_on_stories(
+    config: SiteConfig,
+    today: dt.date,
+    include_held: bool,
+    markup_cache: MarkupCache,
+    workers: int | None,
+) -> tuple[list[_Worked], Gate]:
+    """Load every story, then decide, anonymise, render and gate each one across the
+    cores. Raises ContentErrors, before anything is written, on any bad input."""
+    loaded = load_stories(config)
+    work = _StoryWork(config, today, list(loaded.stories), include_held, markup_cache)
+    count = len(work.sources)
+    results = map_ordered(work, count, worker_count(count, workers))
+    problems = [*loaded.problems, *(p for r in results for p in r.problems)]
+    problems.extend(_duplicate_slugs([r.decision for r in results]))
+    if problems:
+        raise ContentErrors(problems)
+    return results, work.gate
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """Which stories reach the site, and which are held and why."""
+
+    results: tuple[_Worked, ...]
+    published: list[RenderedStory]
+    preview_only: list[RenderedStory]
+    held: list[Held]
+
+    @classmethod
+    def sort(cls, results: list[_Worked], on_story: StoryCallback | None) -> _Outcome:
+        decisions = [r.decision for r in results]
+        held = [Held(d.story.source, d.reasons) for d in decisions if not d.published]
+        published: list[RenderedStory] = []
+        preview_only: list[RenderedStory] = []
+        for result in results:
+            decision = result.decision
+            if on_story is not None:
+                on_story(decision, len(decisions))
+            if result.markup is None:
+                continue
+            rendered = RenderedStory(decision.story, result.markup)
+            if result.leak is None:
+                (published if decision.published else preview_only).append(rendered)
+            elif decision.published:
+                held.append(Held(decision.story.source, (result.leak,)))
+        return cls(tuple(results), published, preview_only, held)
+
+    def report(self, config: SiteConfig, written: int, output: Path) -> BuildReport:
+        decisions = [r.decision for r in self.results]
+        public = Site.collate(self.published).stories
+        return BuildReport(
+            published=tuple(s.slug for s in public),
+            held=tuple(sorted(self.held, key=lambda h: h.story.display_path)),
+            findings=tuple(f for d in decisions for f in d.findings),
+            replacements=sum(len(s.story.replacements) for s in public),
+            files_written=written,
+            output=output,
+            warnings=(*feeds.warnings(config), *(w for d in decisions for w in d.warnings)),
+        )
+
+
+def _render_and_audit(
+    config: SiteConfig,
+    gate: Gate,
+    site: Site,
+    results: list[_Worked],
+    workers: int | None,
+) -> list[OutputFile]:
+    """Every output file, each checked by the gate. Stops the build (nothing written)
+    when a protected name is in a file that no single story can be held for."""
+    renderer = Renderer(config)
+    audit = _PageAudit(gate, site)
+    stories = site.stories
+    made = map_ordered(
+        lambda i: audit.checked(renderer.story_page(site, stories[i])),
+        len(stories),
+        worker_count(len(stories), workers),
+    )
+    page_problems = {file.path: problem for file, problem in made}
+    files = list(renderer.site_files(site, {file.path: file for file, _ in made}))
+    del made
+    shown = {s.slug for s in stories}  # images of the stories on the site only
+    decisions = [r.decision for r in results]
+    files += unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
+    rest = [f for f in files if f.path not in page_problems]
+    checked = map_ordered(
+        lambda i: audit.checked(rest[i]), len(rest), worker_count(len(rest), workers)
+    )
+    page_problems.update((file.path, problem) for file, problem in checked)
+    audit.stop_at_first(files, page_problems)
+    return files
 
 
 def gate_check(gate: Gate, story: AnonymisedStory) -> HoldReason | None:
@@ -174,32 +323,51 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
     )
 
 
-def _audit_pages(gate: Gate, files: list[OutputFile], site: Site) -> None:
+class _PageAudit:
     """The last check before writing. A hit here cannot be tied to one story's text
-    (each was checked already), so it comes from a template or the site file: stop."""
-    matcher, path_matcher = gate.site_matcher(), gate.site_matcher(for_paths=True)
-    by_slug = {s.slug: s for s in site.stories}
-    for file in files:
-        story = by_slug.get(file.story_slug or "")
+    (each was checked already), so it comes from a template or the site file: stop.
+    Files are checked anywhere (in worker processes too); the build then stops at the
+    first problem in file order."""
+
+    def __init__(self, gate: Gate, site: Site) -> None:
+        self.gate = gate
+        self.matcher = gate.site_matcher()
+        self.path_matcher = gate.site_matcher(for_paths=True)
+        self.by_slug = {s.slug: s for s in site.stories}
+
+    def checked(self, file: OutputFile) -> tuple[OutputFile, str | None]:
+        return file, self.problem(file)
+
+    def problem(self, file: OutputFile) -> str | None:
+        gate = self.gate
+        story = self.by_slug.get(file.story_slug or "")
         if story is not None:
             source = story.story.source
             found = gate.scan_file(
                 gate.story_matcher(source), file, gate.story_matcher(source, for_paths=True)
             )
         else:
-            found = gate.scan_file(matcher, file, path_matcher)
+            found = gate.scan_file(self.matcher, file, self.path_matcher)
         if file.path.endswith(".html") and FOREIGN_LOAD_RE.search(file.content.decode()):
-            raise StorySiteError(
+            return (
                 f"{file.path} would make browsers fetch something from another website "
                 "(a src or stylesheet address with a host) — check the templates. "
                 "Nothing was written."
             )
         if found:
-            raise StorySiteError(
+            return (
                 f"a name that must stay private appears in {file.path}, and it does not "
                 "come from one story's text — check the templates and storysite.toml "
                 "(site title, description, placeholder). Nothing was written."
             )
+        return None
+
+    @staticmethod
+    def stop_at_first(files: list[OutputFile], problems: dict[str, str | None]) -> None:
+        for file in files:
+            problem = problems[file.path]
+            if problem is not None:
+                raise StorySiteError(problem)
 
 
 def _findings_message(findings: list[Finding]) -> str:

@@ -74,8 +74,20 @@ verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print more 
 @today_option
 @quiet_option
 @verbose_option
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render every story again, ignoring the cache in SITE/.storysite-cache.",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=None, hidden=True)
 def build(
-    site_dir: Path, output: Path | None, today: dt.date | None, quiet: bool, verbose: bool
+    site_dir: Path,
+    output: Path | None,
+    today: dt.date | None,
+    quiet: bool,
+    verbose: bool,
+    no_cache: bool,
+    workers: int | None,
 ) -> None:
     """Build the site into OUTPUT, atomically.
 
@@ -88,7 +100,12 @@ def build(
     progress = StoryProgress.for_terminal(quiet)
     try:
         report = build_site(
-            config, today or dt.date.today(), output or site_dir / "output", on_story=progress
+            config,
+            today or dt.date.today(),
+            output or site_dir / "output",
+            on_story=progress,
+            use_cache=not no_cache,
+            workers=workers,
         )
     finally:
         progress.close()
@@ -99,6 +116,34 @@ def build(
     if verbose:
         for line in _published_lines(report):
             click.echo(line)
+
+
+@main.command(name="clean")
+@site_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built site to remove (default: SITE/output).",
+)
+def clean(site_dir: Path, output: Path | None) -> None:
+    """Remove the build cache (SITE/.storysite-cache) and the built site.
+
+    Only a folder storysite built is removed. The next build starts from nothing.
+    Example:
+
+        storysite clean --site my-site
+    """
+    from storysite.cache import clean as remove
+
+    output = output or site_dir / "output"
+    removed = remove(site_dir, output)
+    for path in removed:
+        click.echo(f"Removed {path}")
+    if output.exists() and output not in removed:
+        click.echo(f"Left {output}: storysite did not write it.")
+    elif not removed:
+        click.echo("Nothing to remove.")
 
 
 def _colour_summary(line: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from storysite.markup import Markup
 from storysite.models import AnonymisedStory
@@ -66,9 +67,16 @@ class Site:
         )
         return cls(ordered, tags)
 
+    @cached_property
+    def _positions(self) -> dict[int, int]:
+        """Where each story is: ``tuple.index`` would compare whole stories, per page."""
+        return {id(story): i for i, story in enumerate(self.stories)}
+
     def neighbours(self, story: RenderedStory) -> tuple[RenderedStory | None, RenderedStory | None]:
         """(newer, older) than ``story``."""
-        index = self.stories.index(story)
+        index = self._positions.get(id(story))
+        if index is None or self.stories[index] is not story:
+            index = self.stories.index(story)
         newer = self.stories[index - 1] if index > 0 else None
         older = self.stories[index + 1] if index + 1 < len(self.stories) else None
         return newer, older

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,11 +105,15 @@ class Renderer:
         for tag in site.tags:
             yield self.page("tag.html", tag.path + "index.html", tag=tag)
 
-    def listing_pages(self, site: Site) -> Iterator[OutputFile]:
-        """Every page a reader browses to: these are the sitemap's pages."""
+    def listing_pages(
+        self, site: Site, made: Mapping[str, OutputFile] | None = None
+    ) -> Iterator[OutputFile]:
+        """Every page a reader browses to: these are the sitemap's pages. ``made`` holds
+        story pages already rendered (by worker processes), by path."""
         yield from self.index_pages(site)
         for story in site.stories:
-            yield self.story_page(site, story)
+            page = made.get(story.path + "index.html") if made else None
+            yield page if page is not None else self.story_page(site, story)
         yield from self.tag_pages(site)
         yield self.page("archive.html", "archive/index.html", years=site.years())
         yield self.page("search.html", "search/index.html", stories=site.stories, tags=site.tags)
@@ -126,8 +130,10 @@ class Renderer:
             path = f"{form}/thanks/index.html"
             yield self.page("thanks.html", path, heading=heading, text=text)
 
-    def site_files(self, site: Site) -> Iterator[OutputFile]:
-        pages = list(self.listing_pages(site))
+    def site_files(
+        self, site: Site, made: Mapping[str, OutputFile] | None = None
+    ) -> Iterator[OutputFile]:
+        pages = list(self.listing_pages(site, made))
         yield from pages
         yield from self.utility_pages()
         yield from self.machine_files(site, pages)

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -39,8 +40,9 @@ def write_site(files: Iterable[OutputFile], output: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + output.name + "-", dir=output.parent))
+    previous = output if output.is_dir() else None
     try:
-        count = _write_tree(files, staging)
+        count = _write_tree(files, staging, previous)
         (staging / MARKER).write_text(
             "Built by storysite. This folder is replaced on every build.\n"
         )
@@ -51,17 +53,42 @@ def write_site(files: Iterable[OutputFile], output: Path) -> int:
     return count
 
 
-def _write_tree(files: Iterable[OutputFile], root: Path) -> int:
+def _write_tree(files: Iterable[OutputFile], root: Path, previous: Path | None = None) -> int:
+    """Write ``files`` under ``root``. A file whose bytes are the same as in the
+    ``previous`` output is hard-linked from there instead of written again: the old
+    file is never changed (only linked to), so the previous site stays whole."""
     seen: set[PurePosixPath] = set()
+    folders: set[Path] = set()
     for file in files:
         relative = safe_relative_path(file.path)
         if relative in seen:
             raise StorySiteError(f"two pages want the same path {file.path!r}")
         seen.add(relative)
         target = root.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if previous is not None and _link_unchanged(
+            previous.joinpath(*relative.parts), target, file.content
+        ):
+            continue
         target.write_bytes(file.content)
     return len(seen)
+
+
+def _link_unchanged(old: Path, target: Path, content: bytes) -> bool:
+    """Hard-link ``old`` to ``target`` when it is a plain file holding ``content``.
+    False (write the file instead) on any doubt or error, such as another file system."""
+    try:
+        status = old.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(content):
+            return False
+        if old.read_bytes() != content:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def _check_output_is_ours(output: Path) -> None:

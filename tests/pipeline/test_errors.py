@@ -29,7 +29,11 @@ def break_and_rebuild(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert read_tree(site / "output") == before
-    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".storysite-")]
+    leftovers = [
+        p.name
+        for p in site.iterdir()
+        if p.name.startswith(".storysite-") and p.name != ".storysite-cache"
+    ]
     assert leftovers == []
     return result.stderr
 

@@ -10,9 +10,11 @@ The rendered document gets a second pass over its element tree (tree.py).
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storysite._seal import ANONYMISER_SEAL
@@ -258,6 +260,23 @@ class _Scan:
             dataclasses.replace(s, start=self.original(s.start), end=self.original(s.end))
             for s in spans
         ]
+
+
+def _restore(fields: dict[str, object]) -> AnonymisedStory:
+    """A story anonymised by a worker process of the same build (see parallel.py),
+    rebuilt from its pickle: the seal itself cannot cross a process boundary."""
+    return AnonymisedStory(**fields, seal=ANONYMISER_SEAL)  # type: ignore[arg-type]
+
+
+def _reduce(
+    story: AnonymisedStory,
+) -> tuple[Callable[..., AnonymisedStory], tuple[dict[str, object]]]:
+    fields = {f.name: getattr(story, f.name) for f in dataclasses.fields(story)}
+    del fields["seal"]
+    return _restore, (fields,)
+
+
+copyreg.pickle(AnonymisedStory, _reduce)
 
 
 def fallback_slug(source: SourceStory) -> str:

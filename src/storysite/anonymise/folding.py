@@ -23,6 +23,8 @@ APOSTROPHES = frozenset("'\u2019\u2018\u02bc\u02bb`\u00b4\u2032")
 
 #: A word: letters and digits, with hidden characters allowed anywhere inside it.
 WORD_RE = re.compile(rf"(?:[^\W_]|{JOINER})+")
+#: The same, for text without JOINER (nearly all): twice as fast.
+PLAIN_WORD_RE = re.compile(r"[^\W_]+")
 
 
 class _FoldTable(dict[int, str]):
@@ -51,11 +53,30 @@ def fold_char(char: str) -> str:
 _TABLE = _FoldTable()
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_SHORT_RUNS: dict[str, str] = {}
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    run = match.group()
+    folded = _SHORT_RUNS.get(run)
+    if folded is None:
+        folded = run.translate(_TABLE)
+        if len(run) <= 3:  # smart quotes, dashes, accented letters: worth keeping
+            _SHORT_RUNS[run] = folded
+    return folded
+
+
 def fold(text: str) -> str:
     """The loose form of ``text``: same length, lower case, no accents, apostrophes as '."""
     if text.isascii():
         return text.lower().replace("`", "'")
-    return text.translate(_TABLE)
+    # Only the non-ASCII runs go through the table (slow per character); the ASCII
+    # rest is lowered in C. This equals ``text.translate(_TABLE)``: every folded
+    # non-ASCII character is one character that ``lower`` leaves alone (a test
+    # checks this for all of Unicode), and the backtick is replaced first, so the one
+    # character that folds to a backtick (U+1FEF) keeps it, as the table does.
+    return _NON_ASCII_RE.sub(_fold_run, text.replace("`", "'")).lower()
 
 
 def word_key(word: str) -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from storysite.anonymise.folding import JOINER, WORD_RE, fold, word_key
+from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, word_key
 from storysite.models import Person
 
 #: What may stand between the words of a name: spaces, line breaks, '-', '_', '.',
@@ -20,6 +20,9 @@ SEPARATOR_RE = re.compile(rf"[\s\-_.'*~{JOINER}]+")
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
+#: A character no word holds (see folding.WORD_RE), and the size of a piece of text.
+_BREAK_RE = re.compile(rf"_|[^\w{JOINER}]")
+_PIECE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -85,12 +88,24 @@ class NameIndex:
 
     def __init__(self, forms: Iterable[NameForm] = ()) -> None:
         self.by_first: dict[str, list[NameForm]] = {}
+        self._protected_firsts: frozenset[str] | None = None
         for form in forms:
             self.add(form)
 
     def add(self, form: NameForm) -> None:
         if form.words:
             self.by_first.setdefault(form.words[0], []).append(form)
+            self._protected_firsts = None
+
+    @property
+    def protected_firsts(self) -> frozenset[str]:
+        """First words of the protected forms: only these can start a match ``find``
+        reports (the others only stop a shorter protected name inside them)."""
+        if self._protected_firsts is None:
+            self._protected_firsts = frozenset(
+                key for key, forms in self.by_first.items() if any(f.protected for f in forms)
+            )
+        return self._protected_firsts
 
     @classmethod
     def of_people(cls, people: Iterable[Person], allow: Iterable[str] = ()) -> NameIndex:
@@ -126,15 +141,47 @@ class NameMatcher:
         # The register's index is shared by every story: look in each index rather than
         # copying its keys into one set per story.
         self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
+        self._candidates: dict[str, list[NameForm]] = {}
 
     def is_first_word(self, key: str) -> bool:
         return any(key in firsts for firsts in self._firsts)
 
     def candidates(self, word: str) -> list[NameForm]:
-        found: list[NameForm] = []
-        for index in self.indexes:
-            found.extend(index.by_first.get(word, ()))
+        found = self._candidates.get(word)
+        if found is None:
+            found = []
+            for index in self.indexes:
+                found.extend(index.by_first.get(word, ()))
+            found.sort(key=_rank, reverse=True)
+            self._candidates[word] = found
         return found
+
+    def first_words_in(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` that start some name (one set operation per index)."""
+        unique = keys if isinstance(keys, set) else set(keys)
+        hits: set[str] = set()
+        for firsts in self._firsts:
+            hits |= unique & firsts.keys()
+        return hits
+
+    def may_find(self, text: str) -> bool:
+        """False when ``find`` cannot match anything in ``text``: no word of it starts a
+        name. (Every match starts at such a word, whatever ``parts_any_case`` is.)"""
+        folded = fold(text)
+        # A long text (a search index) is read in pieces cut where no word can go on,
+        # so its millions of words are never all in one list.
+        start = 0
+        while start < len(folded):
+            cut = _BREAK_RE.search(folded, start + _PIECE) if len(folded) > _PIECE else None
+            end = cut.end() if cut else len(folded)
+            if self._any_protected_first(_keys(folded[start:end])):
+                return True
+            start = end
+        return False
+
+    def _any_protected_first(self, keys: list[str]) -> bool:
+        unique = set(keys)
+        return any(not unique.isdisjoint(index.protected_firsts) for index in self.indexes)
 
     def find(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
         """Every protected name in ``text``, left to right, never overlapping.
@@ -143,11 +190,14 @@ class NameMatcher:
         file names, which are lower case whatever the name was.
         """
         folded = fold(text)
-        words = list(WORD_RE.finditer(folded))
-        keys = [word_key(m.group()) for m in words]
-        starts = [i for i, key in enumerate(keys) if self.is_first_word(key)]
-        if not starts:
-            return []
+        # Tokenise in C, and look further only at words that start some name: in
+        # nearly every text there are none, or a handful.
+        keys = _keys(folded)
+        if not self._any_protected_first(keys):
+            return []  # only a protected form is reported, and none starts here
+        hits = self.first_words_in(keys)
+        starts = [i for i, key in enumerate(keys) if key in hits]
+        words = list((WORD_RE if JOINER in folded else PLAIN_WORD_RE).finditer(folded))
         matches: list[NameMatch] = []
         free_from = 0  # a match covers its words: the next may not start inside it
         for position in starts:
@@ -171,20 +221,26 @@ class NameMatcher:
         position: int,
         parts_any_case: bool,
     ) -> tuple[NameForm, int] | None:
-        best: NameForm | None = None
+        following = keys[position + 1] if position + 1 < len(keys) else None
+        failed: set[tuple[tuple[str, ...], bool]] = set()
+        # Candidates are sorted best first (stable, so the first of equals wins as
+        # before): the first form that matches here is the best one.
         for form in self.candidates(keys[position]):
             length = len(form.words)
-            if not _words_match(folded, words, keys, position, form.words):
+            if length > 1 and form.words[1] != following:
+                continue  # cheap test first: most forms sharing a first word differ here
+            tried = (form.words, form.needs_capital)
+            if tried in failed:
                 continue
-            if (
+            if not _words_match(folded, words, keys, position, form.words) or (
                 form.needs_capital
                 and not parts_any_case
                 and _all_lower(text, words, position, length)
             ):
+                failed.add(tried)
                 continue
-            if best is None or _rank(form) > _rank(best):
-                best = form
-        return (best, len(best.words)) if best is not None else None
+            return form, length
+        return None
 
     def _match(
         self,
@@ -212,6 +268,13 @@ class NameMatcher:
             possessive = text[end : tail.end()]
             end = tail.end()
         return NameMatch(start, end, form, title_start, marks + possessive)
+
+
+def _keys(folded: str) -> list[str]:
+    """The lookup keys of the words of folded text, in order."""
+    if JOINER not in folded:
+        return PLAIN_WORD_RE.findall(folded)  # the same words as WORD_RE's, faster
+    return [word_key(word) for word in WORD_RE.findall(folded)]
 
 
 def _words_match(
