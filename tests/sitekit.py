@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -95,3 +98,25 @@ def all_text(output: Path) -> str:
 
 def today() -> dt.date:
     return dt.date.fromisoformat(TODAY)
+
+
+def kill_build_midway(site: Path, written: str = "stories/*") -> None:
+    """Start a build in a subprocess and SIGKILL it once its staging folder holds
+    files matching ``written``. Fails if the build ends before it can be killed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "storysite", "build", "--site", str(site), "--today", TODAY],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    staging = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        found = [p for p in site.glob(".storysite-tmp-*") if any(p.glob(written))]
+        if found:
+            staging = found[0]
+            break
+        time.sleep(0.001)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert staging is not None, "the build finished before it could be interrupted"
+    assert process.returncode == -signal.SIGKILL

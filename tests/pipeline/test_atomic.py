@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from sitekit import MakeSite, read_tree, run_build, story
+from sitekit import MakeSite, kill_build_midway, read_tree, run_build, story
 
 from storysite.errors import StorySiteError
 from storysite.writing import safe_relative_path
@@ -57,23 +52,7 @@ def test_sigkill_mid_write_leaves_the_previous_site_whole(make_site: MakeSite) -
     before = read_tree(site / "output")
     for path in (site / "stories").iterdir():
         path.write_text(path.read_text().replace(" old\n", " new\n"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "storysite", "build", "--site", str(site), "--today", "2026-11-27"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    staging = None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        found = [p for p in site.glob(".storysite-tmp-*") if any(p.glob("stories/*"))]
-        if found:
-            staging = found[0]
-            break
-        time.sleep(0.001)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    assert staging is not None, "the build finished before it could be interrupted"
-    assert process.returncode == -signal.SIGKILL
+    kill_build_midway(site)
     assert read_tree(site / "output") == before
     result = run_build(site)
     assert result.exit_code == 0, result.output

@@ -3,14 +3,9 @@ previous site stays whole whatever happens to the build that links them."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from sitekit import MakeSite, read_tree, run_build, story
+from sitekit import MakeSite, kill_build_midway, read_tree, run_build, story
 
 from storysite.models import OutputFile
 from storysite.writing import write_site
@@ -65,23 +60,7 @@ def test_sigkill_while_linking_leaves_the_previous_site_whole(make_site: MakeSit
     for n in range(0, 600, 10):
         path = site / f"stories/s{n:05d}.md"
         path.write_text(path.read_text().replace("workshop", "garden"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "storysite", "build", "--site", str(site), "--today", "2026-11-27"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    staging = None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        found = [p for p in site.glob(".storysite-tmp-*") if any(p.glob("stories/*/*"))]
-        if found:
-            staging = found[0]
-            break
-        time.sleep(0.001)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    assert staging is not None, "the build finished before it could be interrupted"
-    assert process.returncode == -signal.SIGKILL
+    kill_build_midway(site, "stories/*/*")
     assert read_tree(site / "output") == before
     result = run_build(site)
     assert result.exit_code == 0, result.output
