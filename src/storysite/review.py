@@ -16,7 +16,9 @@ from pathlib import Path
 from storysite.build import Decision, decide, gate_check
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
+from storysite.markup import MarkdownRenderer
 from storysite.models import Consent, Replacement
+from storysite.plaintext import PlainStory, plain_story
 from storysite.render import long_date
 
 STORY_START = "---------- The story starts here ----------"
@@ -148,10 +150,30 @@ def _story_section(config: SiteConfig, decision: Decision) -> str:
         lines.append(f"Content warning: {story.content_warning}")
     if story.image_alt:
         lines.append(f"Picture description: {story.image_alt}")
-    lines += ["", STORY_START, "", story.body.strip("\n"), "", STORY_END]
+    body = published_body(decision)
+    lines += ["", STORY_START, "", body.text, "", STORY_END]
+    lines += _links_and_pictures(body)
     if story.needs_notice:
         lines += ["", f"Under the story, readers will see this note: {config.notice}"]
     return "\n".join(lines)
+
+
+def published_body(decision: Decision) -> PlainStory:
+    """The story's text as its page shows it: rendered by the build's own Markdown
+    step, with the anonymiser's second pass, then turned into plain text."""
+    hooks = [decision.tree_pass] if decision.tree_pass else []
+    return plain_story(MarkdownRenderer().render(decision.story.body, hooks).html)
+
+
+def _links_and_pictures(body: PlainStory) -> list[str]:
+    lines: list[str] = []
+    if body.links:
+        lines += ["", "Links in the story, and where they go:"]
+        lines += [f"- {words or '(a link)'}: {href}" for words, href in body.links]
+    if body.pictures:
+        lines += ["", "Pictures in the story, as described for people who cannot see them:"]
+        lines += [f"- {alt}" for alt in body.pictures]
+    return lines
 
 
 def story_url(config: SiteConfig, slug: str) -> str:

@@ -214,7 +214,14 @@ class Anonymiser:
         person = match.form.person
         assert person is not None
         shown_as = person.shown_as or self.config.placeholder
-        return Span(match.title_start, match.end, shown_as, "name", suffix=match.possessive)
+        return Span(
+            match.title_start,
+            match.end,
+            shown_as,
+            "name",
+            suffix=match.possessive,
+            prefix=match.opening_marks,
+        )
 
     def slug(self, matcher: NameMatcher, source: SourceStory, title: str) -> str:
         """The story's address. A slug is lower case whatever the name was, so every part

@@ -54,6 +54,21 @@ class NameMatch:
     form: NameForm
     title_start: int  # start of "Dr " before the name, or ``start``
     possessive: str  # "'s" or "’s" kept after the replacement, or ""
+    opening_marks: str = ""  # emphasis opened inside the name, kept before the replacement
+
+
+_MARK_RUN_RE = re.compile(r"[*~]+")
+
+
+def _emphasis_marks(text: str, start: int, end: int) -> tuple[str, str]:
+    """The emphasis marks between ``start`` and ``end``: (those that open, those that
+    close). A run followed by a letter opens; any other run closes."""
+    opening: list[str] = []
+    closing: list[str] = []
+    for run in _MARK_RUN_RE.finditer(text, start, end):
+        follows = text[run.end() : run.end() + 1]
+        (opening if follows and not follows.isspace() else closing).append(run.group())
+    return "".join(opening), "".join(closing)
 
 
 def split_words(text: str) -> tuple[str, ...]:
@@ -255,9 +270,10 @@ class NameMatcher:
         end = words[position + length - 1].end()
         title = TITLE_BEFORE_RE.search(folded, max(0, start - 8), start)
         title_start = title.start() if title else start
-        # Emphasis marks inside a name (**Jane** Doe) are kept after the replacement,
-        # so the Markdown around it stays balanced.
-        marks = "".join(c for c in text[start:end] if c in "*~")
+        # Emphasis marks inside a name are kept, so the Markdown around it stays
+        # balanced: a mark that closes (**Jane** Doe) goes after the replacement, one
+        # that opens (Priya *Okafor*) before it.
+        opening, closing = _emphasis_marks(text, start, end)
         # "J.D. said": the final dot belongs to the initials, unless it ends the text.
         after = folded[end + 1 : end + 2]
         if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
@@ -267,7 +283,7 @@ class NameMatcher:
         if tail:
             possessive = text[end : tail.end()]
             end = tail.end()
-        return NameMatch(start, end, form, title_start, marks + possessive)
+        return NameMatch(start, end, form, title_start, closing + possessive, opening)
 
 
 def _keys(folded: str) -> list[str]:

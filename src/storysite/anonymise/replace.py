@@ -25,6 +25,7 @@ class Span:
     shown_as: str
     kind: str
     suffix: str = ""  # kept after the replacement, e.g. a possessive 's
+    prefix: str = ""  # kept before it: emphasis that opened inside the name
 
 
 def apply_spans(
@@ -70,7 +71,7 @@ def replacement_for(
         shown = capitalise(shown)
     if markdown:
         shown = markdown_text(shown, span.suffix + text[span.end : span.end + 1])
-    return shown + span.suffix
+    return span.prefix + shown + span.suffix
 
 
 #: What Markdown or HTML would read as markup, whatever follows: escaped always.

@@ -208,57 +208,102 @@ def _legend(y: float) -> str:
     return '<g class="legend" aria-hidden="true">' + "".join(items) + "</g>"
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where a chart's values land inside the SVG's plotting area."""
+
+    count: int
+    bottom: float
+    top: float
+    plot_w: float = WIDTH - LEFT - RIGHT
+    plot_h: float = HEIGHT - TOP - BOTTOM
+
+    @property
+    def span(self) -> float:
+        return (self.top - self.bottom) or 1.0
+
+    def px(self, i: int) -> float:
+        return LEFT + (self.plot_w / 2 if self.count == 1 else self.plot_w * i / (self.count - 1))
+
+    def py(self, v: float) -> float:
+        return TOP + self.plot_h * (1 - (v - self.bottom) / self.span)
+
+
 def render_svg(chart: RunChart, analysis: Analysis) -> str:
     """A self-contained inline SVG (no script, no external reference)."""
     present = [float(v) for v in chart.values if v is not None]
     top = chart.y_max if chart.y_max is not None else _nice_max(max(present, default=1.0))
-    bottom = chart.y_min
-    span = (top - bottom) or 1.0
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    count = len(chart.values)
-
-    def px(i: int) -> float:
-        return LEFT + (plot_w / 2 if count == 1 else plot_w * i / (count - 1))
-
-    def py(v: float) -> float:
-        return TOP + plot_h * (1 - (v - bottom) / span)
-
-    key = escape(chart.key)
+    frame = _Frame(len(chart.values), chart.y_min, top)
     out = [
+        *_svg_head(chart, analysis, frame),
+        *_y_axis(chart, frame),
+        *_x_labels(chart, frame),
+        *_median_line(chart, analysis, frame),
+        *_data_lines(chart, frame),
+        *_data_markers(chart, analysis, frame),
+        _legend(HEIGHT - 12),
+        "</svg>",
+    ]
+    return "\n".join(out)
+
+
+def _svg_head(chart: RunChart, analysis: Analysis, frame: _Frame) -> list[str]:
+    """The opening tag, the text alternative and the two axes."""
+    key = escape(chart.key)
+    base = TOP + frame.plot_h
+    return [
         f'<svg class="run-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
         f' aria-labelledby="{key}-title {key}-desc" focusable="false">',
         f'<title id="{key}-title">{escape(chart.title)}</title>',
         f'<desc id="{key}-desc">{escape(describe(chart, analysis))}</desc>',
-        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>',
-        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}"'
-        f' y2="{TOP + plot_h}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{LEFT + frame.plot_w}" y2="{base}"/>',
     ]
-    for tick in (bottom, bottom + span / 2, top):
-        out.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
-            f"{escape(chart.fmt(tick))}</text>"
-        )
+
+
+def _y_axis(chart: RunChart, frame: _Frame) -> list[str]:
+    """Three ticks (bottom, middle, top) and the axis's label."""
+    bottom, span = frame.bottom, frame.span
+    out = [
+        f'<text class="tick" x="{LEFT - 6}" y="{frame.py(tick) + 4:.1f}" text-anchor="end">'
+        f"{escape(chart.fmt(tick))}</text>"
+        for tick in (bottom, bottom + span / 2, frame.top)
+    ]
+    middle = TOP + frame.plot_h / 2
     out.append(
-        f'<text class="axis-label" x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle"'
-        f' transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">{escape(chart.y_label)}</text>'
+        f'<text class="axis-label" x="14" y="{middle:.1f}" text-anchor="middle"'
+        f' transform="rotate(-90 14 {middle:.1f})">{escape(chart.y_label)}</text>'
     )
+    return out
+
+
+def _x_labels(chart: RunChart, frame: _Frame) -> list[str]:
+    """Month labels: at most about twelve, and always the last month."""
+    count = frame.count
     every = max(1, math.ceil(count / 12))
-    base = TOP + plot_h
-    for i, label in enumerate(chart.labels):
-        if i % every == 0 or i == count - 1:
-            out.append(
-                f'<text class="tick" x="{px(i):.1f}" y="{base + 16}" text-anchor="end"'
-                f' transform="rotate(-40 {px(i):.1f} {base + 16})">{escape(label)}</text>'
-            )
-    if analysis.median is not None:
-        my = py(analysis.median)
-        out.append(
-            f'<line class="median" x1="{LEFT}" y1="{my:.1f}" x2="{LEFT + plot_w}" y2="{my:.1f}"/>'
-        )
-        out.append(
-            f'<text class="median-label" x="{LEFT + plot_w + 6}" y="{my + 4:.1f}">'
-            f"median {escape(chart.fmt(analysis.median))}</text>"
-        )
+    base = TOP + frame.plot_h
+    return [
+        f'<text class="tick" x="{frame.px(i):.1f}" y="{base + 16}" text-anchor="end"'
+        f' transform="rotate(-40 {frame.px(i):.1f} {base + 16})">{escape(label)}</text>'
+        for i, label in enumerate(chart.labels)
+        if i % every == 0 or i == count - 1
+    ]
+
+
+def _median_line(chart: RunChart, analysis: Analysis, frame: _Frame) -> list[str]:
+    if analysis.median is None:
+        return []
+    my = frame.py(analysis.median)
+    return [
+        f'<line class="median" x1="{LEFT}" y1="{my:.1f}"'
+        f' x2="{LEFT + frame.plot_w}" y2="{my:.1f}"/>',
+        f'<text class="median-label" x="{LEFT + frame.plot_w + 6}" y="{my + 4:.1f}">'
+        f"median {escape(chart.fmt(analysis.median))}</text>",
+    ]
+
+
+def _data_lines(chart: RunChart, frame: _Frame) -> list[str]:
+    """The run as polylines, broken where a month has no value."""
     segment: list[str] = []
     lines: list[list[str]] = [segment]
     for i, v in enumerate(chart.values):
@@ -266,15 +311,18 @@ def render_svg(chart: RunChart, analysis: Analysis) -> str:
             segment = []
             lines.append(segment)
         else:
-            segment.append(f"{px(i):.1f},{py(float(v)):.1f}")
-    out += [f'<polyline class="data" points="{" ".join(s)}"/>' for s in lines if len(s) > 1]
+            segment.append(f"{frame.px(i):.1f},{frame.py(float(v)):.1f}")
+    return [f'<polyline class="data" points="{" ".join(s)}"/>' for s in lines if len(s) > 1]
+
+
+def _data_markers(chart: RunChart, analysis: Analysis, frame: _Frame) -> list[str]:
+    """One marker per value, shaped by the run-chart signals it belongs to."""
+    out = []
     for i, v in enumerate(chart.values):
         if v is not None:
             marks = analysis.marks(i)
             label = f"{chart.labels[i]}: {chart.fmt(float(v))}"
             if marks:
                 label += " (" + ", ".join(marks) + ")"
-            out.append(_marker(px(i), py(float(v)), marks, label))
-    out.append(_legend(HEIGHT - 12))
-    out.append("</svg>")
-    return "\n".join(out)
+            out.append(_marker(frame.px(i), frame.py(float(v)), marks, label))
+    return out

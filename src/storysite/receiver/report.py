@@ -93,71 +93,73 @@ def _median(values: Iterable[int | None]) -> float | None:
 
 
 def monthly_metrics(rows: Sequence[FeedbackRow]) -> list[Metric]:
+    """The four run charts of the report, one point per month from first to last."""
+    months, groups = _monthly_groups(rows)
+    labels = tuple(m.label for m in months)
+    return [
+        _responses_metric(labels, groups),
+        _useful_metric(labels, groups),
+        _median_metric("rating", "rating", labels, groups),
+        _median_metric("usefulness", "usefulness", labels, groups),
+    ]
+
+
+def _monthly_groups(
+    rows: Sequence[FeedbackRow],
+) -> tuple[list[Month], list[list[FeedbackRow]]]:
+    """Every month from the first answer to the last (empty ones too), with its answers."""
     rows = sorted(rows, key=lambda r: r.received_at)
     months = month_range(rows)
     by_month: dict[Month, list[FeedbackRow]] = defaultdict(list)
     for row in rows:
         by_month[month_of(row.received_at)].append(row)
-    labels = tuple(m.label for m in months)
-    groups = [by_month[m] for m in months]
+    return months, [by_month[m] for m in months]
 
-    def useful_share(group: list[FeedbackRow]) -> Value:
-        answered = [r.useful for r in group if r.useful is not None]
-        return 100 * answered.count("yes") / len(answered) if answered else None
 
-    def counted(attr: str) -> tuple[int, ...]:
-        return tuple(sum(getattr(r, attr) is not None for r in g) for g in groups)
+def _answered(groups: list[list[FeedbackRow]], attr: str) -> tuple[int, ...]:
+    """How many answers in each month gave a value for ``attr``."""
+    return tuple(sum(getattr(r, attr) is not None for r in g) for g in groups)
 
-    return [
-        Metric(
-            RunChart(
-                "responses",
-                "Responses per month",
-                "Responses",
-                labels,
-                tuple(len(g) for g in groups),
-            ),
-            tuple(len(g) for g in groups),
-        ),
-        Metric(
-            RunChart(
-                "useful",
-                'Share answering "useful: yes" per month',
-                "Useful: yes",
-                labels,
-                tuple(useful_share(g) for g in groups),
-                y_max=100.0,
-                unit="%",
-            ),
-            counted("useful"),
-        ),
-        Metric(
-            RunChart(
-                "rating",
-                "Median rating per month (1 to 5)",
-                "Median rating",
-                labels,
-                tuple(_median(r.rating for r in g) for g in groups),
-                y_min=1.0,
-                y_max=5.0,
-                decimals=1,
-            ),
-            counted("rating"),
-        ),
-        Metric(
-            RunChart(
-                "usefulness",
-                "Median usefulness per month (1 to 5)",
-                "Median usefulness",
-                labels,
-                tuple(_median(r.usefulness for r in g) for g in groups),
-                y_min=1.0,
-                y_max=5.0,
-                decimals=1,
-            ),
-            counted("usefulness"),
-        ),
-    ]
+
+def _useful_share(group: list[FeedbackRow]) -> Value:
+    answered = [r.useful for r in group if r.useful is not None]
+    return 100 * answered.count("yes") / len(answered) if answered else None
+
+
+def _responses_metric(labels: tuple[str, ...], groups: list[list[FeedbackRow]]) -> Metric:
+    counts = tuple(len(g) for g in groups)
+    chart = RunChart("responses", "Responses per month", "Responses", labels, counts)
+    return Metric(chart, counts)
+
+
+def _useful_metric(labels: tuple[str, ...], groups: list[list[FeedbackRow]]) -> Metric:
+    chart = RunChart(
+        "useful",
+        'Share answering "useful: yes" per month',
+        "Useful: yes",
+        labels,
+        tuple(_useful_share(g) for g in groups),
+        y_max=100.0,
+        unit="%",
+    )
+    return Metric(chart, _answered(groups, "useful"))
+
+
+def _median_metric(
+    key: str, attr: str, labels: tuple[str, ...], groups: list[list[FeedbackRow]]
+) -> Metric:
+    """The monthly median of a 1-to-5 answer (``rating`` or ``usefulness``)."""
+    chart = RunChart(
+        key,
+        f"Median {attr} per month (1 to 5)",
+        f"Median {attr}",
+        labels,
+        tuple(_median(getattr(r, attr) for r in g) for g in groups),
+        y_min=1.0,
+        y_max=5.0,
+        decimals=1,
+    )
+    return Metric(chart, _answered(groups, attr))
 
 
 def story_summaries(rows: Sequence[FeedbackRow], titles: dict[str, str]) -> list[StorySummary]:

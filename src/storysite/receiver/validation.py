@@ -28,13 +28,15 @@ class Form:
 
     fields: Mapping[str, str]
 
-    def get(self, name: str) -> str | None:
-        """The trimmed value, or None when the field is missing or blank (left out)."""
+    def get(self, name: str, *, trim: bool = False) -> str | None:
+        """The value, or None when the field is missing or blank (left out).
+
+        Only free text (an e-mail address) is trimmed: a choice sent as " 3" did not
+        come from the form's radio buttons, so it is kept as sent and refused."""
         value = self.fields.get(name)
-        if value is None:
+        if value is None or not value.strip():
             return None
-        value = value.strip()
-        return value or None
+        return value.strip() if trim else value
 
     def is_bot(self) -> bool:
         return self.get(HONEYPOT) is not None
@@ -107,10 +109,10 @@ def check_email(value: str | None) -> str:
 
 
 def newsletter_signup(form: Form, default_version: str) -> NewsletterSignup:
-    email = check_email(form.get("email"))
+    email = check_email(form.get("email", trim=True))
     if form.get("consent") != "yes":
         raise InvalidAnswer("consent is required: tick the box to agree to receive the newsletter")
-    version = form.get("consent_version") or default_version
+    version = form.get("consent_version", trim=True) or default_version
     if not VERSION_RE.fullmatch(version):
         raise InvalidAnswer(
             "consent_version must be a short label like 2026-11 (up to 40 characters)"
