@@ -71,7 +71,13 @@ def receive(
     threads: int,
     trusted_proxy: str | None,
 ) -> None:
-    """Serve the feedback and newsletter receiver (waitress)."""
+    """Serve the feedback and newsletter receiver (waitress).
+
+    Answers are kept in the SQLite file DB; no address, agent or cookie is stored.
+    Example:
+
+        storysite receive --db answers.sqlite3 --site . --port 8080
+    """
     from waitress import create_server
 
     if consent_version is None:
@@ -108,7 +114,12 @@ def receive(
 
 @click.group()
 def feedback() -> None:
-    """Export, purge, forget and report on collected feedback."""
+    """Export, purge, forget and report on collected feedback.
+
+    Example:
+
+        storysite feedback export --db answers.sqlite3 --format csv
+    """
 
 
 def _as_dicts(rows: list[FeedbackRow] | list[NewsletterRow]) -> list[dict[str, Any]]:
@@ -124,7 +135,12 @@ def _as_dicts(rows: list[FeedbackRow] | list[NewsletterRow]) -> list[dict[str, A
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 def export(db: Path, kind: str, fmt: str) -> None:
-    """Write every stored answer (or sign-up) to standard output."""
+    """Write every stored answer (or sign-up) to standard output.
+
+    Example:
+
+        storysite feedback export --db answers.sqlite3 --kind newsletter --format csv
+    """
     store = _open(db)
     rows = _as_dicts(store.feedback_rows() if kind == "feedback" else store.newsletter_rows())
     if fmt == "json":
@@ -152,7 +168,12 @@ def export(db: Path, kind: str, fmt: str) -> None:
     "--kind", type=click.Choice(["feedback", "newsletter", "all"]), default="all", show_default=True
 )
 def purge(db: Path, days: int, kind: str) -> None:
-    """Delete answers and sign-ups older than the retention period."""
+    """Delete answers and sign-ups older than the retention period.
+
+    Example:
+
+        storysite feedback purge --db answers.sqlite3 --older-than 365
+    """
     kinds = ("feedback", "newsletter") if kind == "all" else (kind,)
     result = _open(db).purge(timedelta(days=days), kinds=kinds)
     click.echo(
@@ -165,7 +186,12 @@ def purge(db: Path, days: int, kind: str) -> None:
 @click.argument("email")
 @click.option("--db", "db", type=DB_PATH, required=True)
 def forget(email: str, db: Path) -> None:
-    """Erase a newsletter subscriber (right to erasure) and report what was removed."""
+    """Erase a newsletter subscriber (right to erasure) and report what was removed.
+
+    Example:
+
+        storysite feedback forget someone@example.org --db answers.sqlite3
+    """
     removed = _open(db).forget(email)
     if not removed:
         click.echo(f"No newsletter sign-up found for {email}; nothing removed.")
@@ -190,7 +216,12 @@ def forget(email: str, db: Path) -> None:
 )
 @click.option("--site", type=SITE_DIR, help="Site directory, to show story titles.")
 def report(db: Path, out_dir: Path, site: Path | None) -> None:
-    """Write a static HTML report with run charts to DIR/index.html."""
+    """Write a static HTML report with run charts to DIR/index.html.
+
+    Example:
+
+        storysite feedback report --db answers.sqlite3 -o qi-report --site .
+    """
     store = _open(db)
     titles: dict[str, str] = {}
     if site is not None:
