@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,11 +30,21 @@ class RenderedStory:
 
     @property
     def tag_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((tag, tag_slug(tag)) for tag in self.story.tags)
+        """(name, slug) of each tag, once per slug: "Co-production" and "co production"
+        are one tag, shown as it was first written."""
+        links: dict[str, str] = {}
+        for tag in self.story.tags:
+            links.setdefault(tag_slug(tag), tag)
+        return tuple((name, slug) for slug, name in links.items())
 
 
 def tag_slug(tag: str) -> str:
-    return slugify(tag) or "tag"
+    """A tag's address. A tag with no a-z or 0-9 ("日本語") gets one of its own from a
+    hash of its text, so unrelated tags never share a page."""
+    slug = slugify(tag)
+    if slug:
+        return slug
+    return "tag-" + hashlib.sha256(tag.casefold().encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import escape
 
@@ -29,6 +30,27 @@ NO_BASE_URL = (
     "written (they need full web addresses) — add base_url = "
     '"https://your.host/your/path/" under [site]'
 )
+
+
+#: Code points XML 1.0 forbids or HTML calls errors: C0 and C1 controls (but tab, line
+#: feed and carriage return), and the noncharacters. One in a story would make feed.xml
+#: unreadable and every page invalid, so they are taken out of every output.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
+    + "]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` without forbidden code points; a form feed becomes a space."""
+    return FORBIDDEN.sub("", text.replace("\x0c", " "))
+
+
+def uri(url: str) -> str:
+    """An absolute URL as a URI: letters outside ASCII percent-encoded (UTF-8), as the
+    sitemap protocol asks; what is already encoded stays as it is."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def warnings(config: SiteConfig) -> tuple[str, ...]:
@@ -88,7 +110,7 @@ def headers_file(config: SiteConfig) -> OutputFile:
 def robots_txt(config: SiteConfig) -> OutputFile:
     lines = ["User-agent: *", "Allow: /"]
     if config.base_url:
-        lines += ["", f"Sitemap: {config.base_url}sitemap.xml"]
+        lines += ["", f"Sitemap: {uri(config.base_url)}sitemap.xml"]
     return OutputFile(path="robots.txt", content=("\n".join(lines) + "\n").encode(), kind=KIND)
 
 
@@ -97,17 +119,17 @@ def _timestamp(day: dt.date) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {k: printable(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = printable(text)
     return element
 
 
 def feed_xml(config: SiteConfig, site: Site) -> OutputFile | None:
     """Atom with the newest stories, their full anonymised text and absolute URLs."""
-    base = config.base_url
-    if not base:
+    if not config.base_url:
         return None
+    base = uri(config.base_url)
     ET.register_namespace("", ATOM)
     a = f"{{{ATOM}}}"
     feed = ET.Element(f"{a}feed", {"xml:lang": config.language})
@@ -161,9 +183,9 @@ def sitemap_xml(
     config: SiteConfig, pages: Iterable[tuple[str, dt.date | None]]
 ) -> OutputFile | None:
     """Every listed page (path inside the output, last change) as an absolute URL."""
-    base = config.base_url
-    if not base:
+    if not config.base_url:
         return None
+    base = uri(config.base_url)
     ET.register_namespace("", SITEMAP)
     s = f"{{{SITEMAP}}}"
     urlset = ET.Element(f"{s}urlset")
@@ -182,11 +204,11 @@ def search_index(site: Site) -> OutputFile:
     entries = [
         {
             "url": story.path,
-            "title": story.story.title,
+            "title": printable(story.story.title),
             "date": story.story.date.isoformat(),
-            "summary": story.story.summary,
-            "tags": list(story.story.tags),
-            "text": story.markup.text,
+            "summary": printable(story.story.summary),
+            "tags": [printable(tag) for tag in story.story.tags],
+            "text": printable(story.markup.text),
         }
         for story in site.stories
     ]

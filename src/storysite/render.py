@@ -37,12 +37,23 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.finalize = printable_output
     env.globals["site"] = config
     env.globals["form_origins"] = form_origins
     env.globals["csp"] = feeds.content_security_policy(config)
     env.globals["referrer_policy"] = feeds.REFERRER_POLICY
     env.filters["long_date"] = long_date
     return env
+
+
+def printable_output(value: Any) -> Any:
+    """Every ``{{ value }}`` without the code points HTML forbids (see feeds.printable);
+    sanitised story HTML stays marked safe."""
+    if isinstance(value, SafeHTML):
+        return SafeHTML(feeds.printable(str(value)))
+    if isinstance(value, str):
+        return feeds.printable(value)
+    return value
 
 
 def long_date(day: dt.date) -> str:
@@ -70,9 +81,22 @@ class Renderer:
         self.config = config
         self.env = make_environment(config)
 
-    def page(self, template: str, path: str, root: str | None = None, **context: Any) -> OutputFile:
+    def page(
+        self,
+        template: str,
+        path: str,
+        root: str | None = None,
+        asset_root: str | None = None,
+        **context: Any,
+    ) -> OutputFile:
+        """Render one page. ``root`` leads back to the site's top for links;
+        ``asset_root`` does the same for what the page loads (default: ``root``)."""
+        root = root_of(path) if root is None else root
         html = self.env.get_template(template).render(
-            root=root_of(path) if root is None else root, page_path=path, **context
+            root=root,
+            asset_root=root if asset_root is None else asset_root,
+            page_path=path,
+            **context,
         )
         return OutputFile(path=path, content=html.encode("utf-8"), story_slug=context.get("slug"))
 
@@ -121,11 +145,13 @@ class Renderer:
 
     def utility_pages(self) -> Iterator[OutputFile]:
         """Pages nobody browses to: not found, and where the forms send people back."""
-        # 404.html is served at any missing address, so relative links would break:
-        # its links start from the host's root, at the folder base_url names. No
-        # scheme or host, so the page never asks another host for anything.
-        root = urlsplit(self.config.base_url).path if self.config.base_url else "/"
-        yield self.page("404.html", "404.html", root=root or "/")
+        # 404.html is served at any missing address, so relative links would break.
+        # Its links are full addresses under base_url; what it loads (stylesheet,
+        # icon) starts from the host's root at base_url's folder, with no host, so
+        # the page never asks another host for anything.
+        base = self.config.base_url
+        folder = (urlsplit(base).path or "/") if base else "/"
+        yield self.page("404.html", "404.html", root=base or "/", asset_root=folder)
         for form, (heading, text) in THANKS.items():
             path = f"{form}/thanks/index.html"
             yield self.page("thanks.html", path, heading=heading, text=text)

@@ -227,18 +227,20 @@ def test_story_pages_carry_support_warning_and_neighbours(tree: dict[str, bytes]
         assert "NHS 111" in pages(tree)[f"stories/{slug}/index.html"]
 
 
-def test_404_links_start_from_the_host_root(tree: dict[str, bytes]) -> None:
-    """The 404 page is served at any address, so its links start at the host's root,
-    in the folder base_url names, and never name a host (no request elsewhere)."""
+def test_404_links_are_absolute_and_loads_stay_on_the_host(tree: dict[str, bytes]) -> None:
+    """The 404 page is served at any address: its links are full addresses under
+    base_url, and what it loads starts from the host's root at base_url's folder,
+    naming no host (no request elsewhere)."""
     folder = urlsplit(BASE_URL).path
     page = scan(pages(tree)["404.html"])
     for tag, _, url in page.links:
         if url.startswith("#") or (tag == "form" and url.startswith("/")):
             continue
-        if tag == "a" and url.startswith("https://"):
-            continue  # the privacy notice and other pages elsewhere are links, not loads
-        assert url.startswith(folder), url
-    assert any(url == folder for _, _, url in page.links)
+        if tag in ("a", "form"):  # going somewhere, not loading anything
+            assert url.startswith(("https://", "http://")), url
+        else:
+            assert url.startswith(folder) and not url.startswith("//"), (tag, url)
+    assert any(url == BASE_URL for tag, _, url in page.links if tag == "a")
 
 
 def test_search_page_lists_everything_without_javascript(tree: dict[str, bytes]) -> None:
