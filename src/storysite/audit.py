@@ -11,13 +11,12 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import unquote, unquote_plus
 
 from storysite.anonymise.names import (
     NameForm,
     NameIndex,
-    NameMatch,
     NameMatcher,
     forms_of,
     split_words,
@@ -40,15 +39,6 @@ _LONG_DATE_RE = re.compile(
 _ATTRIBUTE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-@dataclass(frozen=True)
-class Leak:
-    """A protected name found where it must not be. The name itself is not kept."""
-
-    path: str
-    declared_in: str
-    kind: str
-
-
 def readable_views(text: str) -> Iterator[str]:
     """Every way ``text`` could show a name to a reader, a crawler or a script.
 
@@ -69,12 +59,6 @@ def readable_views(text: str) -> Iterator[str]:
                 if variant not in seen:
                     seen.add(variant)
                     yield variant
-
-
-def precheck_text(text: str) -> str:
-    """One string holding every word any of ``readable_views(text)`` holds (and more):
-    ``precheck_parts`` joined by line breaks, which no word crosses."""
-    return "\n".join(precheck_parts(text))
 
 
 def precheck_parts(text: str) -> Iterator[str]:
@@ -173,35 +157,20 @@ class Gate:
         path: str,
         texts: Iterable[str],
         path_matcher: NameMatcher | None = None,
-    ) -> list[Leak]:
-        """Protected names in ``path`` or ``texts``; the first finding is enough."""
-        for view in _layers(path):
-            # Paths are lower case whatever the name was: every part counts there.
-            found = self._found((path_matcher or matcher).find(view, parts_any_case=True), path)
-            if found:
-                return found
+    ) -> bool:
+        """Whether a protected name shows in ``path`` or any view of ``texts``."""
+        # Paths are lower case whatever the name was: every part counts there.
+        by_path = path_matcher or matcher
+        if any(by_path.find(view, parts_any_case=True) for view in _layers(path)):
+            return True
         texts = list(texts)
         if not any(matcher.may_find(part) for text in texts for part in precheck_parts(text)):
-            return []  # no word of any view starts a name: see precheck_parts
-        for text in texts:
-            for view in readable_views(text):
-                found = self._found(matcher.find(view), path)
-                if found:
-                    return found
-        return []
-
-    @staticmethod
-    def _found(matches: list[NameMatch], path: str) -> list[Leak]:
-        leaks = []
-        for match in matches:
-            person = match.form.person
-            declared = person.declared_in if person is not None else ""
-            leaks.append(Leak(path, declared, match.form.kind))
-        return leaks
+            return False  # no word of any view starts a name: see precheck_parts
+        return any(matcher.find(view) for text in texts for view in readable_views(text))
 
     def scan_file(
         self, matcher: NameMatcher, file: OutputFile, path_matcher: NameMatcher | None = None
-    ) -> list[Leak]:
+    ) -> bool:
         """Check one output file: its path, and its text as every kind of reader sees it.
         A picture's bytes are not text (its metadata was removed): only its path counts."""
         if file.kind == "image":

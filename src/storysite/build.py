@@ -43,6 +43,7 @@ FOREIGN_LOAD_RE = re.compile(
     r"""["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
     re.IGNORECASE,
 )
+_FOREIGN_LOAD_BYTES = re.compile(FOREIGN_LOAD_RE.pattern.encode(), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,29 @@ class Decision:
 
 
 def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
-    """Load, check consent and anonymise every story. Raises ContentErrors on bad input."""
+    """Load, check consent and anonymise every story, without rendering (check, review,
+    the consent register). Raises ContentErrors on bad input."""
     loaded = load_stories(config)
-    problems = list(loaded.problems)
     anonymiser = Anonymiser(config)
     images = ImageStore(config)
-    decisions: list[Decision] = []
-    for source in loaded.stories:
-        decision, story_problems = _decide_one(anonymiser, images, source, today)
-        problems.extend(story_problems)
-        decisions.append(decision)
-    problems.extend(_duplicate_slugs(decisions))
+    decided = [_decide_one(anonymiser, images, source, today) for source in loaded.stories]
+    decisions = [decision for decision, _ in decided]
+    _stop_on_problems([*loaded.problems, *(p for _, found in decided for p in found)], decisions)
+    return decisions, Gate(config, loaded.stories)
+
+
+def _stop_on_problems(problems: list[Problem], decisions: list[Decision]) -> None:
+    """Raise every problem with the input at once, two stories with one slug included."""
+    problems = problems + _duplicate_slugs(decisions)
     if problems:
         raise ContentErrors(problems)
-    return decisions, Gate(config, loaded.stories)
+
+
+def story_markup(decision: Decision, markdown: MarkdownRenderer | None = None) -> Markup:
+    """A story's HTML exactly as its page shows it: Markdown, the anonymiser's pass over
+    the parsed tree, then the sanitiser."""
+    hooks = [decision.tree_pass] if decision.tree_pass else []
+    return (markdown or MarkdownRenderer()).render(decision.story.body, hooks)
 
 
 def _decide_one(
@@ -138,8 +148,7 @@ class _StoryWork:
             markup = self.cache.get(key)
             if markup is None:
                 fresh = True
-                hooks = [decision.tree_pass] if decision.tree_pass else []
-                markup = self.markdown().render(decision.story.body, hooks)
+                markup = story_markup(decision, self.markdown())
             leak = _own_leak(self.gate, RenderedStory(decision.story, markup))
         decision = replace(decision, tree_pass=None)
         return _Worked(decision, tuple(problems), markup, leak, key, fresh)
@@ -202,9 +211,7 @@ def _work_on_stories(
     count = len(work.sources)
     results = map_ordered(work, count, worker_count(count, workers))
     problems = [*loaded.problems, *(p for r in results for p in r.problems)]
-    problems.extend(_duplicate_slugs([r.decision for r in results]))
-    if problems:
-        raise ContentErrors(problems)
+    _stop_on_problems(problems, [r.decision for r in results])
     return results, work.gate
 
 
@@ -282,9 +289,9 @@ def _render_and_audit(
     return files
 
 
-def gate_check(gate: Gate, story: AnonymisedStory) -> HoldReason | None:
+def gate_check(gate: Gate, decision: Decision) -> HoldReason | None:
     """The output gate for one story on its own (review packs): None when it passes."""
-    return _own_leak(gate, RenderedStory(story, MarkdownRenderer().render(story.body)))
+    return _own_leak(gate, RenderedStory(decision.story, story_markup(decision)))
 
 
 def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
@@ -303,10 +310,10 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
     matcher = gate.story_matcher(story.source)
     path_matcher = gate.story_matcher(story.source, for_paths=True)
     paths = [rendered.path, *(f"tags/{slug}/" for _, slug in rendered.tag_links)]
-    leaks = gate.leaks(matcher, paths[0], texts, path_matcher)
-    for path in paths[1:]:
-        leaks += gate.leaks(matcher, path, [], path_matcher)
-    if FOREIGN_LOAD_RE.search(rendered.markup.html):
+    leaks = gate.leaks(matcher, paths[0], texts, path_matcher) or any(
+        gate.leaks(matcher, path, [], path_matcher) for path in paths[1:]
+    )
+    if not leaks and FOREIGN_LOAD_RE.search(rendered.markup.html):
         return HoldReason(
             "foreign",
             "the story would make readers' browsers fetch something from another "
@@ -348,7 +355,7 @@ class _PageAudit:
             )
         else:
             found = gate.scan_file(self.matcher, file, self.path_matcher)
-        if file.path.endswith(".html") and FOREIGN_LOAD_RE.search(file.content.decode()):
+        if file.path.endswith(".html") and _FOREIGN_LOAD_BYTES.search(file.content):
             return (
                 f"{file.path} would make browsers fetch something from another website "
                 "(a src or stylesheet address with a host) — check the templates. "

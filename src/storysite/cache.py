@@ -33,6 +33,7 @@ from storysite import __version__
 from storysite.config import SiteConfig
 from storysite.markup import Markup
 from storysite.models import AnonymisedStory
+from storysite.writing import MARKER
 
 CACHE_DIR = ".storysite-cache"
 FORMAT = "storysite-markup-cache 1"
@@ -175,8 +176,6 @@ class MarkupCache:
 
 def clean(site_root: Path, output: Path) -> list[Path]:
     """Remove the cache and the output (only a folder storysite wrote); say what went."""
-    from storysite.writing import MARKER
-
     removed = []
     folder = cache_dir(site_root)
     if folder.is_dir():

@@ -87,10 +87,6 @@ def _replacements(value: object) -> str | None:
     return None
 
 
-def _any_text_or_bool(value: object) -> str | None:
-    return None if isinstance(value, str | bool) else "must be text or true/false"
-
-
 #: section -> key -> check. Extend here when the contract grows, and document it.
 SCHEMA: dict[str, dict[str, Check]] = {
     "site": {

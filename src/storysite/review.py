@@ -13,10 +13,9 @@ import re
 import textwrap
 from pathlib import Path
 
-from storysite.build import Decision, decide, gate_check
+from storysite.build import Decision, decide, gate_check, story_markup
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
-from storysite.markup import MarkdownRenderer
 from storysite.models import Consent, Replacement
 from storysite.plaintext import PlainStory, plain_story
 from storysite.render import long_date
@@ -67,7 +66,7 @@ def make_pack(site_dir: Path, story: str, today: dt.date, config: SiteConfig) ->
             "could not decide, and the pack must not show a name. Declare each one under "
             "'people' (or in the site's allow list), then run review again."
         )
-    if gate_check(gate, decision.story) is not None:
+    if gate_check(gate, decision) is not None:
         raise StorySiteError(
             f"{path}: no review pack was made — a private name was still in the finished "
             "story. Check that 'people' lists every way the text writes each name."
@@ -161,8 +160,7 @@ def _story_section(config: SiteConfig, decision: Decision) -> str:
 def published_body(decision: Decision) -> PlainStory:
     """The story's text as its page shows it: rendered by the build's own Markdown
     step, with the anonymiser's second pass, then turned into plain text."""
-    hooks = [decision.tree_pass] if decision.tree_pass else []
-    return plain_story(MarkdownRenderer().render(decision.story.body, hooks).html)
+    return plain_story(story_markup(decision).html)
 
 
 def _links_and_pictures(body: PlainStory) -> list[str]:

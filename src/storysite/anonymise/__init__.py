@@ -26,10 +26,10 @@ from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
 from storysite.anonymise.tree import TreeAnonymiser
 from storysite.config import SiteConfig
-from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
+from storysite.models import AnonymisedStory, Finding, Replacement, SourceStory
 from storysite.slugs import slugify
 
-__all__ = ["Anonymiser", "protected_people"]
+__all__ = ["Anonymiser"]
 
 #: Link targets in Markdown: inline ``](...)``, autolinks ``<...>``, reference
 #: definitions (not footnotes, ``[^1]:``, whose text is prose), and bare web
@@ -40,14 +40,6 @@ _URL_RES = (
     re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),
     re.compile(r"(?<![(<])\b((?:https?://|www\.)[^\s<>()\]]+)"),
 )
-
-
-def protected_people(config: SiteConfig, stories: list[SourceStory]) -> list[Person]:
-    """Everyone who must not be named anywhere on the site."""
-    people = [p for p in config.register if p.protected]
-    for story in stories:
-        people.extend(p for p in story.people if p.protected)
-    return people
 
 
 @dataclass(frozen=True)
@@ -125,21 +117,6 @@ class Anonymiser:
         matcher = self.matcher_for(story.source)
         notice = None if story.needs_notice else self.config.notice
         return TreeAnonymiser(lambda text: self.spans(matcher, text), notice)
-
-    def field(
-        self,
-        matcher: NameMatcher,
-        text: str,
-        field: str,
-        first_line: int | None,
-        markdown: bool = False,
-        sentence: bool = True,
-    ) -> FieldResult:
-        """Replace names and identifiers in one piece of text (no findings)."""
-        if not text:
-            return FieldResult(text, ())
-        spans = self.spans(matcher, text)
-        return self._apply(text, spans, field, first_line, markdown, sentence)
 
     def spans(self, matcher: NameMatcher, text: str) -> list[Span]:
         """Every name and identifier in ``text``, found in its decoded form (entities and

@@ -82,7 +82,3 @@ def fold(text: str) -> str:
 def word_key(word: str) -> str:
     """The form of a folded word used for lookups: hidden characters removed."""
     return word.replace(JOINER, "") if JOINER in word else word
-
-
-def has_hidden_characters(text: str) -> bool:
-    return any(char in HIDDEN_CHARACTERS for char in text)

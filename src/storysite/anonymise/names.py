@@ -17,7 +17,6 @@ from storysite.models import Person
 #: What may stand between the words of a name: spaces, line breaks, '-', '_', '.',
 #: apostrophes inside a name (O'Neill), and Markdown emphasis marks (**Jane** Doe).
 SEPARATOR_RE = re.compile(rf"[\s\-_.'*~{JOINER}]+")
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
 #: A character no word holds (see folding.WORD_RE), and the size of a piece of text.
@@ -157,9 +156,6 @@ class NameMatcher:
         # copying its keys into one set per story.
         self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
         self._candidates: dict[str, list[NameForm]] = {}
-
-    def is_first_word(self, key: str) -> bool:
-        return any(key in firsts for firsts in self._firsts)
 
     def candidates(self, word: str) -> list[NameForm]:
         found = self._candidates.get(word)

@@ -1,6 +1,6 @@
 """The second pass: names and identifiers in the parsed document.
 
-The source pass (``Anonymiser.field``) works on Markdown text. This pass runs on
+The source pass (``Anonymiser.story``) works on Markdown text. This pass runs on
 Python-Markdown's element tree after every inline pattern has been applied, so it
 sees the document as it will be shown: a name split by emphasis (``**Ja**ne``),
 written with a character reference (``&#74;ane``, kept by Markdown in its HTML

@@ -174,13 +174,6 @@ class Store:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number}")
 
-    def schema_version(self) -> int:
-        conn = self._connect()
-        try:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            conn.close()
-
     def add_feedback(self, answer: FeedbackAnswer, *, at: datetime | None = None) -> None:
         with self._transaction() as conn:
             conn.execute(
