@@ -28,7 +28,11 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
-    loaders.append(jinja2.PackageLoader("storysite", "theme/templates"))
+    theme = jinja2.PackageLoader("storysite", "theme/templates")
+    loaders.append(theme)
+    # "theme/header.html" is always the bundled one, so an override can extend the
+    # template it replaces and change one block instead of copying the whole file.
+    loaders.append(jinja2.PrefixLoader({"theme": theme}))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,

@@ -1,0 +1,55 @@
+"""Site templates override the bundled theme, whole or one block at a time."""
+
+from __future__ import annotations
+
+import pytest
+from sitekit import MakeSite, run_build, story
+
+from storysite.build import FOREIGN_LOAD_RE
+
+
+def test_a_site_template_replaces_the_theme_one(make_site: MakeSite) -> None:
+    site = make_site(
+        {"a.md": story()},
+        files={"templates/header.html": "<header><p>Our own header</p></header>\n"},
+    )
+    assert run_build(site).exit_code == 0
+    page = (site / "output/index.html").read_text()
+    assert "Our own header" in page
+    assert 'class="site-nav"' not in page
+
+
+def test_an_override_can_extend_the_template_it_replaces(make_site: MakeSite) -> None:
+    header = (
+        '{% extends "theme/header.html" %}{% block tagline %}<p>Made together</p>{% endblock %}\n'
+    )
+    site = make_site({"a.md": story()}, files={"templates/header.html": header})
+    assert run_build(site).exit_code == 0
+    page = (site / "output/stories/a-story/index.html").read_text()
+    assert "<p>Made together</p>" in page
+    assert 'class="site-nav"' in page  # the rest still comes from the theme
+
+
+def test_a_template_that_loads_from_another_host_stops_the_build(make_site: MakeSite) -> None:
+    header = '<link rel="stylesheet" href="https://cdn.example.org/x.css"><header></header>\n'
+    site = make_site({"a.md": story()}, files={"templates/header.html": header})
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "fetch something from another website" in result.output
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("html", "foreign"),
+    [
+        ('<img src="https://x.example/a.png">', True),
+        ("<img alt=a src=//x.example/a.png>", True),
+        ('<link rel="icon" href="http://x.example/f.ico">', True),
+        ('<video poster="https://x.example/p.jpg">', True),
+        ('<img src="../../images/a.png">', False),
+        ('<a href="https://x.example/">a link is not a load</a>', False),
+        ('<link rel="stylesheet" href="../assets/style.css">', False),
+    ],
+)
+def test_foreign_loads_are_recognised(html: str, foreign: bool) -> None:
+    assert bool(FOREIGN_LOAD_RE.search(html)) is foreign
