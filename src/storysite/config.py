@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +135,8 @@ class SiteConfig:
     accessibility_organisation: str = ""  # empty: the site title
     accessibility_contact: str = ""
     accessibility_reviewed: dt.date | None = None
-    raw: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
+    #: [anonymise.replacements]: kind of identifier -> the text shown instead.
+    replacements: tuple[tuple[str, str], ...] = ()
 
     @property
     def stories_dir(self) -> Path:
@@ -144,10 +145,6 @@ class SiteConfig:
     @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
-
-    def section(self, name: str) -> Mapping[str, Any]:
-        """The raw values of one section, for stages that own their own keys."""
-        return self.raw.get(name, {})
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -323,7 +320,7 @@ def _build(root: Path, data: Mapping[str, Any], register: tuple[Person, ...]) ->
             "consent_version", defaults.newsletter_consent_version
         ),
         **_support_and_accessibility(data),
-        raw=data,
+        replacements=tuple(sorted(anon.get("replacements", {}).items())),
     )
 
 

@@ -5,7 +5,6 @@ passed in already sanitised and is never evaluated as a template."""
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -18,7 +17,6 @@ from markupsafe import Markup as SafeHTML
 from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
-from storysite.feeds import form_origins
 from storysite.models import OutputFile
 
 THEME = "storysite.theme"
@@ -43,7 +41,6 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.finalize = printable_output
     env.globals["site"] = config
-    env.globals["form_origins"] = form_origins
     env.globals["csp"] = feeds.content_security_policy(config)
     env.globals["referrer_policy"] = feeds.REFERRER_POLICY
     env.filters["long_date"] = long_date
@@ -69,15 +66,6 @@ def root_of(path: str) -> str:
     """The relative way back to the site's root from the page at ``path``."""
     depth = path.count("/")
     return "../" * depth
-
-
-def relative(from_page: str, target: str) -> str:
-    """A relative URL from the page at ``from_page`` to ``target`` (both inside the site)."""
-    base = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(target or ".", base)
-    if target.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
 
 
 class Renderer:

@@ -70,10 +70,7 @@ class Anonymiser:
         self.config = config
         self.register_index = NameIndex.of_people(config.register, config.allow)
         self.register_known = known_words(config.register, config.allow)
-        configured = config.section("anonymise").get("replacements", {})
-        self.identifier_texts = replacement_texts(
-            configured if isinstance(configured, dict) else {}
-        )
+        self.identifier_texts = replacement_texts(dict(config.replacements))
 
     def matcher_for(self, story: SourceStory) -> NameMatcher:
         return NameMatcher([self.register_index, NameIndex.of_people(story.people)])
