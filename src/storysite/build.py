@@ -53,7 +53,7 @@ class Decision:
     story: AnonymisedStory
     reasons: tuple[HoldReason, ...]
     findings: tuple[Finding, ...]
-    # Issue 3: the story's cleaned images, and its anonymiser pass over the parsed tree.
+    # The story's cleaned images, and its anonymiser pass over the parsed tree.
     images: tuple[OutputFile, ...] = ()
     tree_pass: TreeHook | None = None
     warnings: tuple[str, ...] = ()  # images left out of the page (images.py)
@@ -92,7 +92,7 @@ def story_markup(decision: Decision, markdown: MarkdownRenderer | None = None) -
 def _decide_one(
     anonymiser: Anonymiser, images: ImageStore, source: SourceStory, today: dt.date
 ) -> tuple[Decision, list[Problem]]:
-    # Issue 3: images are found in the text as written, then renamed before anonymising.
+    # Images are found in the text as written, then renamed before anonymising.
     found, problems = images.collect(source)
     story, findings = anonymiser.story(with_clean_images(source, found))
     reasons = hold_reasons(source, today)

@@ -102,7 +102,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "notice": _text,
         "allow": _text_list,
         "people": _people,
-        "replacements": _replacements,  # issue 3: text shown instead of each identifier
+        "replacements": _replacements,  # text shown instead of each identifier
     },
     "feedback": {"action": _text},
     "newsletter": {"action": _text, "consent_text": _text, "consent_version": _text},
