@@ -39,37 +39,10 @@ SYLLABLES = [
     "bram",
 ]
 PROSE = [
-    "the",
-    "group",
-    "met",
-    "on",
-    "a",
-    "wet",
-    "morning",
-    "and",
-    "we",
-    "talked",
-    "about",
-    "what",
-    "helps",
-    "when",
-    "things",
-    "get",
-    "hard",
-    "some",
-    "of",
-    "us",
-    "brought",
-    "tea",
-    "others",
-    "brought",
-    "questions",
-    "and",
-    "the",
-    "staff",
-    "listened",
-    "carefully",
-]
+    "the", "group", "met", "on", "a", "wet", "morning", "and", "we", "talked", "about",
+    "what", "helps", "when", "things", "get", "hard", "some", "of", "us", "brought", "tea",
+    "others", "brought", "questions", "and", "the", "staff", "listened", "carefully",
+]  # fmt: skip
 
 
 def made_up_name(rng: random.Random) -> str:

@@ -19,6 +19,14 @@ THANKS_BASE = "https://stories.example.nhs.uk/"
 STARTUP_TIMEOUT = 15.0
 
 
+def site_with_config(root: Path, config: str) -> Path:
+    """A site folder holding only ``storysite.toml``, for the receiver's --site option."""
+    site = root / "site"
+    site.mkdir()
+    (site / "storysite.toml").write_text(config, encoding="utf-8")
+    return site
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int

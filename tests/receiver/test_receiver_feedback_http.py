@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from receiver_support import THANKS_BASE, Server, StartServer
+from receiver_support import THANKS_BASE, Server, StartServer, site_with_config
 
 
 def stored(server: Server, slug: str) -> list[tuple[object, ...]]:
@@ -185,10 +185,9 @@ def test_without_thanks_base_a_page_is_served(fresh_server: StartServer, slug: s
 def test_site_base_url_sets_the_redirect(
     fresh_server: StartServer, tmp_path: Path, slug: str
 ) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "storysite.toml").write_text(
-        '[site]\nbase_url = "https://trust.example/stories"\ntitle = "x"\n[build]\nother = 1\n'
+    site = site_with_config(
+        tmp_path,
+        '[site]\nbase_url = "https://trust.example/stories"\ntitle = "x"\n[build]\nother = 1\n',
     )
     srv = fresh_server("--site", str(site))
     assert srv.post("/feedback", {"story": slug}).headers["location"] == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from receiver_support import THANKS_BASE, Server, StartServer
+from receiver_support import THANKS_BASE, Server, StartServer, site_with_config
 
 SELECT = "SELECT email, consent_version, page, received_at FROM newsletter WHERE email = ?"
 
@@ -110,10 +110,9 @@ def test_newsletter_body_over_4kb_is_413(server: Server, email: str) -> None:
 def test_site_consent_version_is_the_default(
     fresh_server: StartServer, tmp_path: Path, email: str
 ) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "storysite.toml").write_text(
-        '[site]\nbase_url = "https://x.example/"\n[newsletter]\nconsent_version = "2026-11"\n'
+    site = site_with_config(
+        tmp_path,
+        '[site]\nbase_url = "https://x.example/"\n[newsletter]\nconsent_version = "2026-11"\n',
     )
     srv = fresh_server("--site", str(site))
     assert srv.post("/newsletter", {"email": email, "consent": "yes"}).status == 303

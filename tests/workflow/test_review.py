@@ -119,12 +119,10 @@ def test_no_pack_for_a_story_with_findings(make_site: MakeSite) -> None:
     site = make_site({"a.md": story(body="Dr Okonkwo listened, and Margaret helped.\n")})
     decisions, _ = decide(load_config(site), today())
     result = review(site, "stories/a.md")
-    if decisions[0].findings:
-        assert result.exit_code == 1
-        assert "no review pack was made" in result.output
-        assert "Dr Okonkwo listened" not in result.output
-    else:
-        assert result.exit_code == 0
+    assert decisions[0].findings  # Okonkwo after "Dr" and Margaret are undeclared names
+    assert result.exit_code == 1
+    assert "no review pack was made" in result.output
+    assert "Dr Okonkwo listened" not in result.output
 
 
 def test_no_pack_when_another_storys_private_name_is_in_it(make_site: MakeSite) -> None:
