@@ -18,8 +18,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.replace import Span, apply_spans, replacement_for
@@ -35,9 +34,9 @@ _BLOCK_TAGS = frozenset(
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset", "poster", "action"})
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """A stretch of the view and the stretch of one element's text it came from."""
+class _Piece(NamedTuple):
+    """A stretch of the view and the stretch of one element's text it came from.
+    (A named tuple: a view has hundreds of pieces, and tuples are cheap to make.)"""
 
     view_start: int
     view_end: int
@@ -64,6 +63,9 @@ class _View:
             return
         index = len(self.segments)
         self.segments.append((element, attribute))
+        if "\x02" not in text:  # no stashed HTML: the text is shown as it is
+            self._push(text, index, 0, len(text), True)
+            return
         cursor = 0
         for match in _PLACEHOLDER_RE.finditer(text):
             if match.start() > cursor:
@@ -83,10 +85,10 @@ class _View:
     def _push(self, text: str, segment: int, start: int, end: int, literal: bool) -> None:
         if not text and segment == -1:
             return
-        piece = _Piece(self.length, self.length + len(text), segment, start, end, literal)
-        self.pieces.append(piece)
+        end_in_view = self.length + len(text)
+        self.pieces.append(_Piece(self.length, end_in_view, segment, start, end, literal))
         self.parts.append(text)
-        self.length += len(text)
+        self.length = end_in_view
 
     def text(self) -> str:
         return "".join(self.parts)
