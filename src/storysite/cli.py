@@ -1,4 +1,8 @@
-"""The command line: thin wrappers that parse options, call the pipeline, print reports."""
+"""The command line: thin wrappers that parse options, call the pipeline, print reports.
+
+The modules of the other commands (preview server, review packs, scaffolding) are
+imported inside their commands, so a build does not pay for loading them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from storysite import __version__, check, register, review, scaffold, serve
+from storysite import __version__
 from storysite.build import build_site, summarise
 from storysite.config import load_config
 from storysite.errors import ContentErrors, Problem
@@ -166,6 +170,8 @@ def init(folder: Path) -> None:
 
         storysite init my-site && storysite build --site my-site
     """
+    from storysite import scaffold
+
     for path in scaffold.init_site(folder):
         click.echo(f"  wrote {path}")
     click.echo(good(f"New site in {folder}. Build it with: storysite build --site {folder}"))
@@ -182,6 +188,8 @@ def new(title: str, site_dir: Path, today: dt.date | None) -> None:
 
         storysite new "Finding my voice" --site my-site
     """
+    from storysite import scaffold
+
     click.echo(str(scaffold.new_story(site_dir, title, today or dt.date.today())))
 
 
@@ -205,6 +213,8 @@ def check_command(site_dir: Path, today: dt.date | None, fmt: str, quiet: bool) 
 
         storysite check --site my-site --format json
     """
+    from storysite import check
+
     result = check.survey(site_dir, today or dt.date.today())
     if fmt == "json":
         click.echo(json.dumps(check.as_json(result), indent=2, ensure_ascii=False))
@@ -237,6 +247,8 @@ def review_command(story: str, site_dir: Path, today: dt.date | None, output: Pa
 
         storysite review stories/2026-11-27-finding-my-voice.md -o pack.md
     """
+    from storysite import review
+
     with _content_errors():
         config = load_config(site_dir)
         pack = review.make_pack(site_dir, story, today or dt.date.today(), config)
@@ -265,6 +277,8 @@ def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
 
         storysite consent --site my-site --format csv > consent-register.csv
     """
+    from storysite import check, register
+
     result = check.survey(site_dir, today or dt.date.today())
     if result.errors:
         _print_problems(result.errors)
@@ -296,6 +310,7 @@ def serve_command(
 
         storysite serve --site my-site --port 0
     """
+    from storysite import serve
 
     def say(line: str) -> None:
         click.echo(line)
