@@ -363,8 +363,11 @@ def _authors(
     fields: _Fields, value: object, people: tuple[Person, ...], config: SiteConfig
 ) -> tuple[str, ...]:
     authors = fields.text_list("authors", value)
-    named = {p.name for p in (*people, *config.register) if p.named}
-    protected = {p.name for p in (*people, *config.register) if not p.named}
+    if not authors:
+        return authors
+    register_named, register_protected = _register_names(config.register)
+    named = register_named | {p.name for p in people if p.named}
+    protected = register_protected | {p.name for p in people if not p.named}
     for author in authors:
         if author not in named or author in protected:
             fields.problem(
@@ -374,6 +377,21 @@ def _authors(
                 "'authors'",
             )
     return authors
+
+
+#: The last register seen, with its named and protected names (see _register_names).
+_register_seen: list[tuple[tuple[Person, ...], frozenset[str], frozenset[str]]] = []
+
+
+def _register_names(register: tuple[Person, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The register's named and protected names, worked out once per register rather
+    than once per story (a register can hold thousands of people). Only the last
+    register is kept, so a long preview session does not collect old ones."""
+    if not _register_seen or _register_seen[0][0] is not register:
+        named = frozenset(p.name for p in register if p.named)
+        protected = frozenset(p.name for p in register if not p.named)
+        _register_seen[:] = [(register, named, protected)]
+    return _register_seen[0][1], _register_seen[0][2]
 
 
 def _image(fields: _Fields, value: object) -> ImageRef | None:
