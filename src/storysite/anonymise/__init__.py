@@ -26,7 +26,7 @@ from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
 from storysite.anonymise.tree import TreeAnonymiser
 from storysite.config import SiteConfig
-from storysite.models import AnonymisedStory, Finding, Replacement, SourceStory
+from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
 from storysite.slugs import slugify
 
 __all__ = ["Anonymiser"]
@@ -40,6 +40,9 @@ _URL_RES = (
     re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),
     re.compile(r"(?<![(<])\b((?:https?://|www\.)[^\s<>()\]]+)"),
 )
+
+#: Text every match of the pattern of the same place in _URL_RES holds.
+_URL_NEEDS = (("](",), ("<",), ("]",), ("http", "www."))
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,17 @@ class Anonymiser:
         self.register_index = NameIndex.of_people(config.register, config.allow)
         self.register_known = known_words(config.register, config.allow)
         self.identifier_texts = replacement_texts(dict(config.replacements))
+        self._last_matcher: tuple[tuple[Person, ...], NameMatcher] | None = None
 
     def matcher_for(self, story: SourceStory) -> NameMatcher:
-        return NameMatcher([self.register_index, NameIndex.of_people(story.people)])
+        """The register's names and the story's own. The last one made is kept: the
+        tree pass of a story comes straight after its first pass."""
+        last = self._last_matcher
+        if last is not None and last[0] == story.people:
+            return last[1]
+        matcher = NameMatcher([self.register_index, NameIndex.of_people(story.people)])
+        self._last_matcher = (story.people, matcher)
+        return matcher
 
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
         known = Known(self.register_known, known_words(source.people, ()))
@@ -274,6 +285,9 @@ def _line(text: str, first_line: int | None, index: int) -> int | None:
 
 def _url_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
-    for pattern in _URL_RES:
+    for pattern, needs in zip(_URL_RES, _URL_NEEDS, strict=True):
+        # Each pattern's matches hold one of these strings: skip the scan without one.
+        if not any(part in text for part in needs):
+            continue
         ranges.extend((m.start(1), m.end(1)) for m in pattern.finditer(text))
     return ranges

@@ -20,9 +20,10 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 
 from storysite.anonymise.folding import fold, word_key
-from storysite.anonymise.names import split_words
+from storysite.anonymise.names import split_words, word_positions
 from storysite.anonymise.replace import starts_sentence
 from storysite.models import Person
 
@@ -55,6 +56,10 @@ _TIME_WORDS = frozenset(
      "this", "early", "late", "mid", "before", "after", "through", "that", "each", "every"}
 )  # fmt: skip
 _WORD_RE = re.compile(r"[^\W\d_]+")
+#: The same words, captured so that ``split`` keeps them between the text around them.
+_WORD_SPLIT_RE = re.compile(r"([^\W\d_]+)")
+#: Where a title cue (TITLE_RE's group 1 and what follows it) can start; see ``suspects``.
+_TITLE_CUE_RE = re.compile(r"(?:M(?:r|rs|s|iss|x|R|RS|S)|D[rR]|Prof|Nurse)\.?[ \t]")
 _HEADING_RE = re.compile(r"[ \t]{0,3}#{1,6}\s")
 
 
@@ -110,8 +115,16 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     """Probable undeclared names in ``text``. ``prose`` is false for titles and tags,
     which are often written in title case."""
     seen: set[int] = set()
-    for regex, label in ((TITLE_RE, "the title"), (PHRASE_RE, "the words")):
-        for match in regex.finditer(text):
+    # Every match of TITLE_RE starts where _TITLE_CUE_RE matches (a scan in C that
+    # jumps from capital to capital), so TITLE_RE is read only from the first cue on.
+    title_cue = _TITLE_CUE_RE.search(text)
+    for regex, label, start in (
+        (TITLE_RE, "the title", title_cue.start() if title_cue else -1),
+        (PHRASE_RE, "the words", 0),
+    ):
+        if start < 0:
+            continue
+        for match in regex.finditer(text, start):
             word = match.group(2)
             if _is_known(word, known) or match.start(2) in seen:
                 continue
@@ -120,17 +133,35 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
             yield Suspect(
                 match.start(2), word, f"follows {label} '{cue}', so it is probably a name"
             )
+    yield from _first_names(text, known, prose, seen)
+
+
+def _first_names(
+    text: str, known: Container[str], prose: bool, seen: set[int]
+) -> Iterator[Suspect]:
+    """Capitalised known first names nobody declared, left to right. Each distinct word
+    is judged once; only the places of the words that are suspect are looked up."""
     names, everyday = first_names()
-    for match in _WORD_RE.finditer(text):
-        word = match.group()
-        if not word[0].isupper() or match.start() in seen:
+    parts = _WORD_SPLIT_RE.split(text)  # the text between words, and the words, in turn
+    words = parts[1::2]
+    wanted: set[str] = set()
+    for word in set(words):
+        if word[0].isupper():
+            key = word_key(fold(word))
+            if key in names and key not in known:
+                wanted.add(word)
+    if not wanted:
+        return
+    bounds = list(accumulate(map(len, parts)))
+    for index in word_positions(words, wanted):
+        word = words[index]
+        start, end = bounds[2 * index], bounds[2 * index + 1]
+        if start in seen:
             continue
         key = word_key(fold(word))
-        if key not in names or key in known:
+        if key in everyday and not _counts_as_name(text, start, end, key, prose):
             continue
-        if key in everyday and not _counts_as_name(text, match, key, prose):
-            continue
-        yield Suspect(match.start(), word, "is a common first name that nobody declared")
+        yield Suspect(start, word, "is a common first name that nobody declared")
 
 
 def _is_known(word: str, known: Container[str]) -> bool:
@@ -138,16 +169,16 @@ def _is_known(word: str, known: Container[str]) -> bool:
     return not keys or all(k in known or k in _NOT_NAMES for k in keys)
 
 
-def _counts_as_name(text: str, match: re.Match[str], key: str, prose: bool) -> bool:
+def _counts_as_name(text: str, start: int, end: int, key: str, prose: bool) -> bool:
     """An everyday word that is also a name counts only mid-sentence in prose."""
-    if not prose or starts_sentence(text, match.start()):
+    if not prose or starts_sentence(text, start):
         return False
-    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_start = text.rfind("\n", 0, start) + 1
     if _HEADING_RE.match(text, line_start):
         return False
     if key in _MONTH_WORDS:
-        before = text[max(0, match.start() - 20) : match.start()].split()
-        after = text[match.end() : match.end() + 8].lstrip()
+        before = text[max(0, start - 20) : start].split()
+        after = text[end : end + 8].lstrip()
         previous = before[-1].lower() if before else ""
         if previous in _TIME_WORDS or previous.isdigit() or after[:1].isdigit():
             return False

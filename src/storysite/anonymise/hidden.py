@@ -16,6 +16,9 @@ from storysite.anonymise.folding import HIDDEN_CHARACTERS
 #: A word with whatever hidden characters sit inside or next to it.
 _WORD_AROUND_RE = re.compile(r"[^\s]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+#: A letter outside ASCII. A word of ASCII letters is all in one alphabet (Latin).
+_NON_ASCII_LETTER_RE = re.compile(r"[^\W\d_\x00-\x7f]")
 _PUNCTUATION = ".,;:!?\"'()[]{}*_“”‘’"
 
 
@@ -76,6 +79,22 @@ def _between_symbols(text: str, index: int) -> bool:
     return not before.isalnum() and not after.isalnum() and bool(before) and bool(after)
 
 
+def _words_with_non_ascii_letters(text: str) -> Iterator[tuple[str, int]]:
+    """The words (runs of letters, as ``_LETTERS_RE`` reads them) that hold a letter
+    outside ASCII, with where each starts: the only words that can mix alphabets (a
+    word of ASCII letters is all Latin). Found from their non-ASCII letters, so a
+    story's thousands of plain words are never looked at one by one."""
+    position = 0
+    while (found := _NON_ASCII_LETTER_RE.search(text, position)) is not None:
+        start = found.start()
+        while start and _LETTER_RE.match(text, start - 1):
+            start -= 1
+        word = _LETTERS_RE.match(text, start)
+        assert word is not None  # text[start] is a letter
+        yield word.group(), start
+        position = word.end()
+
+
 def script_of(char: str) -> str:
     """The alphabet a letter belongs to: LATIN, CYRILLIC, GREEK…"""
     name = unicodedata.name(char, "")
@@ -88,15 +107,12 @@ LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
 
 def _mixed_scripts(text: str) -> Iterator[HiddenText]:
-    for match in _LETTERS_RE.finditer(text):
-        word = match.group()
-        if word.isascii():
-            continue
+    for word, start in _words_with_non_ascii_letters(text):
         scripts = {script_of(c) for c in word if unicodedata.category(c).startswith("L")}
         if len(scripts) > 1 and scripts & LOOK_ALIKE_SCRIPTS:
             listed = " and ".join(sorted(s.title() for s in scripts))
             yield HiddenText(
-                match.start(),
+                start,
                 word,
                 f"mixes letters of different alphabets ({listed}), which can hide a name",
                 "retype the word in one alphabet",

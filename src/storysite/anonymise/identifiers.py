@@ -86,6 +86,11 @@ CUE_WORDS_AFTER = 4
 
 
 _DIGIT_RE = re.compile(r"\d")
+#: Nine digits, each at most two characters from the next: every phone number and NHS
+#: number has this (see _SEP), and ordinary text (years, ages, dates) rarely does. This
+#: pattern starts with a digit, so Python's regex engine jumps between digits; the full
+#: patterns start with a look-behind and are tried at every character.
+_LONG_NUMBER_RE = re.compile(r"\d(?:\D{0,2}\d){8}")
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,11 @@ def find_identifiers(text: str) -> list[Identifier]:
     if "@" in text or "(at)" in text or "[at]" in text:
         found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(text))
     if _DIGIT_RE.search(text):
-        found.extend(Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(text))
-        found.extend(Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(text))
+        if _LONG_NUMBER_RE.search(text):
+            found.extend(Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(text))
+            found.extend(
+                Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(text)
+            )
         found.extend(Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(text))
         found.extend(_dates_of_birth(text))
     return found
