@@ -40,7 +40,7 @@ class _Piece(NamedTuple):
 
     view_start: int
     view_end: int
-    segment: int  # index into the segment list; -1 for a separator
+    segment: int  # index into the segment list
     start: int
     end: int
     literal: bool  # one view character per original character
@@ -55,7 +55,10 @@ class _View:
         self.length = 0
 
     def separator(self, text: str) -> None:
-        self._push(text, -1, 0, 0, literal=False)
+        """Text of the view that belongs to no element (a joiner or a line break): it
+        is never cut, so it needs no piece."""
+        self.parts.append(text)
+        self.length += len(text)
 
     def segment(self, element: ET.Element, attribute: str) -> None:
         text = getattr(element, attribute)
@@ -83,8 +86,6 @@ class _View:
         return html.unescape(item)
 
     def _push(self, text: str, segment: int, start: int, end: int, literal: bool) -> None:
-        if not text and segment == -1:
-            return
         end_in_view = self.length + len(text)
         self.pieces.append(_Piece(self.length, end_in_view, segment, start, end, literal))
         self.parts.append(text)
@@ -101,7 +102,7 @@ class _View:
         for piece in self.pieces[first:]:
             if piece.view_start >= end:
                 break
-            if piece.view_end <= start or piece.segment == -1:
+            if piece.view_end <= start:
                 continue
             low = max(start, piece.view_start)
             high = min(end, piece.view_end)
