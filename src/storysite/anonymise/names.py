@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, word_key
 from storysite.models import Person
@@ -103,6 +104,7 @@ class NameIndex:
     def __init__(self, forms: Iterable[NameForm] = ()) -> None:
         self.by_first: dict[str, list[NameForm]] = {}
         self._protected_firsts: frozenset[str] | None = None
+        self._plans: dict[str, _Plan] = {}
         for form in forms:
             self.add(form)
 
@@ -110,6 +112,16 @@ class NameIndex:
         if form.words:
             self.by_first.setdefault(form.words[0], []).append(form)
             self._protected_firsts = None
+            self._plans.pop(form.words[0], None)
+
+    def plan(self, word: str) -> _Plan:
+        """The forms starting with ``word`` to try, best first (kept: the register's
+        index is shared by every story)."""
+        found = self._plans.get(word)
+        if found is None:
+            found = _Plan.of(self.by_first.get(word, ()))
+            self._plans[word] = found
+        return found
 
     @property
     def protected_firsts(self) -> frozenset[str]:
@@ -156,6 +168,7 @@ class NameMatcher:
         # copying its keys into one set per story.
         self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
         self._candidates: dict[str, list[NameForm]] = {}
+        self._plans: dict[str, _Plan] = {}
 
     def candidates(self, word: str) -> list[NameForm]:
         found = self._candidates.get(word)
@@ -178,20 +191,10 @@ class NameMatcher:
     def may_find(self, text: str) -> bool:
         """False when ``find`` cannot match anything in ``text``: no word of it starts a
         name. (Every match starts at such a word, whatever ``parts_any_case`` is.)"""
-        folded = fold(text)
-        # A long text (a search index) is read in pieces cut where no word can go on,
-        # so its millions of words are never all in one list.
-        start = 0
-        while start < len(folded):
-            cut = _BREAK_RE.search(folded, start + _PIECE) if len(folded) > _PIECE else None
-            end = cut.end() if cut else len(folded)
-            if self._any_protected_first(_keys(folded[start:end])):
-                return True
-            start = end
-        return False
+        return any(self._any_protected_first(key_set(piece)) for piece in pieces(text))
 
-    def _any_protected_first(self, keys: list[str]) -> bool:
-        unique = set(keys)
+    def _any_protected_first(self, keys: Iterable[str]) -> bool:
+        unique = keys if isinstance(keys, set) else set(keys)
         return any(not unique.isdisjoint(index.protected_firsts) for index in self.indexes)
 
     def find(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
@@ -201,20 +204,20 @@ class NameMatcher:
         file names, which are lower case whatever the name was.
         """
         folded = fold(text)
-        # Tokenise in C, and look further only at words that start some name: in
-        # nearly every text there are none, or a handful.
-        keys = _keys(folded)
-        if not self._any_protected_first(keys):
+        # Tokenise in C: the words and the text between them, and where each ends.
+        # Only words that start some name are looked at further: in nearly every
+        # text there are none, or a handful.
+        words = _Words(folded)
+        keys = words.keys
+        hits = self.first_words_in(set(keys))
+        if not any(not hits.isdisjoint(index.protected_firsts) for index in self.indexes):
             return []  # only a protected form is reported, and none starts here
-        hits = self.first_words_in(keys)
-        starts = [i for i, key in enumerate(keys) if key in hits]
-        words = list((WORD_RE if JOINER in folded else PLAIN_WORD_RE).finditer(folded))
         matches: list[NameMatch] = []
         free_from = 0  # a match covers its words: the next may not start inside it
-        for position in starts:
+        for position in word_positions(keys, hits):
             if position < free_from:
                 continue
-            best = self._best_at(text, folded, words, keys, position, parts_any_case)
+            best = self._best_at(text, folded, words, position, parts_any_case)
             if best is None:
                 continue
             form, length = best
@@ -223,91 +226,286 @@ class NameMatcher:
             free_from = position + length
         return matches
 
+    def _plan(self, word: str) -> _Plan:
+        """The forms to try at ``word``: each index's plan, joined (see ``_Plan``)."""
+        found = self._plans.get(word)
+        if found is None:
+            plans = [index.plan(word) for index in self.indexes if word in index.by_first]
+            found = plans[0] if len(plans) == 1 else _Plan.joined(plans)
+            self._plans[word] = found
+        return found
+
     def _best_at(
         self,
         text: str,
         folded: str,
-        words: list[re.Match[str]],
-        keys: list[str],
+        words: _Words,
         position: int,
         parts_any_case: bool,
     ) -> tuple[NameForm, int] | None:
-        following = keys[position + 1] if position + 1 < len(keys) else None
-        failed: set[tuple[tuple[str, ...], bool]] = set()
-        # Candidates are sorted best first (stable, so the first of equals wins as
-        # before): the first form that matches here is the best one.
-        for form in self.candidates(keys[position]):
-            length = len(form.words)
-            if length > 1 and form.words[1] != following:
-                continue  # cheap test first: most forms sharing a first word differ here
-            tried = (form.words, form.needs_capital)
-            if tried in failed:
-                continue
-            if not _words_match(folded, words, keys, position, form.words) or (
-                form.needs_capital
-                and not parts_any_case
-                and _all_lower(text, words, position, length)
-            ):
-                failed.add(tried)
-                continue
-            return form, length
+        keys = words.keys
+        plan = self._plan(keys[position])
+        longer = plan.by_second.get(keys[position + 1], ()) if position + 1 < len(keys) else ()
+        # Both lists are best first: the first form that matches here is the best one.
+        for forms in (longer, plan.singles):
+            for form in forms:
+                length = len(form.words)
+                if _words_match(folded, words, position, form.words) and not (
+                    form.needs_capital
+                    and not parts_any_case
+                    and _all_lower(text, words, position, length)
+                ):
+                    return form, length
         return None
 
     def _match(
         self,
         text: str,
         folded: str,
-        words: list[re.Match[str]],
+        words: _Words,
         position: int,
         length: int,
         form: NameForm,
     ) -> NameMatch:
-        start = words[position].start()
-        end = words[position + length - 1].end()
-        title = TITLE_BEFORE_RE.search(folded, max(0, start - 8), start)
-        title_start = title.start() if title else start
+        start = words.start(position)
+        end = words.end(position + length - 1)
+        title_start = start
+        # A title ends in a letter or '.' and then white space: test that in C first.
+        before = folded[max(0, start - 8) : start]
+        if before[-1:].isspace() and before.rstrip()[-1:] in _TITLE_ENDS:
+            title = TITLE_BEFORE_RE.search(folded, max(0, start - 8), start)
+            title_start = title.start() if title else start
         # Emphasis marks inside a name are kept, so the Markdown around it stays
         # balanced: a mark that closes (**Jane** Doe) goes after the replacement, one
         # that opens (Priya *Okafor*) before it.
-        opening, closing = _emphasis_marks(text, start, end)
+        opening, closing = "", ""
+        if "*" in text[start:end] or "~" in text[start:end]:
+            opening, closing = _emphasis_marks(text, start, end)
         # "J.D. said": the final dot belongs to the initials, unless it ends the text.
         after = folded[end + 1 : end + 2]
         if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
             end += 1
         possessive = ""
-        tail = POSSESSIVE_RE.match(folded, end)
-        if tail:
-            possessive = text[end : tail.end()]
-            end = tail.end()
+        if folded.startswith("'s", end):
+            tail = POSSESSIVE_RE.match(folded, end)
+            if tail:
+                possessive = text[end : tail.end()]
+                end = tail.end()
         return NameMatch(start, end, form, title_start, closing + possessive, opening)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The forms that start with one word, in the order ``find`` tries them: sorted
+    best first (``_rank``; a stable sort, so the first of equals wins), those of two
+    words or more by their second word, and of forms that are tried alike (same words,
+    same need of a capital) only the first, since the others can only fail after it.
+    Every longer form ranks above every single word, so trying ``by_second[next word]``
+    then ``singles`` is trying, in order, every form that could match."""
+
+    by_second: dict[str, tuple[NameForm, ...]]
+    singles: tuple[NameForm, ...]
+
+    @classmethod
+    def of(cls, forms: Iterable[NameForm]) -> _Plan:
+        by_second: dict[str, list[NameForm]] = {}
+        singles: list[NameForm] = []
+        tried: set[tuple[tuple[str, ...], bool]] = set()
+        for form in sorted(forms, key=_rank, reverse=True):
+            key = (form.words, form.needs_capital)
+            if key in tried:
+                continue
+            tried.add(key)
+            if len(form.words) > 1:
+                by_second.setdefault(form.words[1], []).append(form)
+            else:
+                singles.append(form)
+        return cls({k: tuple(v) for k, v in by_second.items()}, tuple(singles))
+
+    @classmethod
+    def joined(cls, plans: Sequence[_Plan]) -> _Plan:
+        """The plan of several indexes' forms together, in index order. A stable sort
+        of the joined lists is the stable sort of everything, and dropping a form
+        tried like an earlier one commutes with it."""
+        forms = [form for plan in plans for form in plan.singles]
+        forms.extend(f for plan in plans for group in plan.by_second.values() for f in group)
+        return cls.of(forms)
+
+
+#: The last character of a title TITLE_BEFORE_RE finds (mr, mrs, ms, miss, mx, dr,
+#: prof, or a final '.').
+_TITLE_ENDS = frozenset("rsxf.")
+#: A word of folded text (folding.WORD_RE), captured so that ``split`` keeps it.
+_JOINED_SPLIT_RE = re.compile(rf"([\w{JOINER}]+)")
+_PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
+
+
+class _Words:
+    """The words of folded text, tokenised in C: their keys, and where each starts
+    and ends. ``split`` gives the text between words and the words in turn, so the
+    running sum of their lengths holds every word's start and end."""
+
+    __slots__ = ("bounds", "keys")
+
+    def __init__(self, folded: str) -> None:
+        if JOINER in folded:
+            # "_" is no word character: read as a space (same length), every other
+            # character \w allows is, so the class below is WORD_RE's, but faster.
+            parts = _JOINED_SPLIT_RE.split(folded.replace("_", " "))
+            self.keys = _without_joiners(parts[1::2])
+        else:
+            parts = _PLAIN_SPLIT_RE.split(folded)
+            self.keys = parts[1::2]
+        self.bounds = list(accumulate(map(len, parts)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def start(self, index: int) -> int:
+        return self.bounds[2 * index]
+
+    def end(self, index: int) -> int:
+        return self.bounds[2 * index + 1]
+
+
+def word_positions(keys: list[str], hits: set[str]) -> list[int]:
+    """The indexes of the words that are in ``hits``, in order (found by C scans)."""
+    if not hits:
+        return []
+    found: list[int] = []
+    for key in hits:
+        index = -1
+        try:
+            while True:
+                index = keys.index(key, index + 1)
+                found.append(index)
+        except ValueError:
+            pass
+    found.sort()
+    return found
 
 
 def _keys(folded: str) -> list[str]:
     """The lookup keys of the words of folded text, in order."""
     if JOINER not in folded:
         return PLAIN_WORD_RE.findall(folded)  # the same words as WORD_RE's, faster
-    return [word_key(word) for word in WORD_RE.findall(folded)]
+    return _without_joiners(WORD_RE.findall(folded))
+
+
+def _without_joiners(words: list[str]) -> list[str]:
+    """``[word_key(word) for word in words]``, in C: a word never holds NUL (not a
+    word character), so the words are joined with it, JOINER removed, and split."""
+    if not words:
+        return []
+    return "\x00".join(words).replace(JOINER, "").split("\x00")
+
+
+#: A character that ends a word in the folded text too: ASCII, but not a letter, a digit
+#: or JOINER (a combining mark or a hidden character may join the words around it).
+_ASCII_BREAK_RE = re.compile(r"[\x00\x02-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
+#: UTF-8 bytes as ``key_set`` reads them: ASCII letters lower-cased, ASCII digits and
+#: JOINER kept, every other ASCII byte a space; the bytes of other characters kept.
+_ASCII_FOLD = bytes(
+    byte + 32
+    if 0x41 <= byte <= 0x5A
+    else byte
+    if byte >= 0x80 or byte == 1 or 0x30 <= byte <= 0x39 or 0x61 <= byte <= 0x7A
+    else 0x20
+    for byte in range(256)
+)
+_IMPURE_TAIL_RE = re.compile(r"[\x01\x80-\xff][^ ]*")
+_IMPURE_TAIL_BYTES_RE = re.compile(rb"[\x01\x80-\xff][^ ]*")
+#: Keys of the tokens ``key_set`` cannot read by bytes alone, by token (bounded).
+_TOKEN_KEYS: dict[str, tuple[str, ...]] = {}
+_TOKEN_KEYS_MAX = 1 << 16
+
+
+def holds_key(text: str, keys: frozenset[str], ascii_keys: frozenset[bytes]) -> bool:
+    """Whether the key of some word of ``text`` is in ``keys``: ``key_set(text) & keys``
+    without making the set. ``ascii_keys`` holds the ASCII ones of ``keys``, encoded:
+    the bytes tokens of pure ASCII are looked up there (see key_set), the others are
+    read exactly."""
+    raw = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
+    if not ascii_keys.isdisjoint(raw.split()):
+        return True
+    if b"\x01" not in raw and raw.isascii():
+        return False
+    impure = {
+        raw[raw.rfind(b" ", 0, tail.start()) + 1 : tail.end()]
+        for tail in _IMPURE_TAIL_BYTES_RE.finditer(raw)
+    }
+    return any(not keys.isdisjoint(_token_keys(token.decode("latin-1"))) for token in impure)
+
+
+def _token_keys(token: str) -> tuple[str, ...]:
+    """The keys of a token of ``key_set`` (read back as Latin-1) that is not pure ASCII."""
+    keys = _TOKEN_KEYS.get(token)
+    if keys is None:
+        word = token.encode("latin-1").decode("utf-8", "surrogatepass")
+        keys = tuple(_keys(fold(word)))
+        if len(_TOKEN_KEYS) >= _TOKEN_KEYS_MAX:
+            _TOKEN_KEYS.clear()
+        _TOKEN_KEYS[token] = keys
+    return keys
+
+
+def pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of about ``_PIECE`` characters, cut where no word can go on:
+    a long text (a search index) is read piece by piece, so its millions of words are
+    never all in one list."""
+    start = 0
+    while start < len(text):
+        cut = _ASCII_BREAK_RE.search(text, start + _PIECE) if len(text) > _PIECE else None
+        end = cut.end() if cut else len(text)
+        yield text[start:end]
+        start = end
+
+
+def key_set(text: str) -> set[str]:
+    """``set(_keys(fold(text)))`` without the empty key, faster, for the pre-check.
+
+    Every ASCII character other than a letter, a digit or JOINER folds to a character
+    that ends a word, so the text is cut into tokens there (bytes.translate and split,
+    both in C). A token of ASCII letters and digits only is one word whose key is
+    itself lower-cased. A token holding JOINER or another character is folded and
+    read exactly as ``_keys`` reads it; there are few of those, and they repeat.
+    """
+    raw = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD).decode("latin-1")
+    tokens = set(raw.split(" "))
+    tokens.discard("")
+    if "\x01" not in raw and raw.isascii():
+        return tokens
+    # Each token holding JOINER or a non-ASCII byte, found from that byte (in C).
+    impure = {
+        raw[raw.rfind(" ", 0, tail.start()) + 1 : tail.end()]
+        for tail in _IMPURE_TAIL_RE.finditer(raw)
+    }
+    tokens.difference_update(impure)
+    for token in impure:
+        tokens.update(_token_keys(token))
+    tokens.discard("")  # the key of a word of hidden characters only
+    return tokens
 
 
 def _words_match(
     folded: str,
-    words: list[re.Match[str]],
-    keys: list[str],
+    words: _Words,
     position: int,
     wanted: tuple[str, ...],
 ) -> bool:
-    if position + len(wanted) > len(words):
+    keys = words.keys
+    if position + len(wanted) > len(keys):
         return False
     for offset, word in enumerate(wanted):
         if keys[position + offset] != word:
             return False
         if offset:
-            gap = folded[words[position + offset - 1].end() : words[position + offset].start()]
+            gap = folded[words.end(position + offset - 1) : words.start(position + offset)]
             if not SEPARATOR_RE.fullmatch(gap):
                 return False
     return True
 
 
-def _all_lower(text: str, words: list[re.Match[str]], position: int, length: int) -> bool:
-    span = text[words[position].start() : words[position + length - 1].end()]
+def _all_lower(text: str, words: _Words, position: int, length: int) -> bool:
+    span = text[words.start(position) : words.end(position + length - 1)]
     return not any(char.isupper() for char in span)
