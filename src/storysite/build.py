@@ -10,11 +10,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from storysite import feeds
 from storysite.anonymise import Anonymiser
-from storysite.audit import Gate
+from storysite.audit import Gate, search_tag_address
 from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
@@ -34,7 +35,7 @@ from storysite.models import (
 )
 from storysite.parallel import map_ordered, worker_count
 from storysite.render import Renderer
-from storysite.writing import write_site
+from storysite.writing import Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
 #: from an address with a scheme or host: a request to another website.
@@ -150,14 +151,22 @@ class _StoryWork:
                 fresh = True
                 markup = story_markup(decision, self.markdown())
             leak = _own_leak(self.gate, RenderedStory(decision.story, markup))
-        decision = replace(decision, tree_pass=None)
-        return _Worked(decision, tuple(problems), markup, leak, key, fresh)
+        return _Worked(_travelling(decision), tuple(problems), markup, leak, key, fresh)
 
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
         if self._markdown is None:
             self._markdown = MarkdownRenderer()
         return self._markdown
+
+
+def _travelling(decision: Decision) -> Decision:
+    """What of a decision the parent keeps: no tree pass (it cannot leave the process),
+    and no raw body, which nothing after this step reads (the anonymised one stays),
+    so the parent never holds every story's raw text twice."""
+    story = decision.story
+    source = replace(story.source, body="")
+    return replace(decision, story=replace(story, source=source), tree_pass=None)
 
 
 #: Called once per story, with the story's decision and the number of stories.
@@ -187,8 +196,9 @@ def build_site(
     results, gate = _work_on_stories(config, today, include_held, markup_cache, workers)
     outcome = _Outcome.sort(results, on_story)
     site = Site.collate(outcome.published + outcome.preview_only)
-    files = _render_and_audit(config, gate, site, results, workers)
-    written = write_site(files, output)
+    with Staging(output) as staging:
+        paths = _render_and_audit(config, gate, site, results, workers, staging)
+        written = staging.publish(paths)
     markup_cache.save(
         ((r.key, r.markup) for r in results if r.fresh and r.markup is not None),
         (r.key for r in results if r.key),
@@ -263,30 +273,42 @@ def _render_and_audit(
     site: Site,
     results: list[_Worked],
     workers: int | None,
-) -> list[OutputFile]:
-    """Every output file, each checked by the gate. Stops the build (nothing written)
+    staging: Staging,
+) -> list[str]:
+    """Make every output file, check it with the gate and write it into ``staging``,
+    one file at a time across the cores, so no process ever holds the whole site.
+    Returns the paths written. Stops the build (``staging`` is then never published)
     when a protected name is in a file that no single story can be held for."""
     renderer = Renderer(config)
     audit = _PageAudit(gate, site)
-    stories = site.stories
-    made = map_ordered(
-        lambda i: audit.checked(renderer.story_page(site, stories[i])),
-        len(stories),
-        worker_count(len(stories), workers),
-    )
-    page_problems = {file.path: problem for file, problem in made}
-    files = list(renderer.site_files(site, {file.path: file for file, _ in made}))
-    del made
-    shown = {s.slug for s in stories}  # images of the stories on the site only
+    before, after = renderer.file_jobs(site)
+    shown = {s.slug for s in site.stories}  # images of the stories on the site only
     decisions = [r.decision for r in results]
-    files += unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
-    rest = [f for f in files if f.path not in page_problems]
-    checked = map_ordered(
-        lambda i: audit.checked(rest[i]), len(rest), worker_count(len(rest), workers)
-    )
-    page_problems.update((file.path, problem) for file, problem in checked)
-    audit.stop_at_first(files, page_problems)
-    return files
+    images = unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
+    jobs: list[Callable[[], OutputFile | None]] = [
+        *before,
+        *(partial(renderer.story_page, site, story) for story in site.stories),
+        *after,
+        *(partial(_same, image) for image in images),
+    ]
+
+    def make(index: int) -> tuple[str, str | None] | None:
+        made = jobs[index]()
+        if made is None:
+            return None
+        file, problem = audit.checked(made)
+        if problem is None:  # a file with a problem stops the build: never written
+            staging.put(file)
+        return file.path, problem
+
+    done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
+    checked = [d for d in done if d is not None]
+    audit.stop_at_first([OutputFile(path, b"") for path, _ in checked], dict(checked))
+    return [path for path, _ in checked]
+
+
+def _same(file: OutputFile) -> OutputFile:
+    return file
 
 
 def gate_check(gate: Gate, decision: Decision) -> HoldReason | None:
@@ -310,10 +332,13 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
     matcher = gate.story_matcher(story.source)
     path_matcher = gate.story_matcher(story.source, for_paths=True)
     paths = [rendered.path, *(f"tags/{slug}/" for _, slug in rendered.tag_links)]
-    leaks = gate.leaks(matcher, paths[0], texts, path_matcher) or any(
-        gate.leaks(matcher, path, [], path_matcher) for path in paths[1:]
-    )
-    if not leaks and FOREIGN_LOAD_RE.search(rendered.markup.html):
+    leaks = any(gate.path_leaks(path_matcher, path) for path in paths)
+    if not leaks:
+        if gate.may_hold_name(matcher, texts):
+            leaks = gate.full_scan(matcher, texts)
+        else:  # the story's page may skip these lines: see Gate.remember_clean
+            gate.remember_clean(matcher, rendered.markup)
+    if not leaks and search_tag_address(FOREIGN_LOAD_RE, rendered.markup.html):
         return HoldReason(
             "foreign",
             "the story would make readers' browsers fetch something from another "
@@ -351,11 +376,14 @@ class _PageAudit:
         if story is not None:
             source = story.story.source
             found = gate.scan_file(
-                gate.story_matcher(source), file, gate.story_matcher(source, for_paths=True)
+                gate.story_matcher(source),
+                file,
+                gate.story_matcher(source, for_paths=True),
+                known=gate.clean_lines_of(story.markup),
             )
         else:
             found = gate.scan_file(self.matcher, file, self.path_matcher)
-        if file.path.endswith(".html") and _FOREIGN_LOAD_BYTES.search(file.content):
+        if file.path.endswith(".html") and search_tag_address(_FOREIGN_LOAD_BYTES, file.content):
             return (
                 f"{file.path} would make browsers fetch something from another website "
                 "(a src or stylesheet address with a host) — check the templates. "

@@ -200,9 +200,13 @@ def sitemap_xml(
 
 
 def search_index(site: Site) -> OutputFile:
-    """The stories' published text for the search page. URLs are relative to the root."""
-    entries = [
-        {
+    """The stories' published text for the search page. URLs are relative to the root.
+
+    Each entry is encoded on its own and the pieces joined once: the same bytes as
+    dumping the whole document, without holding its text as well as its bytes."""
+    pieces = [b'{"stories":[']
+    for number, story in enumerate(site.stories):
+        entry = {
             "url": story.path,
             "title": printable(story.story.title),
             "date": story.story.date.isoformat(),
@@ -210,7 +214,12 @@ def search_index(site: Site) -> OutputFile:
             "tags": [printable(tag) for tag in story.story.tags],
             "text": printable(story.markup.text),
         }
-        for story in site.stories
-    ]
-    data = json.dumps({"stories": entries}, ensure_ascii=False, separators=(",", ":"))
-    return OutputFile(path="search-index.json", content=data.encode("utf-8"), kind=KIND)
+        if number:
+            pieces.append(b",")
+        pieces.append(_json(entry).encode("utf-8"))
+    pieces.append(b"]}")
+    return OutputFile(path="search-index.json", content=b"".join(pieces), kind=KIND)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

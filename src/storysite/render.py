@@ -5,7 +5,8 @@ passed in already sanitised and is never evaluated as a template."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,21 +106,38 @@ class Renderer:
         )
 
     def index_pages(self, site: Site) -> Iterator[OutputFile]:
+        yield from (job() for job in self._index_jobs(site))
+
+    def _index_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
         pages = site.pages(self.config.per_page)
-        for number, stories in enumerate(pages, start=1):
-            path = "index.html" if number == 1 else f"page/{number}/index.html"
-            yield self.page(
+        return [
+            partial(
+                self.page,
                 "index.html",
-                path,
+                "index.html" if number == 1 else f"page/{number}/index.html",
                 stories=stories,
                 page_number=number,
                 page_count=len(pages),
             )
+            for number, stories in enumerate(pages, start=1)
+        ]
 
     def tag_pages(self, site: Site) -> Iterator[OutputFile]:
         yield self.page("tags.html", "tags/index.html", tags=site.tags)
         for tag in site.tags:
             yield self.page("tag.html", tag.path + "index.html", tag=tag)
+
+    def _after_story_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
+        """The listing pages after the story pages, in the order the sitemap lists them."""
+        return [
+            partial(self.page, "tags.html", "tags/index.html", tags=site.tags),
+            *(partial(self.page, "tag.html", t.path + "index.html", tag=t) for t in site.tags),
+            partial(self.page, "archive.html", "archive/index.html", years=site.years()),
+            partial(
+                self.page, "search.html", "search/index.html", stories=site.stories, tags=site.tags
+            ),
+            partial(self.page, "accessibility.html", "accessibility/index.html"),
+        ]
 
     def listing_pages(
         self, site: Site, made: Mapping[str, OutputFile] | None = None
@@ -130,43 +148,93 @@ class Renderer:
         for story in site.stories:
             page = made.get(story.path + "index.html") if made else None
             yield page if page is not None else self.story_page(site, story)
-        yield from self.tag_pages(site)
-        yield self.page("archive.html", "archive/index.html", years=site.years())
-        yield self.page("search.html", "search/index.html", stories=site.stories, tags=site.tags)
-        yield self.page("accessibility.html", "accessibility/index.html")
+        yield from (job() for job in self._after_story_jobs(site))
 
     def utility_pages(self) -> Iterator[OutputFile]:
         """Pages nobody browses to: not found, and where the forms send people back."""
+        yield from (job() for job in self._utility_jobs())
+
+    def _utility_jobs(self) -> list[Callable[[], OutputFile]]:
         # 404.html is served at any missing address, so relative links would break.
         # Its links are full addresses under base_url; what it loads (stylesheet,
         # icon) starts from the host's root at base_url's folder, with no host, so
         # the page never asks another host for anything.
         base = self.config.base_url
         folder = (urlsplit(base).path or "/") if base else "/"
-        yield self.page("404.html", "404.html", root=base or "/", asset_root=folder)
+        jobs: list[Callable[[], OutputFile]] = [
+            partial(self.page, "404.html", "404.html", root=base or "/", asset_root=folder)
+        ]
         for form, (heading, text) in THANKS.items():
             path = f"{form}/thanks/index.html"
-            yield self.page("thanks.html", path, heading=heading, text=text)
+            jobs.append(partial(self.page, "thanks.html", path, heading=heading, text=text))
+        return jobs
 
     def site_files(
         self, site: Site, made: Mapping[str, OutputFile] | None = None
     ) -> Iterator[OutputFile]:
-        pages = list(self.listing_pages(site, made))
-        yield from pages
-        yield from self.utility_pages()
-        yield from self.machine_files(site, pages)
+        """Every file of the site, in one order (the order ``file_jobs`` keeps)."""
+        yield from (job() for job in self._index_jobs(site))
+        for story in site.stories:
+            page = made.get(story.path + "index.html") if made else None
+            yield page if page is not None else self.story_page(site, story)
+        for job in self.file_jobs(site)[1]:
+            file = job()
+            if file is not None:
+                yield file
+
+    def file_jobs(
+        self, site: Site
+    ) -> tuple[list[Callable[[], OutputFile]], list[Callable[[], OutputFile | None]]]:
+        """Every file but the story pages, each made only when its job is called: the
+        jobs before the story pages, and those after them (None: a file left out).
+        A worker process can make, check and write one file at a time this way, and
+        no process ever holds the whole site."""
+        after: list[Callable[[], OutputFile | None]] = [
+            *self._after_story_jobs(site),
+            *self._utility_jobs(),
+            *self._machine_jobs(site),
+        ]
         assets = {f.path: f for f in static_files()}
         assets.update({f.path: f for f in site_static_files(self.config)})
-        yield from assets.values()
+        after.extend(partial(_same, f) for f in assets.values())
+        return self._index_jobs(site), after
+
+    def listed(self, site: Site) -> list[tuple[str, dt.date | None]]:
+        """The sitemap's pages (path, last change): what ``listing_pages`` gives, in
+        its order, without rendering any of them."""
+        pages = site.pages(self.config.per_page)
+        listed: list[tuple[str, dt.date | None]] = [
+            ("index.html" if n == 1 else f"page/{n}/index.html", None)
+            for n in range(1, len(pages) + 1)
+        ]
+        listed += [(s.path + "index.html", s.story.date) for s in site.stories]
+        listed.append(("tags/index.html", None))
+        listed += [(t.path + "index.html", None) for t in site.tags]
+        listed += [(p, None) for p in LISTED_LAST]
+        return listed
 
     def machine_files(self, site: Site, pages: list[OutputFile]) -> Iterator[OutputFile]:
-        dates = {s.slug: s.story.date for s in site.stories}
-        listed = [(p.path, dates.get(p.story_slug or "")) for p in pages]
-        optional = (feeds.feed_xml(self.config, site), feeds.sitemap_xml(self.config, listed))
-        yield from (f for f in optional if f is not None)
-        yield feeds.robots_txt(self.config)
-        yield feeds.search_index(site)
-        yield feeds.headers_file(self.config)
+        for job in self._machine_jobs(site):
+            file = job()
+            if file is not None:
+                yield file
+
+    def _machine_jobs(self, site: Site) -> list[Callable[[], OutputFile | None]]:
+        return [
+            partial(feeds.feed_xml, self.config, site),
+            partial(feeds.sitemap_xml, self.config, self.listed(site)),
+            partial(feeds.robots_txt, self.config),
+            partial(feeds.search_index, site),
+            partial(feeds.headers_file, self.config),
+        ]
+
+
+def _same(file: OutputFile) -> OutputFile:
+    return file
+
+
+#: The listing pages after the tag pages (see ``_after_story_jobs``).
+LISTED_LAST = ("archive/index.html", "search/index.html", "accessibility/index.html")
 
 
 #: form -> (heading, text) of the page the receiver sends people to after posting.

@@ -35,45 +35,71 @@ def safe_relative_path(path: str) -> PurePosixPath:
 
 def write_site(files: Iterable[OutputFile], output: Path) -> int:
     """Write ``files`` as the new content of ``output``; return how many were written."""
-    output = output.absolute()
-    _check_output_is_ours(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + output.name + "-", dir=output.parent))
-    previous = output if output.is_dir() else None
-    try:
-        count = _write_tree(files, staging, previous)
-        (staging / MARKER).write_text(
+    with Staging(output) as staging:
+        return staging.publish([staging.put(file) for file in files])
+
+
+class Staging:
+    """The new site's folder beside ``output``, swapped in only by ``publish()``.
+
+    ``put`` may be called from forked worker processes too (each writes its own files
+    into the same folder): ``publish`` is then given every path written, and refuses
+    two files with one path. Leaving the ``with`` block without
+    publishing (an error, a failed audit) removes the folder: the old site stays whole,
+    and so it does when the build is killed (the next build clears the leftover).
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.absolute()
+        _check_output_is_ours(self.output)
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.output)
+        prefix = _TEMP_PREFIX + self.output.name + "-"
+        self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        self.previous = self.output if self.output.is_dir() else None
+        self._published = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._published:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def put(self, file: OutputFile) -> str:
+        """Write one file (or hard-link it from the previous output when its bytes are
+        the same there: the old file is only linked to, never changed). Returns its path."""
+        relative = safe_relative_path(file.path)
+        target = self.root.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.previous is None or not _link_unchanged(
+            self.previous.joinpath(*relative.parts), target, file.content
+        ):
+            # Never open a file that is there already: it may be a link to the old
+            # site's file, which writing would change. Two files with one path (in
+            # any worker) stop the build here.
+            try:
+                with target.open("xb") as out:
+                    out.write(file.content)
+            except FileExistsError:
+                raise StorySiteError(f"two pages want the same path {file.path!r}") from None
+        return file.path
+
+    def publish(self, paths: Iterable[str]) -> int:
+        """Swap the folder in as ``output``; ``paths`` are every file ``put`` wrote, in
+        any process. Returns how many there are."""
+        seen: set[PurePosixPath] = set()
+        for path in paths:
+            relative = safe_relative_path(path)
+            if relative in seen:
+                raise StorySiteError(f"two pages want the same path {path!r}")
+            seen.add(relative)
+        (self.root / MARKER).write_text(
             "Built by storysite. This folder is replaced on every build.\n"
         )
-        _swap_in(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
-
-
-def _write_tree(files: Iterable[OutputFile], root: Path, previous: Path | None = None) -> int:
-    """Write ``files`` under ``root``. A file whose bytes are the same as in the
-    ``previous`` output is hard-linked from there instead of written again: the old
-    file is never changed (only linked to), so the previous site stays whole."""
-    seen: set[PurePosixPath] = set()
-    folders: set[Path] = set()
-    for file in files:
-        relative = safe_relative_path(file.path)
-        if relative in seen:
-            raise StorySiteError(f"two pages want the same path {file.path!r}")
-        seen.add(relative)
-        target = root.joinpath(*relative.parts)
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        if previous is not None and _link_unchanged(
-            previous.joinpath(*relative.parts), target, file.content
-        ):
-            continue
-        target.write_bytes(file.content)
-    return len(seen)
+        _swap_in(self.root, self.output)
+        self._published = True
+        return len(seen)
 
 
 def _link_unchanged(old: Path, target: Path, content: bytes) -> bool:
