@@ -286,6 +286,12 @@ def summarise_profile(out: Path, title: str) -> list[str]:
     return lines
 
 
+def stage_table(site: Path) -> str:
+    """stages.py on a corpus already written: CPU time per stage, in one process."""
+    command = [sys.executable, HERE / "stages.py", site, "--today", TODAY]
+    return measure(command).output.rstrip()
+
+
 # --- Report ----------------------------------------------------------------------------
 
 
@@ -412,6 +418,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--skip-empty-register", action="store_true", help="skip the empty-register build"
     )
     parser.add_argument(
+        "--skip-stages",
+        action="store_true",
+        help="skip the stage-by-stage timing (stages.py) of the largest corpus",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         metavar="N",
@@ -450,6 +461,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     header.append(machine()[-1].replace("Load", "Load at the end: load"))
     for line in [*header, "", *table(rows), "", *verdicts(rows), *notes]:
         print(line)
+    if not args.skip_stages and sizes:
+        print()
+        print(stage_table(WORK / f"storysite-{max(sizes)}"))
     print(f"\nThe whole run took {time.perf_counter() - started:.0f} s.")
     return 0
 
