@@ -145,7 +145,8 @@ _NEEDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("block", "deflist", (":",)),
     ("block", "defindent", (":",)),
     ("pre", "fenced_code_block", ("```", "~~~")),
-    ("pre", "html_block", ("<",)),
+    # It also completes a numeric reference written without its ";" ("&#97").
+    ("pre", "html_block", ("<", "&#")),
     ("tree", "attr_list", ("{",)),
 )
 _MAX_VARIANTS = 32
