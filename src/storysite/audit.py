@@ -7,6 +7,7 @@ and the file's path itself. Names are matched as loosely as the anonymiser match
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -22,6 +23,7 @@ from storysite.anonymise.names import (
     NameMatcher,
     forms_of,
     holds_key,
+    match_pieces,
     pieces,
     split_words,
 )
@@ -60,6 +62,20 @@ _LONGEST_JOIN = 100
 #: A '<' that meets another '<' or a line break before its '>': a tag may then span
 #: lines (or nest), and lines of the text can no longer be read one by one.
 _CROSS_LINE_RE = re.compile(r"<[^<>\n]*+[<\n]")  # possessive: no backtracking
+#: Nor can they when an '=' opens a quoted value (as _ATTRIBUTE_RE reads one, even
+#: once long dates are dropped) that a line break comes before: readable_views decodes
+#: such a value up to three times more, and pairs the quotes after it differently.
+#: (Searched apart from _CROSS_LINE_RE: one pattern of both is twice as slow.)
+_SPANNING_VALUE_RE = re.compile(
+    r"=(?:[^\S\n]|\d{1,2} [A-Z][a-z]+ \d{4})*+(?:\n|\"[^\"\n]*+(?:\n|\Z)|'[^'\n]*+(?:\n|\Z))"
+)
+
+
+def _crosses_lines(text: str) -> bool:
+    """Whether a tag or a quoted value of ``text`` may span a line break."""
+    return bool(_CROSS_LINE_RE.search(text) or _SPANNING_VALUE_RE.search(text))
+
+
 #: Lines longer than this are never remembered (a search index is one line).
 _LONGEST_REMEMBERED = 4096
 _MOST_REMEMBERED = 1 << 23  # characters: about 10 MB
@@ -113,19 +129,43 @@ def readable_views(text: str) -> Iterator[str]:
     are removed both joined and spaced, attribute values are read on their own, and
     ``+`` is read as a space in web addresses.
     """
-    seen: set[str] = set()
+    seen: set[str | bytes] = set()
     for view in _layers(text):
-        blocks = _BLOCK_TAG_RE.sub(_BLOCK_BREAK, view)
-        for variant in (view, _TAG_RE.sub("", blocks), _TAG_RE.sub(" ", blocks)):
-            if variant not in seen:
-                seen.add(variant)
+        for variant in _tag_variants(view):
+            if _first_time(variant, seen):
                 yield variant
         for match in _ATTRIBUTE_RE.finditer(view):
             value = match.group(1) or match.group(2) or ""
             for variant in _layers(value):
-                if variant not in seen:
-                    seen.add(variant)
+                if _first_time(variant, seen):
                     yield variant
+
+
+def _tag_variants(view: str) -> Iterator[str]:
+    """``view``, then with its tags removed (joined, then spaced), made one at a time
+    so that a long text (a search index) is not held three times over."""
+    yield view
+    if "<" not in view:
+        return  # no tag: both are the view itself
+    blocks = _BLOCK_TAG_RE.sub(_BLOCK_BREAK, view)
+    yield _TAG_RE.sub("", blocks)
+    yield _TAG_RE.sub(" ", blocks)
+
+
+#: Texts longer than this are remembered by a digest, not kept whole (readable_views).
+_LONGEST_KEPT = 1 << 16
+
+
+def _first_time(text: str, seen: set[str | bytes]) -> bool:
+    """Whether ``text`` is new to ``seen`` (then it is added). A long text is noted by
+    its BLAKE2b digest: two different texts with one digest are not known to exist."""
+    key: str | bytes = text
+    if len(text) > _LONGEST_KEPT:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def precheck_parts(text: str) -> Iterator[str]:
@@ -181,7 +221,8 @@ def _changed_lines(text: str) -> str:
 def line_by_line(text: str, dated: bool = False) -> bool:
     """Whether every view of ``text`` (with its long dates dropped, when ``dated``) is
     its lines' views, line by line: no tag of it or of a decoded layer of it spans a
-    line break (or holds another '<').
+    line break (or holds another '<'), nor does a quoted value (_SPANNING_VALUE_RE:
+    each line's values are then the text's, and pair their quotes as it does).
 
     Entities and %-escapes never span a line break (see precheck_parts); tags are read
     from a '<' to the next '>', so when each '<' meets its '>' before any '<' or line
@@ -190,16 +231,17 @@ def line_by_line(text: str, dated: bool = False) -> bool:
     Decoding keeps every '<', '>' and line break (it only adds some), and changes only
     the lines ``_changed_lines`` gives, so those are all that are decoded here; dropping
     dates keeps them too, but may break an entity (``&#62 June 2020``), so it is done
-    before decoding.
+    before decoding. Quotes, '=' and line breaks are kept alike; a dropped date may
+    join an '=' to its quote, and _SPANNING_VALUE_RE reads through one.
     """
-    if _CROSS_LINE_RE.search(text):
+    if _crosses_lines(text):
         return False
     if "&" not in text and "%" not in text:
         return True
     changed = _changed_lines(text)
     if dated:
         changed = drop_long_dates(changed)
-    return not any(_CROSS_LINE_RE.search(layer) for layer in _layers_of_lines(changed))
+    return not any(_crosses_lines(layer) for layer in _layers_of_lines(changed))
 
 
 def _layers_of_lines(text: str) -> Iterator[str]:
@@ -286,16 +328,16 @@ class Gate:
     """Protected names of the whole site, with the spans each page may keep."""
 
     def __init__(self, config: SiteConfig, stories: Iterable[SourceStory]) -> None:
-        self.stories = list(stories)
+        stories = list(stories)  # not kept: only their people are needed
         self._forms = _FormsOf()  # each person's forms are read once, for every index
-        protected = [p for s in self.stories for p in s.people if p.protected]
+        protected = [p for s in stories for p in s.people if p.protected]
         self.register_index = _gate_index(config.register, config.allow)
         self.everyone_protected = _gate_index(protected, foreign=True, forms=self._forms)
         # Paths are lower case whatever the text was, so there a lone part of another
         # story's person cannot be told from an ordinary word ("wood-carving"):
         # paths are checked for their full names and aliases only.
         self.everyone_protected_full = _gate_index(protected, with_parts=False, forms=self._forms)
-        named = [p for s in self.stories for p in s.people if p.named]
+        named = [p for s in stories for p in s.people if p.named]
         self.everyone_named = _gate_index(named, forms=self._forms)
         self._matchers: dict[tuple[int, bool], tuple[SourceStory, NameMatcher]] = {}
         self._pre = _Precheck((self.register_index, self.everyone_named, self.everyone_protected))
@@ -357,7 +399,12 @@ class Gate:
 
     @staticmethod
     def full_scan(matcher: NameMatcher, texts: Iterable[str]) -> bool:
-        return any(matcher.find(view) for text in texts for view in readable_views(text))
+        return any(
+            matcher.find(piece)
+            for text in texts
+            for view in readable_views(text)
+            for piece in match_pieces(view)
+        )
 
     def may_hold_name(
         self,
@@ -470,7 +517,7 @@ class _Precheck:
         """``line_by_line(text, dated)``, remembering the lines that pass: the checks
         of the decoded layers are made line by line (the regular expression cannot
         cross a line break, and each line's layers are its own: see _layers_of_lines)."""
-        if _CROSS_LINE_RE.search(text):
+        if _crosses_lines(text):
             return False
         if "&" not in text and "%" not in text:
             return True

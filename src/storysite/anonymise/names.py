@@ -368,10 +368,18 @@ class _Words:
         return self.bounds[2 * index + 1]
 
 
+#: Up to this many keys, ``word_positions`` scans once per key (measured).
+_SCANNED_KEYS = 3
+
+
 def word_positions(keys: list[str], hits: set[str]) -> list[int]:
-    """The indexes of the words that are in ``hits``, in order (found by C scans)."""
+    """The indexes of the words that are in ``hits``, in order. A few keys are found by
+    C scans (one scan of ``keys`` per key); for more, one pass with a set look-up per
+    word is cheaper, and a long text with hundreds of keys stays linear."""
     if not hits:
         return []
+    if len(hits) > _SCANNED_KEYS:
+        return [index for index, key in enumerate(keys) if key in hits]
     found: list[int] = []
     for key in hits:
         index = -1
@@ -456,6 +464,25 @@ def pieces(text: str) -> Iterator[str]:
     start = 0
     while start < len(text):
         cut = _ASCII_BREAK_RE.search(text, start + _PIECE) if len(text) > _PIECE else None
+        end = cut.end() if cut else len(text)
+        yield text[start:end]
+        start = end
+
+
+#: ASCII characters that are neither in a word nor between the words of a name (see
+#: SEPARATOR_RE), and that folding leaves as they are: no match of ``find`` holds one.
+_MATCH_BREAK_RE = re.compile(r"[\"!#$%&()+,/:;<=>?@\[\\\]^{|}]")
+
+
+def match_pieces(text: str, size: int = _PIECE) -> Iterator[str]:
+    """``text`` in pieces of about ``_PIECE`` characters, cut at a character no match
+    holds, so the protected names ``find`` reports in the pieces are those it reports
+    in the whole text (a match never reaches past such a character, so one piece's
+    matches never cover the next one's words). A long text (a search index) is then
+    matched piece by piece, and its millions of words are never all in one list."""
+    start = 0
+    while start < len(text):
+        cut = _MATCH_BREAK_RE.search(text, start + size) if len(text) > size else None
         end = cut.end() if cut else len(text)
         yield text[start:end]
         start = end
