@@ -162,11 +162,12 @@ class _StoryWork:
 
 def _travelling(decision: Decision) -> Decision:
     """What of a decision the parent keeps: no tree pass (it cannot leave the process),
-    and no raw body, which nothing after this step reads (the anonymised one stays),
-    so the parent never holds every story's raw text twice."""
+    and neither the raw nor the anonymised Markdown, which nothing after this step
+    reads (the story's HTML travels beside it), so the parent never holds every
+    story's text two or three times over."""
     story = decision.story
     source = replace(story.source, body="")
-    return replace(decision, story=replace(story, source=source), tree_pass=None)
+    return replace(decision, story=replace(story, source=source, body=""), tree_pass=None)
 
 
 #: Called once per story, with the story's decision and the number of stories.

@@ -11,7 +11,6 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import markdown
@@ -43,10 +42,47 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
 class Markup:
-    html: str
-    text: str
+    """A story's sanitised HTML and its plain text.
+
+    Kept as UTF-8 bytes: Python stores a text holding any curly quote or dash at two
+    bytes a character, and a build holds every story's HTML and text until the last
+    page is written (a few hundred megabytes at 5,000 stories). Read-only."""
+
+    __slots__ = ("__weakref__", "_html", "_text")
+
+    def __init__(self, html: str, text: str) -> None:
+        self._html = html.encode("utf-8", "surrogatepass")
+        self._text = text.encode("utf-8", "surrogatepass")
+
+    @property
+    def html(self) -> str:
+        return self._html.decode("utf-8", "surrogatepass")
+
+    @property
+    def text(self) -> str:
+        return self._text.decode("utf-8", "surrogatepass")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Markup):
+            return NotImplemented
+        return self._html == other._html and self._text == other._text
+
+    def __hash__(self) -> int:
+        return hash((self._html, self._text))
+
+    def __repr__(self) -> str:
+        return f"Markup(html={self.html!r}, text={self.text!r})"
+
+    def __reduce__(self) -> tuple[Callable[[bytes, bytes], Markup], tuple[bytes, bytes]]:
+        return _markup_of_utf8, (self._html, self._text)
+
+
+def _markup_of_utf8(html: bytes, text: bytes) -> Markup:
+    """A Markup from its pickle (worker processes send them back): no decoding."""
+    markup = Markup.__new__(Markup)
+    markup._html, markup._text = html, text
+    return markup
 
 
 #: A pass over the parsed document, given its root and Markdown's stash of raw HTML.
