@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import stat
@@ -53,9 +54,14 @@ class Staging:
         self.output = output.absolute()
         _check_output_is_ours(self.output)
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(self.output)
-        prefix = _TEMP_PREFIX + self.output.name + "-"
-        self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        self._lock = _lock(self.output)
+        try:
+            _remove_leftovers(self.output)
+            prefix = _TEMP_PREFIX + self.output.name + "-"
+            self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        except BaseException:
+            os.close(self._lock)
+            raise
         self.previous = self.output if self.output.is_dir() else None
         self._published = False
 
@@ -65,6 +71,7 @@ class Staging:
     def __exit__(self, *exc: object) -> None:
         if not self._published:
             shutil.rmtree(self.root, ignore_errors=True)
+        os.close(self._lock)
 
     def put(self, file: OutputFile) -> str:
         """Write one file (or hard-link it from the previous output when its bytes are
@@ -115,6 +122,25 @@ def _link_unchanged(old: Path, target: Path, content: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def _lock(output: Path) -> int:
+    """Lock the folder that holds ``output`` for the whole build, so that a second build
+    there stops at once instead of clearing the first one's staging folder. The lock
+    is on the folder itself (no lock file is left behind), and the system drops it
+    when the build ends, even when it is killed."""
+    descriptor = os.open(output.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise StorySiteError(
+            f"another storysite build is writing into {output.parent} now — wait for it "
+            "to finish, then build again"
+        ) from None
+    except OSError:
+        pass  # a file system without locks (some network shares): build unlocked
+    return descriptor
 
 
 def _check_output_is_ours(output: Path) -> None:
