@@ -203,3 +203,29 @@ def test_word_keys_made_in_c_are_word_key_of_each_word(text: str) -> None:
     words = WORD_RE.findall(fold(text))
     assert _keys(fold(text)) == [word_key(w) for w in words]
     assert _Words(fold(text)).keys == [word_key(w) for w in words]
+
+
+# --- patterns that test the character before after their first letter ---------------
+
+_PLAIN_INITIALS_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.[ \t]?){2,3}|[A-Z]{2,3})(?![\w])")
+_PLAIN_ADDRESS_RE = re.compile(r"(?<![(<])\b((?:https?://|www\.)[^\s<>()\]]+)")
+_PATTERN_TEXTS = st.lists(
+    st.sampled_from(
+        ["J", "D", "A", ".", ". ", " ", "\t", "\n", "x", "_", "1", "é", "(", "<", "[", "]",
+         "JD", "J.D.", "h", "w", "http://", "https://", "www.", "a.org", ")", ">", "É"]
+    ),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PATTERN_TEXTS)
+def test_initials_and_bare_addresses_match_as_the_plain_patterns_do(text: str) -> None:
+    from storysite.anonymise import _URL_RES
+    from storysite.anonymise.findings import INITIALS_RE
+
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span(1) for m in pattern.finditer(text)]
+
+    assert spans(INITIALS_RE) == spans(_PLAIN_INITIALS_RE)
+    assert spans(_URL_RES[3]) == spans(_PLAIN_ADDRESS_RE)

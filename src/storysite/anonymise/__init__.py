@@ -38,7 +38,10 @@ _URL_RES = (
     re.compile(r"\]\(\s*<?([^)\s>]+)"),
     re.compile(r"<((?:https?:|mailto:|ftp:)[^>\s]+)>"),
     re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),
-    re.compile(r"(?<![(<])\b((?:https?://|www\.)[^\s<>()\]]+)"),
+    # A bare address: not after '(' or '<', nor inside a word. The test of the
+    # character before comes after the first letter, so the engine can jump from 'h'
+    # to 'w' instead of trying every position (same matches; a test compares them).
+    re.compile(r"((?:h(?<![(<\w]h)ttps?://|w(?<![(<\w]w)ww\.)[^\s<>()\]]+)"),
 )
 
 #: Text every match of the pattern of the same place in _URL_RES holds.

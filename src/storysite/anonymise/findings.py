@@ -199,8 +199,11 @@ def not_names(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _WELL_KNOWN_RE.finditer(text)]
 
 
-#: Initials in capitals: "J.D.", "J. D.", "JD", "J.A.D."
-INITIALS_RE = re.compile(r"(?<![\w.])((?:[A-Z]\.[ \t]?){2,3}|[A-Z]{2,3})(?![\w])")
+#: Initials in capitals: "J.D.", "J. D.", "JD", "J.A.D.", not after a letter, digit,
+#: '_' or '.'. That test comes after the first capital, so the engine jumps from
+#: capital to capital instead of trying every position (a test compares the matches
+#: with the plain pattern, whose look-behind comes first).
+INITIALS_RE = re.compile(r"([A-Z](?<![\w.].)(?:\.[ \t]?(?:[A-Z]\.[ \t]?){1,2}|[A-Z]{1,2}))(?![\w])")
 
 
 def initials_of(person: Person) -> str:
