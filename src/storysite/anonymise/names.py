@@ -461,12 +461,7 @@ def pieces(text: str) -> Iterator[str]:
     """``text`` in pieces of about ``_PIECE`` characters, cut where no word can go on:
     a long text (a search index) is read piece by piece, so its millions of words are
     never all in one list."""
-    start = 0
-    while start < len(text):
-        cut = _ASCII_BREAK_RE.search(text, start + _PIECE) if len(text) > _PIECE else None
-        end = cut.end() if cut else len(text)
-        yield text[start:end]
-        start = end
+    return _cut(text, _ASCII_BREAK_RE, _PIECE)
 
 
 #: ASCII characters that are neither in a word nor between the words of a name (see
@@ -475,14 +470,19 @@ _MATCH_BREAK_RE = re.compile(r"[\"!#$%&()+,/:;<=>?@\[\\\]^{|}]")
 
 
 def match_pieces(text: str, size: int = _PIECE) -> Iterator[str]:
-    """``text`` in pieces of about ``_PIECE`` characters, cut at a character no match
+    """``text`` in pieces of about ``size`` characters, cut at a character no match
     holds, so the protected names ``find`` reports in the pieces are those it reports
     in the whole text (a match never reaches past such a character, so one piece's
-    matches never cover the next one's words). A long text (a search index) is then
-    matched piece by piece, and its millions of words are never all in one list."""
+    matches never cover the next one's words)."""
+    return _cut(text, _MATCH_BREAK_RE, size)
+
+
+def _cut(text: str, breaks: re.Pattern[str], size: int) -> Iterator[str]:
+    """``text`` in pieces of at least ``size`` characters, each ending with a match of
+    ``breaks`` (but the last)."""
     start = 0
     while start < len(text):
-        cut = _MATCH_BREAK_RE.search(text, start + size) if len(text) > size else None
+        cut = breaks.search(text, start + size) if len(text) > size else None
         end = cut.end() if cut else len(text)
         yield text[start:end]
         start = end
