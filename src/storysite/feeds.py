@@ -44,7 +44,15 @@ FORBIDDEN = re.compile(
 
 def printable(text: str) -> str:
     """``text`` without forbidden code points; a form feed becomes a space."""
+    # Every forbidden code point, and the form feed, is unprintable: a text that is
+    # printable once its tabs and line breaks are left out is returned as it is.
+    if text.isprintable() or _without_breaks(text).isprintable():
+        return text
     return FORBIDDEN.sub("", text.replace("\x0c", " "))
+
+
+def _without_breaks(text: str) -> str:
+    return text.replace("\n", "").replace("\t", "").replace("\r", "")
 
 
 def uri(url: str) -> str:

@@ -39,6 +39,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One environment serves one build: no need to look at each template file's
+        # time again every time a page includes it.
+        auto_reload=False,
     )
     env.finalize = printable_output
     env.globals["site"] = config
