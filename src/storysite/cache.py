@@ -36,7 +36,7 @@ from storysite.models import AnonymisedStory
 from storysite.writing import MARKER
 
 CACHE_DIR = ".storysite-cache"
-FORMAT = "storysite-markup-cache 1"
+FORMAT = "storysite-markup-cache 2"
 _FILE = "markup.sqlite3"
 #: The modules (besides anonymise/) whose code shapes a story's HTML.
 _SHAPING = ("cache.py", "markup.py", "models.py", "_seal.py")
@@ -72,7 +72,7 @@ def markup_key(salt: str, story: AnonymisedStory) -> str:
 
 
 def _checksum(key: str, markup: Markup) -> str:
-    return hashlib.sha256(f"{key}\0{markup.html}\0{markup.text}".encode()).hexdigest()
+    return hashlib.sha256(f"{key}\0{markup.html}".encode()).hexdigest()
 
 
 class MarkupCache:
@@ -101,17 +101,17 @@ class MarkupCache:
             self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
             connection = sqlite3.connect(self.path, timeout=5)
             connection.execute("CREATE TABLE IF NOT EXISTS meta (format TEXT NOT NULL)")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT NOT NULL, "
-                "text TEXT NOT NULL, checksum TEXT NOT NULL)"
-            )
             rows = connection.execute("SELECT format FROM meta").fetchall()
             if rows != [(FORMAT,)]:
                 # Another format, or no header: nothing in it can be trusted.
                 with connection:
-                    connection.execute("DELETE FROM markup")
+                    connection.execute("DROP TABLE IF EXISTS markup")
                     connection.execute("DELETE FROM meta")
                     connection.execute("INSERT INTO meta VALUES (?)", (FORMAT,))
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT NOT NULL, "
+                "checksum TEXT NOT NULL)"
+            )
         except (sqlite3.Error, OSError):
             self._reset()
             return None
@@ -138,14 +138,14 @@ class MarkupCache:
             return None
         try:
             row = connection.execute(
-                "SELECT html, text, checksum FROM markup WHERE key = ?", (key,)
+                "SELECT html, checksum FROM markup WHERE key = ?", (key,)
             ).fetchone()
         except sqlite3.Error:
             return None
         if row is None or not all(isinstance(v, str) for v in row):
             return None
-        markup = Markup(html=row[0], text=row[1])
-        return markup if _checksum(key, markup) == row[2] else None
+        markup = Markup(row[0])
+        return markup if _checksum(key, markup) == row[1] else None
 
     def save(self, fresh: Iterable[tuple[str, Markup]], used: Iterable[str]) -> None:
         """Store new entries and drop every entry this build did not use."""
@@ -155,8 +155,8 @@ class MarkupCache:
         try:
             with connection:
                 connection.executemany(
-                    "INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?)",
-                    [(k, m.html, m.text, _checksum(k, m)) for k, m in fresh],
+                    "INSERT OR REPLACE INTO markup VALUES (?, ?, ?)",
+                    [(k, m.html, _checksum(k, m)) for k, m in fresh],
                 )
                 connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 connection.execute("DELETE FROM used")

@@ -43,17 +43,17 @@ _SPACE_RE = re.compile(r"\s+")
 
 
 class Markup:
-    """A story's sanitised HTML and its plain text.
+    """A story's sanitised HTML; its plain text is made from it when asked for (only
+    the search index asks).
 
     Kept as UTF-8 bytes: Python stores a text holding any curly quote or dash at two
-    bytes a character, and a build holds every story's HTML and text until the last
-    page is written (a few hundred megabytes at 5,000 stories). Read-only."""
+    bytes a character, and a build holds every story's HTML until the last page is
+    written (a hundred megabytes at 5,000 stories). Read-only."""
 
-    __slots__ = ("__weakref__", "_html", "_text")
+    __slots__ = ("__weakref__", "_html")
 
-    def __init__(self, html: str, text: str) -> None:
+    def __init__(self, html: str) -> None:
         self._html = html.encode("utf-8", "surrogatepass")
-        self._text = text.encode("utf-8", "surrogatepass")
 
     @property
     def html(self) -> str:
@@ -61,27 +61,27 @@ class Markup:
 
     @property
     def text(self) -> str:
-        return self._text.decode("utf-8", "surrogatepass")
+        return plain_text(self.html)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Markup):
             return NotImplemented
-        return self._html == other._html and self._text == other._text
+        return self._html == other._html
 
     def __hash__(self) -> int:
-        return hash((self._html, self._text))
+        return hash(self._html)
 
     def __repr__(self) -> str:
-        return f"Markup(html={self.html!r}, text={self.text!r})"
+        return f"Markup({self.html!r})"
 
-    def __reduce__(self) -> tuple[Callable[[bytes, bytes], Markup], tuple[bytes, bytes]]:
-        return _markup_of_utf8, (self._html, self._text)
+    def __reduce__(self) -> tuple[Callable[[bytes], Markup], tuple[bytes]]:
+        return _markup_of_utf8, (self._html,)
 
 
-def _markup_of_utf8(html: bytes, text: bytes) -> Markup:
+def _markup_of_utf8(html: bytes) -> Markup:
     """A Markup from its pickle (worker processes send them back): no decoding."""
     markup = Markup.__new__(Markup)
-    markup._html, markup._text = html, text
+    markup._html = html
     return markup
 
 
@@ -211,7 +211,7 @@ class MarkdownRenderer:
         finally:
             tree_hooks.hooks = ()
         clean = sanitise(_demote_h1(raw))
-        return Markup(html=clean, text=plain_text(clean))
+        return Markup(clean)
 
     def _variant(self, unused: frozenset[tuple[str, str]]) -> tuple[markdown.Markdown, _Hooks]:
         found = self._variants.get(unused)

@@ -226,7 +226,7 @@ def test_words_joined_by_tags_are_read() -> None:
 def test_a_story_page_skips_only_lines_of_its_own_clean_html() -> None:
     gate = new_gate()
     matcher = gate.site_matcher()
-    markup = Markup("<p>ena said hello</p>\n<p>and left.</p>", "")
+    markup = Markup("<p>ena said hello</p>\n<p>and left.</p>")
     assert not gate.may_hold_name(matcher, [markup.html])
     gate.remember_clean(matcher, markup)
     known = gate.clean_lines_of(markup)
@@ -243,10 +243,10 @@ def test_a_story_page_skips_only_lines_of_its_own_clean_html() -> None:
 def test_story_html_with_a_date_or_a_name_is_not_remembered() -> None:
     gate = new_gate()
     matcher = gate.site_matcher()
-    dated = Markup("<p>On 1 June 2020 we met.</p>", "")
+    dated = Markup("<p>On 1 June 2020 we met.</p>")
     gate.remember_clean(matcher, dated)
     assert gate.clean_lines_of(dated) == ()
-    named = Markup("<p>Ximena was there.</p>", "")
+    named = Markup("<p>Ximena was there.</p>")
     assert gate.may_hold_name(matcher, [named.html])
 
 

@@ -122,15 +122,15 @@ def test_a_cached_build_writes_what_a_cold_build_writes(make_site: MakeSite) -> 
     assert cold == filling == hit == parallel_hit
 
 
-def _entries(site: Path) -> list[tuple[str, str, str]]:
+def _entries(site: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(site / ".storysite-cache/markup.sqlite3") as db:
-        return db.execute("SELECT key, html, text FROM markup").fetchall()
+        return db.execute("SELECT key, html FROM markup").fetchall()
 
 
 def _rewrite(site: Path, html: str, valid_checksum: bool) -> None:
     with sqlite3.connect(site / ".storysite-cache/markup.sqlite3") as db:
-        for key, _, text in _entries(site):
-            checksum = cache._checksum(key, Markup(html, text)) if valid_checksum else "0" * 64
+        for key, _ in _entries(site):
+            checksum = cache._checksum(key, Markup(html)) if valid_checksum else "0" * 64
             db.execute(
                 "UPDATE markup SET html = ?, checksum = ? WHERE key = ?", (html, checksum, key)
             )
