@@ -7,6 +7,7 @@ half-written site, and a failed or killed build leaves the previous output whole
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import fcntl
@@ -23,6 +24,7 @@ from storysite.models import OutputFile
 MARKER = ".storysite"
 _TEMP_PREFIX = ".storysite-tmp-"
 _OLD_PREFIX = ".storysite-old-"
+_LOCK_PREFIX = ".storysite-lock-"
 _RENAME_EXCHANGE = 2
 
 
@@ -54,13 +56,13 @@ class Staging:
         self.output = output.absolute()
         _check_output_is_ours(self.output)
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(self.output)
+        self._lock = _BuildLock(self.output)
         try:
             _remove_leftovers(self.output)
             prefix = _TEMP_PREFIX + self.output.name + "-"
             self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
         except BaseException:
-            os.close(self._lock)
+            self._lock.release()
             raise
         self.previous = self.output if self.output.is_dir() else None
         self._published = False
@@ -71,7 +73,7 @@ class Staging:
     def __exit__(self, *exc: object) -> None:
         if not self._published:
             shutil.rmtree(self.root, ignore_errors=True)
-        os.close(self._lock)
+        self._lock.release()
 
     def put(self, file: OutputFile) -> str:
         """Write one file (or hard-link it from the previous output when its bytes are
@@ -124,23 +126,36 @@ def _link_unchanged(old: Path, target: Path, content: bytes) -> bool:
     return True
 
 
-def _lock(output: Path) -> int:
-    """Lock the folder that holds ``output`` for the whole build, so that a second build
-    there stops at once instead of clearing the first one's staging folder. The lock
-    is on the folder itself (no lock file is left behind), and the system drops it
-    when the build ends, even when it is killed."""
-    descriptor = os.open(output.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        raise StorySiteError(
-            f"another storysite build is writing into {output.parent} now — wait for it "
-            "to finish, then build again"
-        ) from None
-    except OSError:
-        pass  # a file system without locks (some network shares): build unlocked
-    return descriptor
+class _BuildLock:
+    """A lock file beside ``output`` (``.storysite-lock-NAME``), held for the whole
+    build: a second build into the same output stops at once instead of clearing the
+    first one's staging folder. Builds into other folders are not held up. The file
+    is removed when the build ends; after a kill the system still drops the lock,
+    and the next build takes the file over."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output.parent / f"{_LOCK_PREFIX}{output.name}"
+        self.descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # A build that just ended may have removed the file after this one opened
+            # it: then this lock is on a file nobody else can find. Refuse it.
+            if os.stat(self.path).st_ino != os.fstat(self.descriptor).st_ino:
+                raise BlockingIOError
+        except (BlockingIOError, FileNotFoundError):
+            os.close(self.descriptor)
+            raise StorySiteError(
+                f"another storysite build is writing {output} now — wait for it to "
+                "finish, then build again"
+            ) from None
+        except OSError:
+            pass  # a file system without locks (some network shares): build unlocked
+
+    def release(self) -> None:
+        """Remove the file while still holding the lock, then let go of it."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self.descriptor)
 
 
 def _check_output_is_ours(output: Path) -> None:

@@ -1,4 +1,4 @@
-"""Two builds into one folder: the second stops at once, with a plain message,
+"""Two builds into one output: the second stops at once, with a plain message,
 and the first one's site is published whole."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ def test_a_second_build_into_the_same_output_stops_and_says_why(make_site: MakeS
     site = make_site({"a.md": story("A walk in the park")})
     output = site / "output"
     # Hold the lock as a running build would (a real process, not our own code).
-    lock = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    lock = os.open(site / ".storysite-lock-output", os.O_RDWR | os.O_CREAT)
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         done = run_subprocess("build", "--site", str(site), "--output", str(output))
@@ -26,3 +26,17 @@ def test_a_second_build_into_the_same_output_stops_and_says_why(make_site: MakeS
     after = run_subprocess("build", "--site", str(site), "--output", str(output))
     assert after.returncode == 0, after.stderr
     assert (output / "index.html").exists()
+    assert not (site / ".storysite-lock-output").exists()  # taken over, then removed
+
+
+def test_a_build_into_another_output_beside_it_is_not_held_up(make_site: MakeSite) -> None:
+    site = make_site({"a.md": story("A walk in the park")})
+    lock = os.open(site / ".storysite-lock-output", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        done = run_subprocess("build", "--site", str(site), "--output", str(site / "preview"))
+    finally:
+        os.close(lock)
+    assert done.returncode == 0, done.stderr
+    assert (site / "preview" / "index.html").exists()
+    assert not (site / ".storysite-lock-preview").exists()
