@@ -34,7 +34,7 @@ from storysite.models import (
     SourceStory,
 )
 from storysite.parallel import map_ordered, worker_count
-from storysite.render import Renderer
+from storysite.render import Renderer, ready
 from storysite.writing import Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
@@ -290,7 +290,7 @@ def _render_and_audit(
         *before,
         *(partial(renderer.story_page, site, story) for story in site.stories),
         *after,
-        *(partial(_same, image) for image in images),
+        *(partial(ready, image) for image in images),
     ]
 
     def make(index: int) -> tuple[str, str | None] | None:
@@ -306,10 +306,6 @@ def _render_and_audit(
     checked = [d for d in done if d is not None]
     audit.stop_at_first([OutputFile(path, b"") for path, _ in checked], dict(checked))
     return [path for path, _ in checked]
-
-
-def _same(file: OutputFile) -> OutputFile:
-    return file
 
 
 def gate_check(gate: Gate, decision: Decision) -> HoldReason | None:

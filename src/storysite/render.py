@@ -108,9 +108,6 @@ class Renderer:
             slug=story.slug,
         )
 
-    def index_pages(self, site: Site) -> Iterator[OutputFile]:
-        yield from (job() for job in self._index_jobs(site))
-
     def _index_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
         pages = site.pages(self.config.per_page)
         return [
@@ -125,11 +122,6 @@ class Renderer:
             for number, stories in enumerate(pages, start=1)
         ]
 
-    def tag_pages(self, site: Site) -> Iterator[OutputFile]:
-        yield self.page("tags.html", "tags/index.html", tags=site.tags)
-        for tag in site.tags:
-            yield self.page("tag.html", tag.path + "index.html", tag=tag)
-
     def _after_story_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
         """The listing pages after the story pages, in the order the sitemap lists them."""
         return [
@@ -141,21 +133,6 @@ class Renderer:
             ),
             partial(self.page, "accessibility.html", "accessibility/index.html"),
         ]
-
-    def listing_pages(
-        self, site: Site, made: Mapping[str, OutputFile] | None = None
-    ) -> Iterator[OutputFile]:
-        """Every page a reader browses to: these are the sitemap's pages. ``made`` holds
-        story pages already rendered (by worker processes), by path."""
-        yield from self.index_pages(site)
-        for story in site.stories:
-            page = made.get(story.path + "index.html") if made else None
-            yield page if page is not None else self.story_page(site, story)
-        yield from (job() for job in self._after_story_jobs(site))
-
-    def utility_pages(self) -> Iterator[OutputFile]:
-        """Pages nobody browses to: not found, and where the forms send people back."""
-        yield from (job() for job in self._utility_jobs())
 
     def _utility_jobs(self) -> list[Callable[[], OutputFile]]:
         # 404.html is served at any missing address, so relative links would break.
@@ -199,7 +176,7 @@ class Renderer:
         ]
         assets = {f.path: f for f in static_files()}
         assets.update({f.path: f for f in site_static_files(self.config)})
-        after.extend(partial(_same, f) for f in assets.values())
+        after.extend(partial(ready, f) for f in assets.values())
         return self._index_jobs(site), after
 
     def listed(self, site: Site) -> list[tuple[str, dt.date | None]]:
@@ -216,12 +193,6 @@ class Renderer:
         listed += [(p, None) for p in LISTED_LAST]
         return listed
 
-    def machine_files(self, site: Site, pages: list[OutputFile]) -> Iterator[OutputFile]:
-        for job in self._machine_jobs(site):
-            file = job()
-            if file is not None:
-                yield file
-
     def _machine_jobs(self, site: Site) -> list[Callable[[], OutputFile | None]]:
         return [
             partial(feeds.feed_xml, self.config, site),
@@ -232,7 +203,8 @@ class Renderer:
         ]
 
 
-def _same(file: OutputFile) -> OutputFile:
+def ready(file: OutputFile) -> OutputFile:
+    """A job whose file is already made (a bundled asset, a cleaned picture)."""
     return file
 
 
