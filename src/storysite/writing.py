@@ -55,14 +55,19 @@ class Staging:
     def __init__(self, output: Path) -> None:
         self.output = output.absolute()
         _check_output_is_ours(self.output)
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = _BuildLock(self.output)
+        try:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _BuildLock(self.output)
+        except OSError as error:
+            raise _cannot_write(self.output, error) from None
         try:
             _remove_leftovers(self.output)
             prefix = _TEMP_PREFIX + self.output.name + "-"
             self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
-        except BaseException:
+        except BaseException as error:
             self._lock.release()
+            if isinstance(error, OSError):
+                raise _cannot_write(self.output, error) from None
             raise
         self.previous = self.output if self.output.is_dir() else None
         self._published = False
@@ -158,6 +163,13 @@ class _BuildLock:
         os.close(self.descriptor)
 
 
+def _cannot_write(output: Path, error: OSError) -> StorySiteError:
+    return StorySiteError(
+        f"{output.parent}: cannot write the new site beside {output.name} "
+        f"({error.strerror or error}) — build into a folder you can write to"
+    )
+
+
 def _check_output_is_ours(output: Path) -> None:
     """Never replace a folder storysite did not make: it may hold someone's files."""
     if output.exists() and not output.is_dir():
@@ -170,9 +182,15 @@ def _check_output_is_ours(output: Path) -> None:
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Clear what a killed build left: staging folders, and restore an output it moved."""
+    """Clear what a killed build left: staging folders, and restore an output it moved.
+
+    Only this output's: tempfile's random part holds no '-', so a name with one after
+    ``NAME-`` is another output's (``out-2`` beside ``out``), whose build may be
+    running now (its own lock, not this one, is held)."""
     for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
         for leftover in output.parent.glob(f"{prefix}{output.name}-*"):
+            if "-" in leftover.name[len(prefix) + len(output.name) + 1 :]:
+                continue
             if prefix == _OLD_PREFIX and not output.exists():
                 leftover.rename(output)
             else:
