@@ -108,6 +108,12 @@ class Staging:
             if relative in seen:
                 raise StorySiteError(f"two pages want the same path {path!r}")
             seen.add(relative)
+        missing = [str(r) for r in seen if not self.root.joinpath(*r.parts).is_file()]
+        if missing:  # something removed part of the new site: never publish a half site
+            raise StorySiteError(
+                f"{len(missing)} files of the new site went missing before it was "
+                f"published (first: {sorted(missing)[0]}) — nothing was changed; build again"
+            )
         (self.root / MARKER).write_text(
             "Built by storysite. This folder is replaced on every build.\n"
         )

@@ -61,3 +61,15 @@ def test_a_leak_found_late_by_any_worker_publishes_nothing(
     assert "Traceback" not in failed.stderr
     assert read_tree(site / "output") == before
     assert not list(site.glob(".storysite-tmp-*"))
+
+
+def test_a_staging_folder_missing_a_written_file_is_never_published(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    write_site([OutputFile("index.html", b"old\n")], output)
+    before = read_tree(output)
+    with pytest.raises(StorySiteError, match="went missing"), Staging(output) as staging:
+        paths = [staging.put(OutputFile(p, b"new\n")) for p in ("index.html", "a/b.html")]
+        (staging.root / "a" / "b.html").unlink()  # as another process clearing it would
+        staging.publish(paths)
+    assert read_tree(output) == before
+    assert not list(tmp_path.glob(".storysite-tmp-*"))
