@@ -249,9 +249,10 @@ STAGES = [
     ("storysite/anonymise/tree.py", "__call__", "anonymiser, second pass (tree)"),
     ("storysite/markup.py", "sanitise", "nh3 sanitising"),
     ("storysite/build.py", "_own_leak", "gate: each story's own text"),
-    ("storysite/build.py", "_audit_pages", "gate: every output file"),
-    ("storysite/render.py", "site_files", "Jinja rendering + feeds"),
-    ("storysite/writing.py", "write_site", "writing files"),
+    ("storysite/build.py", "_render_and_audit", "pages: render, gate, write"),
+    ("storysite/build.py", "problem", "gate: every output file"),
+    ("storysite/render.py", "page", "Jinja rendering"),
+    ("storysite/writing.py", "put", "writing files"),
 ]
 
 
@@ -261,7 +262,8 @@ def profile(n: int, register: int) -> list[str]:
     write_storysite(make_corpus(n, register), site)
     out = WORK / f"profile-{n}.prof"
     command: list[str | Path] = [sys.executable, "-m", "cProfile", "-o", out, "-m", "storysite"]
-    run = measure([*command, "build", "--site", site, "--today", TODAY])
+    # One process: cProfile sees only the process it runs in, not forked workers.
+    run = measure([*command, "build", "--site", site, "--today", TODAY, "--workers", "1"])
     return summarise_profile(out, f"cold build of {n:,} stories: {run.seconds:.1f} s")
 
 
