@@ -304,7 +304,9 @@ def _render_and_audit(
 
     done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
     checked = [d for d in done if d is not None]
-    audit.stop_at_first([OutputFile(path, b"") for path, _ in checked], dict(checked))
+    first = next((problem for _, problem in checked if problem is not None), None)
+    if first is not None:  # the first problem in file order, whichever worker found it
+        raise StorySiteError(first)
     return [path for path, _ in checked]
 
 
@@ -393,13 +395,6 @@ class _PageAudit:
                 "(site title, description, placeholder). Nothing was written."
             )
         return None
-
-    @staticmethod
-    def stop_at_first(files: list[OutputFile], problems: dict[str, str | None]) -> None:
-        for file in files:
-            problem = problems[file.path]
-            if problem is not None:
-                raise StorySiteError(problem)
 
 
 def _findings_message(findings: list[Finding]) -> str:

@@ -222,9 +222,7 @@ class MarkdownRenderer:
         return found
 
 
-def _new_markdown(
-    unused: frozenset[tuple[str, str]] = frozenset(),
-) -> tuple[markdown.Markdown, _Hooks]:
+def _new_markdown(unused: frozenset[tuple[str, str]]) -> tuple[markdown.Markdown, _Hooks]:
     md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     hooks = _Hooks(md)
     md.treeprocessors.register(hooks, "storysite-hooks", -100)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, run_subprocess, story
+from sitekit import (
+    BASIC_CONFIG,
+    MakeSite,
+    read_tree,
+    run_build,
+    run_subprocess,
+    story,
+    write_files,
+)
 
 GOOD = story(title="Good story")
 
@@ -16,13 +24,7 @@ def break_and_rebuild(
     site = make_site({"good.md": GOOD})
     assert run_build(site).exit_code == 0
     before = read_tree(site / "output")
-    for name, content in bad.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(site, bad)
     if config != BASIC_CONFIG:
         (site / "storysite.toml").write_text(config)
     result = run_subprocess("build", "--site", str(site), "--today", "2026-11-27")
