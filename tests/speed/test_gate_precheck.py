@@ -90,8 +90,17 @@ def test_the_precheck_never_skips_what_the_full_scan_finds(text: str) -> None:
     assert GATE.scan_file(MATCHER, OutputFile("index.html", text.encode()))
 
 
+#: Single characters, and whole words of the register's names: random letters alone
+#: almost never spell a name, and then the test below would check nothing.
+_ARBITRARY = st.lists(
+    st.sampled_from([*"XxIiMmEeNnAaQqUuYyLlBbOo &#;%<>/\"'=+.\u200b0123456789",
+                     "Ximena", "Quayle", "Bo", "Li", "B.L."]),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="XxIiMmEeNnAaQqUuYyLlBbOo &#;%<>/\"'=+.\u200b0123456789", max_size=60))
+@given(_ARBITRARY)
 def test_the_precheck_is_sound_on_arbitrary_text(text: str) -> None:
     if full_scan(MATCHER, text):
         assert MATCHER.may_find(precheck_text(text))

@@ -55,8 +55,7 @@ _TIME_WORDS = frozenset(
     {"in", "on", "of", "during", "since", "until", "till", "by", "from", "last", "next",
      "this", "early", "late", "mid", "before", "after", "through", "that", "each", "every"}
 )  # fmt: skip
-_WORD_RE = re.compile(r"[^\W\d_]+")
-#: The same words, captured so that ``split`` keeps them between the text around them.
+#: Words of letters, captured so that ``split`` keeps them between the text around them.
 _WORD_SPLIT_RE = re.compile(r"([^\W\d_]+)")
 #: Where a title cue (TITLE_RE's group 1 and what follows it) can start; see ``suspects``.
 _TITLE_CUE_RE = re.compile(r"(?:M(?:r|rs|s|iss|x|R|RS|S)|D[rR]|Prof|Nurse)\.?[ \t]")

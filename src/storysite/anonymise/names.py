@@ -20,8 +20,7 @@ from storysite.models import Person
 SEPARATOR_RE = re.compile(rf"[\s\-_.'*~{JOINER}]+")
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
-#: A character no word holds (see folding.WORD_RE), and the size of a piece of text.
-_BREAK_RE = re.compile(rf"_|[^\w{JOINER}]")
+#: The size of a piece of a long text (see ``pieces``).
 _PIECE = 1 << 20
 
 
@@ -167,18 +166,7 @@ class NameMatcher:
         # The register's index is shared by every story: look in each index rather than
         # copying its keys into one set per story.
         self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
-        self._candidates: dict[str, list[NameForm]] = {}
         self._plans: dict[str, _Plan] = {}
-
-    def candidates(self, word: str) -> list[NameForm]:
-        found = self._candidates.get(word)
-        if found is None:
-            found = []
-            for index in self.indexes:
-                found.extend(index.by_first.get(word, ()))
-            found.sort(key=_rank, reverse=True)
-            self._candidates[word] = found
-        return found
 
     def first_words_in(self, keys: Iterable[str]) -> set[str]:
         """Those of ``keys`` that start some name (one set operation per index)."""
