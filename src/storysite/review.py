@@ -24,15 +24,14 @@ STORY_START = "---------- The story starts here ----------"
 STORY_END = "---------- The story ends here ----------"
 NO_END = "no end date; it lasts until you withdraw it"
 
+#: The kinds the anonymiser records (see anonymise.identifiers), in words.
 KINDS = {
     "name": "a name",
     "email": "an e-mail address",
     "phone": "a phone number",
-    "nhs-number": "an NHS number",
-    "nhs": "an NHS number",
+    "nhs_number": "an NHS number",
     "postcode": "a postcode",
-    "date-of-birth": "a date of birth",
-    "dob": "a date of birth",
+    "date_of_birth": "a date of birth",
 }
 FIELDS = {
     "body": "in the story",

@@ -8,12 +8,13 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from sitekit import TODAY, MakeSite, run_build, run_subprocess, story, today
 
+from storysite.anonymise.identifiers import DEFAULT_REPLACEMENTS
 from storysite.build import decide
 from storysite.cli import main
 from storysite.config import load_config
 from storysite.markup import MarkdownRenderer, plain_text
 from storysite.plaintext import plain_story
-from storysite.review import STORY_END, STORY_START
+from storysite.review import KINDS, STORY_END, STORY_START
 
 PEOPLE = """\
 people:
@@ -156,3 +157,20 @@ def test_review_as_a_subprocess(make_site: MakeSite) -> None:
     assert done.returncode == 0, done.stderr
     assert "# Review pack: A service user finds her voice" in done.stdout
     assert "Jane" not in done.stdout
+
+
+def test_every_kind_of_change_is_named_in_words(make_site: MakeSite) -> None:
+    body = (
+        "Write to ola.fenwick@example.org or ring 07700 900123. My NHS number is "
+        "943 476 5919, I live at SW1A 1AA and was born on 12/03/1980.\n"
+    )
+    site = make_site({"a.md": story(title="Details", body=body)})
+    result = review(site, "stories/a.md")
+    assert result.exit_code == 0, result.output
+    changes = result.output[result.output.index("## 5.") : result.output.index("## 6.")]
+    kinds = {r.kind for d in decide(load_config(site), today())[0] for r in d.story.replacements}
+    assert kinds == set(DEFAULT_REPLACEMENTS)  # the story exercises every identifier kind
+    assert "something that could identify someone" not in changes
+    for words_for_kind in KINDS.values():
+        if words_for_kind != "a name":
+            assert f"{words_for_kind} now reads" in " ".join(changes.split())
