@@ -7,7 +7,7 @@ import re
 import pytest
 from advkit import people, png, story_body, story_pages, traces
 from click.testing import CliRunner
-from sitekit import MakeSite, read_tree, run_build, story
+from sitekit import TODAY, MakeSite, read_tree, run_build, story
 
 from storysite.cli import main
 
@@ -74,7 +74,6 @@ def _consent(*lines: str) -> str:
     return "consent:\n" + "".join(f"  {line}\n" for line in lines)
 
 
-TODAY = "2026-11-27"
 CONSENT = {
     "boolean-true": (_consent("publish: true", "date: 2020-01-01"), "", True),
     "True": (_consent("publish: True", "date: 2020-01-01"), "", True),

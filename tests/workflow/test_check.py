@@ -77,7 +77,7 @@ def test_a_story_held_by_the_output_gate_fails_the_check(make_site: MakeSite) ->
     site = make_site(
         {
             "a.md": story(title="First", body="Jane Doe spoke.", extra=JANE),
-            "b.md": story(title="Second", body="I met Jane Doe today."),
+            "b.md": story(title="Jane Doe and me", body="I met Jane Doe today."),
         }
     )
     code, data = check_json(site)
@@ -88,14 +88,15 @@ def test_a_story_held_by_the_output_gate_fails_the_check(make_site: MakeSite) ->
 
 
 def test_findings_decide_the_exit_code(make_site: MakeSite) -> None:
-    # Probable undeclared names: findings once the anonymiser reports them.
+    # Probable undeclared names: the anonymiser reports them as findings.
     body = "My name is Xavier Quinn.\n\nDr Okonkwo listened, and Margaret helped.\n"
     site = make_site({"a.md": story(body=body)})
     decisions, _ = decide(load_config(site), today())
     findings = [f for d in decisions for f in d.findings]
+    assert findings
     code, data = check_json(site)
-    assert code == (1 if findings else 0)
-    assert data["ok"] is not bool(findings)
+    assert code == 1
+    assert data["ok"] is False
     assert [(f["path"], f["line"]) for f in data["findings"]] == [
         (f.path, f.line) for f in findings
     ]
