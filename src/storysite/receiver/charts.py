@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Literal
@@ -51,7 +51,7 @@ class Analysis:
         return tuple(dict.fromkeys(found))
 
 
-def median_of(values: Sequence[Value]) -> float | None:
+def median_of(values: Iterable[Value]) -> float | None:
     present = [float(v) for v in values if v is not None]
     return float(statistics.median(present)) if present else None
 

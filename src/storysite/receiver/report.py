@@ -6,15 +6,14 @@ with a text alternative and its data table underneath.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from .charts import Analysis, RunChart, Value, analyse, describe, render_svg
+from .charts import Analysis, RunChart, Value, analyse, describe, median_of, render_svg
 from .store import FeedbackRow
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -87,11 +86,6 @@ def month_range(rows: Sequence[FeedbackRow]) -> list[Month]:
     return months
 
 
-def _median(values: Iterable[int | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return float(statistics.median(present)) if present else None
-
-
 def monthly_metrics(rows: Sequence[FeedbackRow]) -> list[Metric]:
     """The four run charts of the report, one point per month from first to last."""
     months, groups = _monthly_groups(rows)
@@ -154,7 +148,7 @@ def _median_metric(
         f"Median {attr} per month (1 to 5)",
         f"Median {attr}",
         labels,
-        tuple(_median(getattr(r, attr) for r in g) for g in groups),
+        tuple(median_of(getattr(r, attr) for r in g) for g in groups),
         y_min=1.0,
         y_max=5.0,
         decimals=1,
@@ -173,8 +167,8 @@ def story_summaries(rows: Sequence[FeedbackRow], titles: dict[str, str]) -> list
             responses=len(group),
             useful_yes=sum(r.useful == "yes" for r in group),
             useful_answered=sum(r.useful is not None for r in group),
-            median_rating=_median(r.rating for r in group),
-            median_usefulness=_median(r.usefulness for r in group),
+            median_rating=median_of(r.rating for r in group),
+            median_usefulness=median_of(r.usefulness for r in group),
             latest=max(r.received_at for r in group)[:10],
         )
         for story, group in by_story.items()

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 BUSY_TIMEOUT_MS = 5000
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -200,26 +201,25 @@ class Store:
                 (signup.email, format_time(at or utc_now()), signup.consent_version, signup.page),
             )
 
-    def feedback_rows(self) -> list[FeedbackRow]:
+    def _read(self, query: str) -> list[tuple[Any, ...]]:
         conn = self._connect()
         try:
-            rows = conn.execute(
-                "SELECT id, received_at, story, useful, rating, usefulness, page"
-                " FROM feedback ORDER BY received_at, id"
-            ).fetchall()
+            return conn.execute(query).fetchall()
         finally:
             conn.close()
+
+    def feedback_rows(self) -> list[FeedbackRow]:
+        rows = self._read(
+            "SELECT id, received_at, story, useful, rating, usefulness, page"
+            " FROM feedback ORDER BY received_at, id"
+        )
         return [FeedbackRow(*row) for row in rows]
 
     def newsletter_rows(self) -> list[NewsletterRow]:
-        conn = self._connect()
-        try:
-            rows = conn.execute(
-                "SELECT id, email, received_at, consent_version, page"
-                " FROM newsletter ORDER BY received_at, id"
-            ).fetchall()
-        finally:
-            conn.close()
+        rows = self._read(
+            "SELECT id, email, received_at, consent_version, page"
+            " FROM newsletter ORDER BY received_at, id"
+        )
         return [NewsletterRow(*row) for row in rows]
 
     def purge(
