@@ -57,6 +57,16 @@ def _url(value: object) -> str | None:
     return None
 
 
+def _form_action(value: object) -> str | None:
+    """Where a form posts: a path on the site's host, or a web address. Anything else
+    (``javascript:``, ``data:``) would run or leak instead of posting."""
+    if not isinstance(value, str):
+        return "must be text in quotes"
+    if not (value.startswith("/") and not value.startswith("//")) and _url(value) is not None:
+        return 'must be a path like "/feedback" or a full web address starting https://'
+    return None
+
+
 def _day(value: object) -> str | None:
     """A TOML date (2026-11-01) or the same written as text."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -104,8 +114,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "people": _people,
         "replacements": _replacements,  # text shown instead of each identifier
     },
-    "feedback": {"action": _text},
-    "newsletter": {"action": _text, "consent_text": _text, "consent_version": _text},
+    "feedback": {"action": _form_action},
+    "newsletter": {"action": _form_action, "consent_text": _text, "consent_version": _text},
     "support": {"heading": _text, "lines": _text_list},
     "accessibility": {"organisation": _text, "contact": _text, "reviewed": _day},
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, story, write_files
+from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, run_subprocess, story, write_files
 
 PUBLISHED = "consent:\n  publish: true\n  date: 2020-01-01\n"
 REGISTER = BASIC_CONFIG + '[[anonymise.people]]\nname = "Quill Marsh"\nnamed = false\n'
@@ -211,3 +211,16 @@ def test_a_bad_site_file_is_an_error(
 ) -> None:
     output = assert_error_keeps_old_site(make_site, {"storysite.toml": config})
     assert re.search(expected, output), output
+
+
+@pytest.mark.parametrize("action", ["javascript:alert(1)", "data:text/html,x", "//other.example/f"])
+def test_a_form_action_that_is_not_a_path_or_web_address_is_an_error(
+    make_site: MakeSite, action: str
+) -> None:
+    config = f'[site]\ntitle = "T"\n[feedback]\naction = "{action}"\n'
+    site = make_site({"a.md": story()}, config=config)
+    done = run_subprocess("build", "--site", str(site))
+    assert done.returncode == 1
+    assert "storysite.toml:4: [feedback] action must be a path" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (site / "output").exists()
