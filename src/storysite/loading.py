@@ -369,7 +369,14 @@ def _authors(
     named = register_named | {p.name for p in people if p.named}
     protected = register_protected | {p.name for p in people if not p.named}
     for author in authors:
-        if author not in named or author in protected:
+        if author in register_protected:
+            fields.problem(
+                "authors",
+                f"author '{author}' is kept private by the site register (named: false "
+                "in storysite.toml) — remove them from 'authors', or change the register "
+                "if they have agreed to be named",
+            )
+        elif author not in named or author in protected:
             fields.problem(
                 "authors",
                 f"author '{author}' is not a person with named: true — "

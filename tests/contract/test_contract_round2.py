@@ -69,6 +69,7 @@ def test_an_author_the_register_keeps_private_is_an_error(make_site: MakeSite) -
     result = run_build(site)
     assert result.exit_code == 1, result.output
     assert re.search(r"stories/a\.md:\d+: author 'Quill Marsh'", result.output), result.output
+    assert "kept private by the site register" in result.output
     assert not (site / "output").exists()
 
 
