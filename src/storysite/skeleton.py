@@ -1,0 +1,216 @@
+"""Skeletons: what is left of a text once everything that can disguise a name or a
+number is taken away. The output gate (audit.py) reads only these.
+
+A letter skeleton keeps letters only: NFKC (full-width, ligatures: ﬃ -> ffi), then
+each character that Unicode's confusables data (UTS #39, as shipped by the
+``confusable-homoglyphs`` package) lists as a look-alike of Latin letters becomes
+those letters (Cyrillic Ј -> J, dotless ı -> i, ɑ -> a, Lisu ꓮ -> A), a Latin letter
+"with stroke" becomes its base letter (ø, ł, đ), marks are removed, apostrophes and
+hidden characters (zero-width, controls, noncharacters) vanish so the letters around
+them join, and every other character that is not a letter becomes a space. Case is
+kept here, so the gate can tell "Hope" from "hope"; it folds case itself.
+
+A number skeleton (``identifier_keys``) reads Unicode digits as ASCII digits, O/o as
+0 and I/l as 1 beside digits, and drops the separators between characters, then
+looks for the shapes of UK phone numbers, NHS numbers and postcodes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+from storysite.anonymise.folding import APOSTROPHES
+
+_HIDDEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cn", "Co", "Cs"})
+_STROKE_RE = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
+
+
+@cache
+def latin_look_alikes() -> dict[str, str]:
+    """Each non-ASCII character that Unicode's confusables data pairs with ASCII
+    letters -> those letters (the same case as the character where it has one)."""
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    candidates: dict[str, set[str]] = {}
+    for key, entries in data.items():
+        for entry in entries:
+            other = unicodedata.normalize("NFD", entry["c"])
+            other = "".join(c for c in other if unicodedata.category(c) not in ("Mn", "Me"))
+            if key.isascii() and key.isalpha() and not entry["c"].isascii():
+                candidates.setdefault(entry["c"], set()).add(key)
+            elif not key.isascii() and other.isascii() and other.isalpha():
+                candidates.setdefault(key, set()).add(other)
+    return {char: _best(char, found) for char, found in candidates.items() if len(char) == 1}
+
+
+def _best(char: str, found: set[str]) -> str:
+    """The candidate whose case matches ``char`` (an uncased letter reads as a capital:
+    Lisu letters look like capitals), then the first in order."""
+    upper = char.isupper() or not char.islower()
+    ranked = sorted(found, key=lambda c: (c.isupper() != upper, c))
+    return ranked[0]
+
+
+def _latin(char: str) -> str:
+    """``char`` as the Latin letters it looks like, when it looks like any."""
+    if char.isascii():
+        return char
+    found = latin_look_alikes().get(char)
+    if found is not None:
+        return found
+    stroke = _STROKE_RE.match(unicodedata.name(char, ""))
+    if stroke is not None:
+        letter = stroke.group(2)
+        return letter if stroke.group(1) == "CAPITAL" else letter.lower()
+    return char
+
+
+def _hidden(char: str) -> bool:
+    return char in APOSTROPHES or (
+        unicodedata.category(char) in _HIDDEN_CATEGORIES and not char.isspace()
+    )
+
+
+def letter_char(char: str) -> str:
+    """One character's part of a letter skeleton: letters (case kept), "" or " "."""
+    if char == "\n":
+        return "\n"
+    if _hidden(char):
+        return ""
+    out: list[str] = []
+    for part in unicodedata.normalize("NFKC", char):
+        for base in unicodedata.normalize("NFD", _latin(part)):
+            if unicodedata.category(base) in ("Mn", "Me"):
+                continue
+            if not base.isalpha():
+                out.append(" ")
+            elif base.islower():
+                out.append(base.casefold())
+            else:
+                out.append(base)
+    text = "".join(out)
+    return " " if text.isspace() else text.replace(" ", "")
+
+
+def number_char(char: str) -> str:
+    """One character's part of a number skeleton: any decimal digit as ASCII, a
+    letter as the Latin letter it looks like, hidden characters as ""."""
+    if char == "\n":
+        return "\n"
+    if _hidden(char):
+        return ""
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    out = []
+    for part in unicodedata.normalize("NFKC", char):
+        digit = unicodedata.decimal(part, None)
+        out.append(str(digit) if digit is not None else _latin(part))
+    return "".join(out)
+
+
+class _Table(dict[int, str]):
+    """A lazily filled translation table for str.translate."""
+
+    def __init__(self, function: type[str] | object) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, code: int) -> str:
+        made: str = self.function(chr(code))  # type: ignore[operator]
+        self[code] = made
+        return made
+
+
+_LETTERS = _Table(letter_char)
+_NUMBERS = _Table(number_char)
+
+
+def letters(text: str) -> str:
+    """The letter skeleton of ``text``, case kept: letters, spaces and line breaks."""
+    return text.translate(_LETTERS)
+
+
+def folded(text: str) -> str:
+    """The letter skeleton of ``text`` with every non-letter removed, case folded
+    (how a protected name is written in the gate's automaton)."""
+    return "".join(letters(text).split()).lower()
+
+
+# ---- numbers -------------------------------------------------------------------
+
+#: What may stand between the characters of an identifier and is dropped: spaces
+#: (a line break ends a block: see audit.py), dashes, dots, brackets, slashes, '+', '*',
+#: '_', quotes. Anything else that is not a letter or a digit ends a number.
+_SEP = r"[^\S\n]|[\-\u2010-\u2015.\u00b7\u2022()\[\]{}+*_/\\'\"\u2018\u2019\u201c\u201d~^]"
+_RUN_RE = re.compile(rf"[0-9](?:(?:{_SEP})*[0-9])*")
+_DROP_RE = re.compile(_SEP)
+_O_RE = re.compile(r"(?<=[0-9])[Oo]|[Oo](?=[0-9])")
+_ONE_RE = re.compile(r"(?<=[0-9])[Il]|[Il](?=[0-9])")
+#: Inside each half of a postcode: separators that are not spaces ("S.W.1.A");
+#: between its halves any separators ("SW1A\n1AA" reads as a space there).
+_IN = r"[\-\u2010-\u2015.\u00b7\u2022_/\\'*]*"
+_GAP = rf"(?:{_SEP})*"
+_AREA = r"[A-PR-UWYZ]"
+_OUTWARD = (
+    rf"(?:{_AREA}{_IN}[0-9](?:{_IN}[0-9])?"
+    rf"|{_AREA}{_IN}[A-HK-Y]{_IN}[0-9](?:{_IN}[0-9])?"
+    rf"|{_AREA}{_IN}[0-9]{_IN}[A-HJKPSTUW]"
+    rf"|{_AREA}{_IN}[A-HK-Y]{_IN}[0-9]{_IN}[ABEHMNPRVWXY]"
+    rf"|G{_IN}I{_IN}R)"
+)
+_INWARD = rf"[0-9]{_IN}[ABD-HJLNP-UW-Z]{_IN}[ABD-HJLNP-UW-Z]"
+_POSTCODE_RE = re.compile(
+    rf"(?<![A-Za-z0-9]){_OUTWARD}{_GAP}{_INWARD}(?![A-Za-z0-9])", re.IGNORECASE
+)
+_PHONE_RE = re.compile(r"(?:0|(?:00)?440?)([1-9][0-9]{8,9})")
+#: A hexadecimal digest (a picture's file name): its digits are not a number.
+_DIGEST_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,}(?![A-Za-z0-9])"
+)
+
+
+def _with_o_and_l(text: str) -> str:
+    """O and o beside digits read as 0, I and l as 1, until nothing changes
+    ("O77OO" -> "07700")."""
+    for _ in range(12):
+        changed = _ONE_RE.sub("1", _O_RE.sub("0", text))
+        if changed == text:
+            break
+        text = changed
+    return text
+
+
+def identifier_keys(text: str) -> set[tuple[str, str]]:
+    """Every identifier shape in ``text`` as (kind, key): "phone" with its national
+    digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces.
+    Read twice: as written, and with O, o, I and l beside digits read as digits (once
+    only would let a letter before a number join it: "call07700900123")."""
+    text = _DIGEST_RE.sub(" ", text.translate(_NUMBERS))
+    if not any(c.isdigit() for c in text):
+        return set()
+    found = _shapes(text)
+    if _O_RE.search(text) or _ONE_RE.search(text):
+        found |= _shapes(_with_o_and_l(text))
+    return found
+
+
+def _shapes(text: str) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for run in _RUN_RE.finditer(text):
+        digits = _DROP_RE.sub("", run.group())
+        if len(digits) < 10:
+            continue
+        phone = _PHONE_RE.fullmatch(digits)
+        if phone is not None:
+            found.add(("phone", phone.group(1)))
+        if len(digits) == 10:
+            found.add(("nhs_number", digits))
+    for match in _POSTCODE_RE.finditer(text):
+        found.add(("postcode", re.sub(r"[^A-Za-z0-9]", "", match.group()).upper()))
+    return found
