@@ -1,0 +1,182 @@
+"""What a reader, a browser, a feed reader or a search engine gets from an output file:
+the texts the output gate (audit.py) reads.
+
+- HTML: the text a browser renders, read by a real parser (html.parser), with inline
+  elements joined as a browser joins them (``Ja<span>ne</span>``, ``Ja<img>ne``) and
+  ``<br>`` as a space; block elements end a block. Every attribute value, comment
+  and declaration is read too.
+- XML (the Atom feed, the sitemap): every element's text is its own block, and text
+  that holds HTML (a feed entry's escaped content) is read again as HTML.
+- JSON (the search index): every string, keys too.
+- Every text above, and the file's path, is read again with HTML entities and
+  %-encoding undone, a few layers deep (``J&amp;#97;ne``, ``Jane%2520Doe``).
+
+Each view is a list of blocks; no name runs from one block into the next.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from storysite.models import OutputFile
+
+#: Elements a browser lays out as blocks (or does not show between words: script,
+#: style, title, select). Any other element, unknown ones too, is inline.
+_BLOCKS = """address article aside blockquote body caption center dd details dialog dir div
+dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 head header hgroup
+hr html iframe legend li link main menu meta nav noscript ol optgroup option p pre script
+search section select style summary table tbody td template textarea tfoot th thead title
+tr ul"""
+BLOCK_ELEMENTS = frozenset(_BLOCKS.split())
+#: How many times entities and %-encoding are undone, at most (each layer is shorter).
+DECODE_DEPTH = 16
+#: How many times text holding tags is read again as HTML, at most.
+HTML_DEPTH = 2
+
+
+class _Reader(HTMLParser):
+    """Collects the rendered text of a document as blocks, and every other text it
+    holds (attribute values, comments, declarations) as blocks of their own."""
+
+    def __init__(self, every_tag_a_block: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.every_tag_a_block = every_tag_a_block
+        self.blocks: list[str] = []
+        self.line: list[str] = []
+
+    def _end_block(self) -> None:
+        if self.line:
+            self.blocks.append("".join(self.line))
+            self.line = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.every_tag_a_block or tag in BLOCK_ELEMENTS:
+            self._end_block()
+        elif tag == "br":
+            self.line.append(" ")
+        self.blocks.extend(value for _, value in attrs if value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.every_tag_a_block or tag in BLOCK_ELEMENTS:
+            self._end_block()
+
+    def handle_data(self, data: str) -> None:
+        self.line.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.blocks.append(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self.blocks.append(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self.blocks.append(data)
+
+    def unknown_decl(self, data: str) -> None:
+        # <![CDATA[...]]>: its text is shown as it is.
+        self.line.append(data.removeprefix("CDATA["))
+
+    def close(self) -> None:
+        super().close()
+        self._end_block()
+
+
+def markup_blocks(text: str, xml: bool = False, depth: int = 0) -> list[str]:
+    """The blocks of an HTML or XML document, as described above."""
+    reader = _Reader(every_tag_a_block=xml)
+    reader.feed(text)
+    reader.close()
+    blocks = reader.blocks
+    if depth < HTML_DEPTH:
+        inner = [block for block in blocks if "<" in block]
+        blocks += [b for block in inner for b in markup_blocks(block, False, depth + 1)]
+    return blocks
+
+
+def layers(text: str) -> Iterator[str]:
+    """``text``, then with entities and %-encoding undone, again and again."""
+    yield text
+    for _ in range(DECODE_DEPTH):
+        if "&" not in text and "%" not in text:
+            return
+        decoded = html.unescape(text)
+        if "%" in decoded:
+            decoded = unquote(decoded)
+        if decoded == text:
+            return
+        yield decoded
+        text = decoded
+
+
+def decoded_blocks(blocks: list[str]) -> list[str]:
+    """Every block, and every decoded layer of it (read as HTML again when decoding
+    made tags: ``&lt;b&gt;``)."""
+    out: list[str] = []
+    for block in blocks:
+        out.append(block)
+        if "&" in block or "%" in block:
+            for layer in list(layers(block))[1:]:
+                out.append(layer)
+                if "<" in layer:
+                    out.extend(markup_blocks(layer, False, HTML_DEPTH - 1))
+    return out
+
+
+def json_strings(text: str) -> list[str] | None:
+    """Every string (keys too) in a JSON document; None if it is not JSON."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+_XML_RE = re.compile(r"\.(?:xml|atom|rss|svg)$")
+
+
+def file_blocks(file: OutputFile) -> list[str]:
+    """Every block of text a reader can get from ``file``, its path included."""
+    blocks = [file.path]
+    if file.kind == "image":  # a picture's bytes are not text (its metadata is gone)
+        return decoded_blocks(blocks)
+    text = file.content.decode("utf-8", "replace")
+    if file.path.endswith(".json"):
+        strings = json_strings(text)
+        blocks += strings if strings is not None else [text]
+        blocks += [b for s in blocks if "<" in s for b in markup_blocks(s)]
+    elif file.path.endswith((".html", ".htm")) or _XML_RE.search(file.path):
+        blocks += markup_blocks(text, xml=not file.path.endswith((".html", ".htm")))
+    else:
+        blocks.append(text)
+    return decoded_blocks(blocks)
+
+
+def text_blocks(texts: list[str]) -> list[str]:
+    """The blocks of a story's own texts (title, summary, its HTML...): each read as
+    HTML, as every one of them is shown inside a page."""
+    blocks: list[str] = []
+    for text in texts:
+        blocks += markup_blocks(text) if "<" in text or "&" in text else [text]
+    return decoded_blocks(blocks)
