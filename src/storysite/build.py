@@ -15,7 +15,7 @@ from pathlib import Path
 
 from storysite import feeds
 from storysite.anonymise import Anonymiser
-from storysite.audit import Gate, search_tag_address
+from storysite.audit import Gate, Leak
 from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
@@ -328,30 +328,28 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
         story.content_warning,
         rendered.markup.html,
     ]
-    matcher = gate.story_matcher(story.source)
-    path_matcher = gate.story_matcher(story.source, for_paths=True)
     paths = [rendered.path, *(f"tags/{slug}/" for _, slug in rendered.tag_links)]
-    leaks = any(gate.path_leaks(path_matcher, path) for path in paths)
-    if not leaks:
-        if gate.may_hold_name(matcher, texts):
-            leaks = gate.full_scan(matcher, texts)
-        else:  # the story's page may skip these lines: see Gate.remember_clean
-            gate.remember_clean(matcher, rendered.markup)
-    if not leaks and search_tag_address(FOREIGN_LOAD_RE, rendered.markup.html):
+    leak = gate.story_leak(texts, paths)
+    if leak is not None:
+        return HoldReason(
+            "gate",
+            f"{leak.what} was still in the finished page, so the story was held — "
+            + _GATE_FIX[leak.kind],
+        )
+    if FOREIGN_LOAD_RE.search(rendered.markup.html):
         return HoldReason(
             "foreign",
             "the story would make readers' browsers fetch something from another "
             "website, which could tell that site who reads it — use a copy of the "
             "picture in the site's folder instead",
         )
-    if not leaks:
-        return None
-    return HoldReason(
-        "gate",
-        "a name that must stay private was still in the finished "
-        "page, so the story was held — check the people list covers "
-        "every way the text writes each name",
-    )
+    return None
+
+
+_NAME_FIX = "check the people list covers every way the text writes each name"
+_NUMBER_FIX = "write it so the anonymiser can see it, or take it out of the story"
+_GATE_FIX = {"name": _NAME_FIX, "phone": _NUMBER_FIX, "nhs_number": _NUMBER_FIX}
+_GATE_FIX["postcode"] = _NUMBER_FIX
 
 
 class _PageAudit:
@@ -362,39 +360,31 @@ class _PageAudit:
 
     def __init__(self, gate: Gate, site: Site) -> None:
         self.gate = gate
-        self.matcher = gate.site_matcher()
-        self.path_matcher = gate.site_matcher(for_paths=True)
-        self.by_slug = {s.slug: s for s in site.stories}
 
     def checked(self, file: OutputFile) -> tuple[OutputFile, str | None]:
         return file, self.problem(file)
 
     def problem(self, file: OutputFile) -> str | None:
-        gate = self.gate
-        story = self.by_slug.get(file.story_slug or "")
-        if story is not None:
-            source = story.story.source
-            found = gate.scan_file(
-                gate.story_matcher(source),
-                file,
-                gate.story_matcher(source, for_paths=True),
-                known=gate.clean_lines_of(story.markup),
-            )
-        else:
-            found = gate.scan_file(self.matcher, file, self.path_matcher)
-        if file.path.endswith(".html") and search_tag_address(_FOREIGN_LOAD_BYTES, file.content):
+        if file.path.endswith(".html") and _FOREIGN_LOAD_BYTES.search(file.content):
             return (
                 f"{file.path} would make browsers fetch something from another website "
                 "(a src or stylesheet address with a host) — check the templates. "
                 "Nothing was written."
             )
-        if found:
-            return (
-                f"a name that must stay private appears in {file.path}, and it does not "
-                "come from one story's text — check the templates and storysite.toml "
-                "(site title, description, placeholder). Nothing was written."
-            )
+        leak = self.gate.file_leak(file)
+        if leak is not None:
+            return _stop_message(file.path, leak)
         return None
+
+
+def _stop_message(path: str, leak: Leak) -> str:
+    where = "(site title, description, placeholder)"
+    if leak.kind != "name":
+        where = "(site texts; the site's own numbers belong there)"
+    return (
+        f"{leak.what} appears in {path}, and it does not come from one story's "
+        f"text — check the templates and storysite.toml {where}. Nothing was written."
+    )
 
 
 def _findings_message(findings: list[Finding]) -> str:

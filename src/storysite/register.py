@@ -13,8 +13,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
-from storysite.anonymise.names import NameMatcher
-from storysite.audit import Gate
+from storysite.anonymise.names import NameIndex, NameMatcher
 from storysite.check import Survey
 from storysite.config import SiteConfig
 from storysite.models import Consent, Person
@@ -50,14 +49,16 @@ def rows(result: Survey) -> list[Row]:
     config = result.config
     if config is None or result.errors:
         return []
-    gate = Gate(config, [s.decision.story.source for s in result.stories])
+    register = NameIndex.of_people(config.register, config.allow)
+    people = [p for s in result.stories for p in s.decision.story.source.people]
+    matcher = NameMatcher([register, NameIndex.of_people(people)])
     found = []
     for status in result.stories:
         source = status.decision.story.source
         consent = source.consent or Consent()
         found.append(
             Row(
-                file=mask(source.display_path, gate.story_matcher(source), config.placeholder),
+                file=mask(source.display_path, matcher, config.placeholder),
                 title=status.title,
                 status="published" if status.published else "held",
                 reason="; ".join(r.message for r in status.reasons),

@@ -148,7 +148,8 @@ def folded(text: str) -> str:
 #: (a line break ends a block: see audit.py), dashes, dots, brackets, slashes, '+', '*',
 #: '_', quotes. Anything else that is not a letter or a digit ends a number.
 _SEP = r"[^\S\n]|[\-\u2010-\u2015.\u00b7\u2022()\[\]{}+*_/\\'\"\u2018\u2019\u201c\u201d~^]"
-_RUN_RE = re.compile(rf"[0-9](?:(?:{_SEP})*[0-9])*")
+#: Ten digits or more, with separators between them: the numbers worth a look.
+_RUN_RE = re.compile(rf"[0-9](?:(?:{_SEP})*[0-9]){{9,}}")
 _DROP_RE = re.compile(_SEP)
 _O_RE = re.compile(r"(?<=[0-9])[Oo]|[Oo](?=[0-9])")
 _ONE_RE = re.compile(r"(?<=[0-9])[Il]|[Il](?=[0-9])")
@@ -165,14 +166,23 @@ _OUTWARD = (
     rf"|G{_IN}I{_IN}R)"
 )
 _INWARD = rf"[0-9]{_IN}[ABD-HJLNP-UW-Z]{_IN}[ABD-HJLNP-UW-Z]"
+#: What any postcode holds (its inward half), searched first: it starts with a digit.
+_INWARD_HINT_RE = re.compile(rf"[0-9]{_IN}[ABD-HJLNP-UW-Z]{_IN}[ABD-HJLNP-UW-Z]", re.IGNORECASE)
 _POSTCODE_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_OUTWARD}{_GAP}{_INWARD}(?![A-Za-z0-9])", re.IGNORECASE
 )
 _PHONE_RE = re.compile(r"(?:0|(?:00)?440?)([1-9][0-9]{8,9})")
 #: A hexadecimal digest (a picture's file name): its digits are not a number.
-_DIGEST_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,}(?![A-Za-z0-9])"
-)
+_HEX_RE = re.compile(r"[0-9a-f]{12,}(?![A-Za-z0-9])")
+
+
+def _not_a_digest(match: re.Match[str]) -> str:
+    """A space for a digest (hexadecimal digits and letters, a word of its own)."""
+    word, start = match.group(), match.start()
+    before = match.string[start - 1 : start]
+    if word.isdigit() or word.isalpha() or (before.isascii() and before.isalnum()):
+        return word
+    return " "
 
 
 def _with_o_and_l(text: str) -> str:
@@ -191,7 +201,7 @@ def identifier_keys(text: str) -> set[tuple[str, str]]:
     digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces.
     Read twice: as written, and with O, o, I and l beside digits read as digits (once
     only would let a letter before a number join it: "call07700900123")."""
-    text = _DIGEST_RE.sub(" ", text.translate(_NUMBERS))
+    text = _HEX_RE.sub(_not_a_digest, text.translate(_NUMBERS))
     if not any(c.isdigit() for c in text):
         return set()
     found = _shapes(text)
@@ -204,13 +214,13 @@ def _shapes(text: str) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for run in _RUN_RE.finditer(text):
         digits = _DROP_RE.sub("", run.group())
-        if len(digits) < 10:
-            continue
         phone = _PHONE_RE.fullmatch(digits)
         if phone is not None:
             found.add(("phone", phone.group(1)))
         if len(digits) == 10:
             found.add(("nhs_number", digits))
+    if not _INWARD_HINT_RE.search(text):
+        return found
     for match in _POSTCODE_RE.finditer(text):
         found.add(("postcode", re.sub(r"[^A-Za-z0-9]", "", match.group()).upper()))
     return found

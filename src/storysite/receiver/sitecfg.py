@@ -74,7 +74,6 @@ def read_story_titles(site: Path, today: dt.date | None = None) -> dict[str, str
         story = decision.story
         if not decision.published:
             continue
-        matcher = gate.story_matcher(story.source)
-        if not gate.leaks(matcher, f"stories/{story.slug}/", [story.title]):
+        if gate.story_leak([story.title], [f"stories/{story.slug}/"]) is None:
             titles[story.slug] = story.title
     return titles
