@@ -1,0 +1,185 @@
+"""Each red-team class of issue 13, fed straight to the gate as pages an attacker
+would write (no anonymiser in the way): the gate must see every one, and must not
+see names in ordinary text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gatekit import CONFIG, leak, make_gate, story_with
+
+from storysite.config import SiteConfig
+from storysite.models import Person
+
+GATE = make_gate()
+
+RUN_TOGETHER = [
+    ("stories/janequarrington/index.html", "<p>A walk</p>"),
+    ("index.html", "<h1>JaneQuarrington's day</h1>"),
+    ("index.html", "<p>#JaneQuarrington</p>"),
+    ("index.html", "<p>@jane_quarrington90</p>"),
+    ("index.html", '<a href="https://www.janequarrington.co.uk">site</a>'),
+    ("index.html", '<a href="https://example.org/u/JaneQuarrington">profile</a>'),
+    ("index.html", "<p>Thanks to GordonPryce.</p>"),
+    ("tags/gordonpryce/index.html", "<p>Tag</p>"),
+]
+PLURALS = [
+    "<p>The Quarringtons came.</p>",
+    "<p>The Pryces came.</p>",
+    "<p>Both Anns were there.</p>",
+    "<p>Ann's dog.</p>",
+    "<p>Jane Quarrington’s coat.</p>",
+]
+FOREIGN_LETTERS = [
+    "<p>Јое Сох came.</p>",  # Cyrillic look-alikes
+    "<p>Ιοε Cοx came.</p>".replace("Ι", "J"),  # Greek omicron and epsilon
+    "<p>Quarrıngton</p>",  # dotless i
+    "<p>Quɑrrington</p>",  # Latin alpha
+    "<p>Quarringtøn</p>",  # o with stroke
+    "<p>ꓙꓳꓰ ꓚꓳꓫ</p>",  # Lisu capitals
+    "<p>Effie Griﬃths</p>",  # the ffi ligature
+    "<p>Ｊａｎｅ Ｑｕａｒｒｉｎｇｔｏｎ</p>",  # full width
+    "<p>𝐉𝐚𝐧𝐞 𝐐𝐮𝐚𝐫𝐫𝐢𝐧𝐠𝐭𝐨𝐧</p>",  # mathematical bold
+    "<p>Jáne Quärrington</p>",  # marks
+    "<p>Ja\u0301ne Quarrington</p>",  # a combining mark
+]
+SPACING = [
+    "<p>J A N E  Q U A R R I N G T O N</p>",
+    "<p>Q U A R R I N G T O N</p>",
+    "<p>Jane\u200aQuarrington</p>",  # hair space
+    "<p>Ja\u200bne Qua\u00adrrington</p>",  # zero width, soft hyphen
+    "<p>Ja\x07ne Quarr\ufffeington</p>",  # a control character, a noncharacter
+    '<a href="/search/?q=jane+quarrington">search</a>',
+    '<a href="/search/?q=gordon+pryce">search</a>',
+    "<p>jane/quarrington</p>",
+    "<p>jane·quarrington</p>",
+    "<p>Siobhan O＇Neill</p>",  # full-width apostrophe
+    "<p>ONeill</p>",
+    "<p>OʼNeill</p>",  # modifier letter apostrophe
+    "<p>G.o.r.d.o.n P.r.y.c.e</p>",
+]
+RAW_HTML = [
+    '<div>Ja<img src="dot.png" alt="">ne Quarr<img src="dot.png" alt="">ington</div>',
+    "<p>Ja<span>ne</span> Qu<b>arr</b>ington</p>",
+    "<p>A<b>nn</b> L<i>ee</i> came.</p>",
+    "<p>ann<br>lee came</p>",
+    "<p>Jo<x-y>e</x-y> C<font>ox</font></p>",  # unknown elements are inline
+    "<p>J&#97;ne Qu&#x61;rrington</p>",
+    "<p>J&amp;#97;ne Quarr&amp;amp;#105;ngton</p>",
+    '<a href="https://e.org/Jane%2520Quarrington">x</a>',
+    '<img src="a.png" alt="Joe Cox at the fair">',
+    '<a href="/" title="J&#x6f;e Cox">x</a>',
+    "<!-- Gordon Pryce -->",
+    "<script>var who = 'Gordon Pryce';</script>",
+    "<p>Jane Quarr",  # an unclosed document
+]
+LOWER_CASE = [
+    ("index.html", "<p>met quarrington there</p>"),
+    ("index.html", '<a href="#fn:quarrington">1</a>'),
+    ("stories/quarrington-walk/index.html", "<p>A walk</p>"),
+    ("index.html", "<p>gordon pryce</p>"),
+    ("index.html", "<p>with siobhan</p>"),
+]
+FEEDS = [
+    ("feed.xml", "<content type='html'>&lt;p&gt;J&amp;#97;ne Quarrington&lt;/p&gt;</content>"),
+    ("feed.xml", "<feed><content><![CDATA[<p>Jo<b>e</b> Cox</p>]]></content></feed>"),
+    ("feed.xml", "<feed><title>Walk</title><summary>with Gordon Pryce</summary></feed>"),
+    ("sitemap.xml", "<loc>https://x.org/stories/jane-quarrington/</loc>"),
+    ("search-index.json", json.dumps([{"title": "Jane Quarrington"}], ensure_ascii=True)),
+    ("search-index.json", '[{"t": "J\\u0061ne Qu\\u0061rrington"}]'),
+    ("search-index.json", '[{"t": "<p>Ja<b>ne</b> Quarrington</p>"}]'),
+    ("search-index.json", '{"GordonPryce": 1}'),
+]
+
+
+@pytest.mark.parametrize(("path", "content"), RUN_TOGETHER + LOWER_CASE + FEEDS)
+def test_names_in_paths_addresses_feeds_and_indexes_are_found(path: str, content: str) -> None:
+    assert leak(GATE, content, path) == "name"
+
+
+@pytest.mark.parametrize("content", PLURALS + FOREIGN_LETTERS + SPACING + RAW_HTML)
+def test_names_in_disguise_are_found(content: str) -> None:
+    assert leak(GATE, content) == "name"
+
+
+def test_a_longer_named_declaration_never_shadows_a_protected_name() -> None:
+    gate = make_gate(story_with(Person("Gordon Pryce Junior", named=True)))
+    assert leak(gate, "<p>Gordon Pryce Junior spoke.</p>") == "name"
+    assert leak(gate, "<p>Sam Rivera spoke.</p>") is None
+
+
+def test_a_person_another_story_protects_counts_on_every_page() -> None:
+    gate = make_gate(story_with(Person("Quorra Vantablack")))
+    assert leak(gate, "<p>vantablack</p>") == "name"
+    assert leak(GATE, "<p>vantablack</p>") is None
+
+
+CLEAN = [
+    "<p>The doe ran past the annual hope of the lee shore.</p>",  # ordinary words, lower case
+    "<p>We sing happily, and we sing heartily.</p>",  # "singh" across two words
+    "<p>Published 15 June 2020.</p>",  # a month in a date is not June Okafor
+    "<p>Ann<span>ual</span> review</p>",  # joined, it is an ordinary word
+    "<p>The trellis and the pryer.</p>",
+    "<p>A man called Sam Rivera spoke.</p>",
+    "<p>Our cox rowed well.</p>",  # an ordinary part in lower case
+    "<p>plain jane</p><p>The quarry is a place we visited once.</p>",
+    '<img src="images/0a1b2c3d4e5f67890123.png" alt="">',  # a digest is not a number
+    "<time datetime='2025-09-18'>18 September 2025</time>",
+    "<p>Ring the Riverside crisis line on 0800 014 9876, day or night.</p>",
+    "<p>Call Samaritans free on 116 123, or NHS 111.</p>",
+]
+
+
+@pytest.mark.parametrize("content", CLEAN)
+def test_ordinary_text_passes(content: str) -> None:
+    assert leak(GATE, content) is None
+
+
+def test_an_ordinary_part_counts_with_a_capital_anywhere() -> None:
+    assert leak(GATE, "<p>Hope came along.</p>") == "name"
+    assert leak(GATE, "<p>we hope so</p>") is None
+    assert leak(GATE, "stories/hope/index.html") is None  # paths are lower case
+
+
+def test_blocks_do_not_run_into_each_other() -> None:
+    assert leak(GATE, "<p>Jo</p><p>E C</p><p>ox</p>") is None
+    assert leak(GATE, "<p>Jo<span>e C</span>ox</p>") == "name"
+
+
+IDENTIFIERS = [
+    ("<p>Ring 07700 <strong>900123</strong>.</p>", "phone"),
+    ("<p>Ring 07700   900123.</p>", "phone"),
+    ("<p>Ring 07700\n900123.</p>", "phone"),
+    ("<p>(+44) 7700 900123</p>", "phone"),
+    ('<a href="https://wa.me/447700900123">chat</a>', "phone"),
+    ('<a href="tel:+44-7700-900123">ring</a>', "phone"),
+    ("<p>０７７００ ９００１２３</p>", "phone"),
+    ("<p>٠٧٧٠٠ ٩٠٠١٢٣</p>", "phone"),
+    ("<p>O77OO 9OO123</p>", "phone"),
+    ("<p>call07700900123</p>", "phone"),
+    ("<p>0113 496 0000</p>", "phone"),
+    ("<p>943-4765-919</p>", "nhs_number"),
+    ("<p>NHS number 943 476 5919</p>", "nhs_number"),
+    ("<p>SW1A\n1AA</p>", "postcode"),
+    ("<p>Our home at SW1A-1AA</p>", "postcode"),
+    ("<p>sw1a1aa</p>", "postcode"),
+    ("<p>S.W.1.A 1.A.A</p>", "postcode"),
+]
+
+
+@pytest.mark.parametrize(("content", "kind"), IDENTIFIERS)
+def test_identifier_shapes_are_found(content: str, kind: str) -> None:
+    assert leak(GATE, content) == kind
+
+
+def test_identifiers_in_paths_are_found() -> None:
+    assert leak(GATE, "<p>x</p>", "stories/our-home-at-sw1a-1aa/index.html") == "postcode"
+    assert leak(GATE, "<p>x</p>", "tags/07700900123/index.html") == "phone"
+
+
+def test_the_sites_own_numbers_are_allowed_and_only_those() -> None:
+    own = "<p>Ring the Riverside crisis line on +44 800 014 9876.</p>"
+    assert leak(GATE, own) is None  # the same number, written another way
+    assert leak(make_gate(config=SiteConfig(root=CONFIG.root, title="T")), own) == "phone"
+    assert leak(GATE, "<p>Ring 0800 014 9877.</p>") == "phone"
