@@ -52,8 +52,9 @@ def _best(char: str, found: set[str]) -> str:
     """The candidate whose case matches ``char`` (an uncased letter reads as a capital:
     Lisu letters look like capitals), then the first in order."""
     upper = char.isupper() or not char.islower()
-    ranked = sorted(found, key=lambda c: (c.isupper() != upper, c))
-    return ranked[0]
+    best = sorted(found, key=lambda c: (c.isupper() != upper, c))[0]
+    # UTS #39 folds I into l: a capital that looks like l is an I (Cyrillic І).
+    return "I" if best == "l" and char.isupper() else best
 
 
 def _latin(char: str) -> str:
@@ -149,10 +150,16 @@ def folded(text: str) -> str:
 #: '_', quotes. Anything else that is not a letter or a digit ends a number.
 _SEP = r"[^\S\n]|[\-\u2010-\u2015.\u00b7\u2022()\[\]{}+*_/\\'\"\u2018\u2019\u201c\u201d~^]"
 #: Ten digits or more, with separators between them: the numbers worth a look.
-_RUN_RE = re.compile(rf"[0-9](?:(?:{_SEP})*[0-9]){{9,}}")
+#: O or o beside a digit is marked as a zero, I or l as a one (see _with_o_and_l).
+_LIKE_ZERO, _LIKE_ONE = "\ue000", "\ue001"
+_UNMARK = str.maketrans({_LIKE_ZERO: "0", _LIKE_ONE: "1"})
+_DIGIT = "[0-9\ue000\ue001]"
+_RUN_RE = re.compile(rf"{_DIGIT}(?:(?:{_SEP})*{_DIGIT}){{9,}}")
 _DROP_RE = re.compile(_SEP)
-_O_RE = re.compile(r"(?<=[0-9])[Oo]|[Oo](?=[0-9])")
-_ONE_RE = re.compile(r"(?<=[0-9])[Il]|[Il](?=[0-9])")
+_O_RE = re.compile(rf"(?<={_DIGIT})[Oo]|[Oo](?={_DIGIT})")
+_ONE_RE = re.compile(rf"(?<={_DIGIT})[Il]|[Il](?={_DIGIT})")
+#: A date as machines write it (2020-01-01): never part of a longer number.
+_ISO_DATE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?![0-9])")
 #: Inside each half of a postcode: separators that are not spaces ("S.W.1.A");
 #: between its halves any separators ("SW1A\n1AA" reads as a space there).
 _IN = r"[\-\u2010-\u2015.\u00b7\u2022_/\\'*]*"
@@ -186,10 +193,11 @@ def _not_a_digest(match: re.Match[str]) -> str:
 
 
 def _with_o_and_l(text: str) -> str:
-    """O and o beside digits read as 0, I and l as 1, until nothing changes
-    ("O77OO" -> "07700")."""
+    """O and o beside digits marked as a zero, I and l as a one, until nothing changes
+    ("O77OO" -> "07700"); the marks let a number be read without the letters at its
+    ends too ("lO77OO 9OO123l")."""
     for _ in range(12):
-        changed = _ONE_RE.sub("1", _O_RE.sub("0", text))
+        changed = _ONE_RE.sub(_LIKE_ONE, _O_RE.sub(_LIKE_ZERO, text))
         if changed == text:
             break
         text = changed
@@ -198,29 +206,38 @@ def _with_o_and_l(text: str) -> str:
 
 def identifier_keys(text: str) -> set[tuple[str, str]]:
     """Every identifier shape in ``text`` as (kind, key): "phone" with its national
-    digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces.
-    Read twice: as written, and with O, o, I and l beside digits read as digits (once
-    only would let a letter before a number join it: "call07700900123")."""
+    digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces."""
     text = _HEX_RE.sub(_not_a_digest, text.translate(_NUMBERS))
     if not any(c.isdigit() for c in text):
         return set()
-    found = _shapes(text)
+    text = _ISO_DATE_RE.sub(" ", text)
     if _O_RE.search(text) or _ONE_RE.search(text):
-        found |= _shapes(_with_o_and_l(text))
-    return found
-
-
-def _shapes(text: str) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
+        text = _with_o_and_l(text)
+    plain = text.translate(_UNMARK)
+    found = _postcodes(plain) if _INWARD_HINT_RE.search(plain) else set()
     for run in _RUN_RE.finditer(text):
-        digits = _DROP_RE.sub("", run.group())
-        phone = _PHONE_RE.fullmatch(digits)
-        if phone is not None:
-            found.add(("phone", phone.group(1)))
-        if len(digits) == 10:
-            found.add(("nhs_number", digits))
-    if not _INWARD_HINT_RE.search(text):
-        return found
-    for match in _POSTCODE_RE.finditer(text):
-        found.add(("postcode", re.sub(r"[^A-Za-z0-9]", "", match.group()).upper()))
+        number = _DROP_RE.sub("", run.group())
+        # The letters at its ends may not belong to it ("call07700900123").
+        for digits in (number, number.strip(_LIKE_ONE), number.strip(_LIKE_ZERO + _LIKE_ONE)):
+            shapes = _number_shapes(digits.translate(_UNMARK))
+            if shapes:
+                found |= shapes
+                break
     return found
+
+
+def _number_shapes(digits: str) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    phone = _PHONE_RE.fullmatch(digits)
+    if phone is not None:
+        found.add(("phone", phone.group(1)))
+    if len(digits) == 10:
+        found.add(("nhs_number", digits))
+    return found
+
+
+def _postcodes(text: str) -> set[tuple[str, str]]:
+    return {
+        ("postcode", re.sub(r"[^A-Za-z0-9]", "", match.group()).upper())
+        for match in _POSTCODE_RE.finditer(text)
+    }
