@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint bench clean
+.PHONY: site test lint bench mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,5 +33,17 @@ test: lint
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# Not part of `make test`: mutation testing of the privacy core (the gate and
+# anonymise/, see [tool.mutmut] in pyproject.toml). Narrow it with
+# make mutation MUTANTS="storysite.audit.* storysite.skeleton.* storysite.views.*"
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	rm -rf mutants
+	HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	done = s['killed'] + s['survived'] + s['timeout'] + s['suspicious']; \
+	print(f\"kill score: {s['killed'] + s['timeout']}/{done} = {(s['killed'] + s['timeout']) / max(done, 1):.1%}\")"
+
 clean:
-	rm -rf output build .storysite-cache
+	rm -rf output build .storysite-cache mutants

@@ -82,7 +82,7 @@ def test_a_name_deep_in_a_long_text_is_found() -> None:
 PIECES = ["Ximena", "Xi", "mena", "<em>", "</em>", "<p>", "</p>", "\n", " ", "='", "'", "x"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=10).map("".join), max_size=5))
 def test_one_gate_gives_each_page_the_verdict_a_new_gate_gives(pages: list[str]) -> None:
     """Nothing a page leaves behind changes the verdict on the next one."""

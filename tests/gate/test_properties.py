@@ -18,7 +18,8 @@ heartily trellis quarry cox rowed plain jane town market fair tuesday spring not
 2020 of on at to with by from our my""".split()  # noqa: SIM905
 INLINE = ["span", "b", "em", "i", "a", "strong", "small", "x-note", "font", "code"]
 BLOCK = ["p", "div", "li", "h2", "td", "blockquote"]
-SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: 100 examples (hypothesis's default), or the mutation profile's (conftest.py).
+SLOW = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
