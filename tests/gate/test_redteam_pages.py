@@ -128,6 +128,11 @@ CLEAN = [
     "<time datetime='2025-09-18'>18 September 2025</time>",
     "<p>Ring the Riverside crisis line on 0800 014 9876, day or night.</p>",
     "<p>Call Samaritans free on 116 123, or NHS 111.</p>",
+    # Over-holding (issue 13): ordinary text with look-alike or hidden characters.
+    "<p>Take 50µg or 50μg each morning.</p>",
+    "<p>Mr OʼBrien and the Ｏ’Connors came.</p>",
+    "<p>We said \u200fمرحبا\u200f to our friends.</p>",
+    "<p>Café, naïve, façade, Ångström.</p>",
 ]
 
 
