@@ -54,6 +54,7 @@ _LONG_DATE_RE = re.compile(  # starts with a digit, so the search skips ahead fa
     r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]? (?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December) [0-9]{4}\b"
 )
+_RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 _CAMEL_HINT_RE = re.compile(r"[a-z][A-Z]")
 _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: Three or more single letters in a row: letter-spaced writing ("J A N E").
@@ -108,6 +109,8 @@ class Gate:
         return self.leak_in(file_blocks(file))
 
     def leak_in(self, blocks: list[str]) -> Leak | None:
+        # A right-to-left override shows the letters after it backwards: read those too.
+        blocks = blocks + [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
         text = "\n".join(block.replace("\n", " ") for block in blocks)
         if self._names is not None and self._has_name(_LONG_DATE_RE.sub(" ", text)):
             return Leak("name")

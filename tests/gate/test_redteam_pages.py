@@ -58,6 +58,7 @@ SPACING = [
     "<p>ONeill</p>",
     "<p>OʼNeill</p>",  # modifier letter apostrophe
     "<p>G.o.r.d.o.n P.r.y.c.e</p>",
+    "<p>We met \u202enotgnirrauQ enaJ\u202c today.</p>",  # shown backwards: Jane Quarrington
 ]
 RAW_HTML = [
     '<div>Ja<img src="dot.png" alt="">ne Quarr<img src="dot.png" alt="">ington</div>',
@@ -170,6 +171,8 @@ IDENTIFIERS = [
     ("<p>Our home at SW1A-1AA</p>", "postcode"),
     ("<p>sw1a1aa</p>", "postcode"),
     ("<p>S.W.1.A 1.A.A</p>", "postcode"),
+    ("<p>\u202e321009 00770\u202c</p>", "phone"),  # shown backwards: 07700 900123
+    ("<p>𝟎𝟕𝟕𝟎𝟎 ⁹⁰⁰¹²³</p>", "phone"),  # mathematical and superscript digits
 ]
 
 
