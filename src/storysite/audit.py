@@ -42,7 +42,7 @@ from storysite.anonymise.vocabulary import is_ordinary, ordinary_words
 from storysite.config import SiteConfig
 from storysite.models import OutputFile, Person, SourceStory
 from storysite.skeleton import folded, identifier_keys, latin_look_alikes, letters
-from storysite.views import file_blocks, text_blocks
+from storysite.views import decoded_blocks, file_blocks, text_blocks
 
 #: A whole name this long (in letters) is searched inside anything.
 MIN_JOINED = 8
@@ -56,6 +56,7 @@ _LONG_DATE_RE = re.compile(  # starts with a digit, so the search skips ahead fa
 )
 _RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 _CAMEL_HINT_RE = re.compile(r"[a-z][A-Z]")
+_CAMEL_RE = re.compile(r"(?<!\S)\S*?[a-z][A-Z]\S*")
 _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: Three or more single letters in a row: letter-spaced writing ("J A N E").
 _SPACED_HINT_RE = re.compile(r"\s\S \S \S(?!\S)")
@@ -67,6 +68,7 @@ class _Kind(IntFlag):
     INSIDE = 2  # inside a word of the words view
     TOKEN = 4  # a whole word (or words) of the words view
     CAPITAL = 8  # a whole word of the words view, written with a capital
+    WORDS = INSIDE | TOKEN
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class Gate:
     def story_leak(self, texts: Iterable[str], paths: Iterable[str]) -> Leak | None:
         """Whether a story's own texts (title, summary, tags, its HTML...) or the paths
         of its pages show a protected name or an identifier."""
-        return self.leak_in([*text_blocks(list(texts)), *file_blocks_of_paths(paths)])
+        return self.leak_in([*text_blocks(list(texts)), *decoded_blocks(list(paths))])
 
     def file_leak(self, file: OutputFile) -> Leak | None:
         """Whether one output file, in any view, shows a protected name or identifier."""
@@ -124,51 +126,26 @@ class Gate:
         words, haystack = _haystack(letters(text))
         for index, _, end in self._names.find_matches_as_indexes(haystack, overlapping=True):
             kinds = self._kinds[index]
-            if kinds & _Kind.LETTERS:
-                return True
-            if end > len(words):
-                continue  # the letters view: whole names only
-            if kinds & (_Kind.INSIDE | _Kind.TOKEN):
-                return True
-            if kinds & _Kind.CAPITAL and not _word_before(words, end - 1).islower():
+            in_words = end <= len(words)  # else in the letters view: whole names only
+            capital = kinds & _Kind.CAPITAL and not _word_before(words, end - 1).islower()
+            if kinds & _Kind.LETTERS or (in_words and (kinds & _Kind.WORDS or capital)):
                 return True
         return False
-
-
-def file_blocks_of_paths(paths: Iterable[str]) -> list[str]:
-    return [b for path in paths for b in file_blocks(OutputFile(path, b"", kind="image"))]
 
 
 def _haystack(cased: str) -> tuple[str, str]:
     """The words of a letter skeleton (case kept, one space between them), and the
     automaton's haystack: those words in lower case, then every letter alone, one
-    line per block. (When lower case changes a word's length, as it may outside
-    Latin letters, each word counts as written with a capital.)"""
+    line per block."""
     cased = f" {cased}"
     if _SPACED_HINT_RE.search(cased):
         cased = _SPACED_RE.sub(lambda m: m.group().replace(" ", ""), cased)
     if _CAMEL_HINT_RE.search(cased):  # "JaneQuarrington" also as "Jane Quarrington"
-        cased += "\n" + _CAMEL_SPLIT_RE.sub(" ", " ".join(_camel_words(cased)))
+        cased += "\n" + _CAMEL_SPLIT_RE.sub(" ", " ".join(_CAMEL_RE.findall(cased)))
     words = f" {' '.join(cased.split())} "
-    lower = words.lower()
-    if len(lower) != len(words):
-        words = lower.upper()
+    lower = words.lower()  # as long as ``words``: skeleton letters keep their length
     every_letter = cased.replace(" ", "").lower()
     return words, f"{lower}\0{every_letter}"
-
-
-def _camel_words(cased: str) -> Iterator[str]:
-    """The words with a capital after a small letter ("JaneQuarrington")."""
-    end = 0
-    for hump in _CAMEL_HINT_RE.finditer(cased):
-        if hump.start() >= end:
-            start = cased.rfind(" ", 0, hump.start()) + 1
-            start = cased.rfind("\n", start, hump.start()) + 1 or start
-            end = cased.find(" ", hump.end())
-            end = len(cased) if end < 0 else end
-            line = cased.find("\n", hump.end(), end)
-            end = end if line < 0 else line
-            yield cased[start:end]
 
 
 def _word_before(words: str, space: int) -> str:

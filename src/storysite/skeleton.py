@@ -4,8 +4,8 @@ number is taken away. The output gate (audit.py) reads only these.
 A letter skeleton keeps letters only: NFKC (full-width, ligatures: ﬃ -> ffi), then
 each character that Unicode's confusables data (UTS #39, as shipped by the
 ``confusable-homoglyphs`` package) lists as a look-alike of Latin letters becomes
-those letters (Cyrillic Ј -> J, dotless ı -> i, ɑ -> a, Lisu ꓮ -> A), a Latin letter
-"with stroke" becomes its base letter (ø, ł, đ), marks are removed, apostrophes and
+those letters (Cyrillic Ј -> J, dotless ı -> i, ɑ -> a, ø -> o, ł -> l, Lisu ꓮ -> A),
+marks are removed, apostrophes and
 hidden characters (zero-width, controls, noncharacters) vanish so the letters around
 them join, and every other character that is not a letter becomes a space. Case is
 kept here, so the gate can tell "Hope" from "hope"; it folds case itself.
@@ -26,7 +26,6 @@ from importlib import resources
 from storysite.anonymise.folding import APOSTROPHES
 
 _HIDDEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cn", "Co", "Cs"})
-_STROKE_RE = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 
 
 @cache
@@ -61,14 +60,7 @@ def _latin(char: str) -> str:
     """``char`` as the Latin letters it looks like, when it looks like any."""
     if char.isascii():
         return char
-    found = latin_look_alikes().get(char)
-    if found is not None:
-        return found
-    stroke = _STROKE_RE.match(unicodedata.name(char, ""))
-    if stroke is not None:
-        letter = stroke.group(2)
-        return letter if stroke.group(1) == "CAPITAL" else letter.lower()
-    return char
+    return latin_look_alikes().get(char, char)
 
 
 def _hidden(char: str) -> bool:
@@ -77,37 +69,27 @@ def _hidden(char: str) -> bool:
     )
 
 
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
 def letter_char(char: str) -> str:
     """One character's part of a letter skeleton: letters (case kept), "" or " "."""
     if char == "\n":
         return "\n"
     if _hidden(char):
         return ""
-    out: list[str] = []
-    for part in unicodedata.normalize("NFKC", char):
-        for base in unicodedata.normalize("NFD", _latin(part)):
-            if unicodedata.category(base) in ("Mn", "Me"):
-                continue
-            if not base.isalpha():
-                out.append(" ")
-            elif base.islower():
-                out.append(base.casefold())
-            else:
-                out.append(base)
-    text = "".join(out)
-    return " " if text.isspace() else text.replace(" ", "")
+    latin = "".join(map(_latin, unicodedata.normalize("NFKC", char)))
+    bases = [c for c in unicodedata.normalize("NFD", latin) if not _is_mark(c)]
+    text = "".join(c.casefold() if c.islower() else c for c in bases if c.isalpha())
+    return text or " "
 
 
 def number_char(char: str) -> str:
     """One character's part of a number skeleton: any decimal digit as ASCII, a
     letter as the Latin letter it looks like, hidden characters as ""."""
-    if char == "\n":
-        return "\n"
     if _hidden(char):
         return ""
-    digit = unicodedata.decimal(char, None)
-    if digit is not None:
-        return str(digit)
     out = []
     for part in unicodedata.normalize("NFKC", char):
         digit = unicodedata.decimal(part, None)
@@ -187,7 +169,7 @@ def _not_a_digest(match: re.Match[str]) -> str:
     """A space for a digest (hexadecimal digits and letters, a word of its own)."""
     word, start = match.group(), match.start()
     before = match.string[start - 1 : start]
-    if word.isdigit() or word.isalpha() or (before.isascii() and before.isalnum()):
+    if word.isdigit() or (before.isascii() and before.isalnum()):
         return word
     return " "
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from reference import html_blocks, shows
 
-GATE = make_gate()
 NAMES = ["Jane Quarrington", "Joe Cox", "Gordon Pryce", "Siobhan O'Neill", "Ann Lee"]
 WORDS = """the a we it and then walk walked garden group helped coffee morning river team
 said told wrote nurse worker recovery college sleep hope doe lee shore annual singing happily
@@ -67,7 +66,7 @@ def pages_with_a_name(draw: st.DrawFn) -> tuple[str, str]:
 def test_a_name_the_browser_shows_is_always_found(case: tuple[str, str]) -> None:
     name, page = case
     assume(shows(html_blocks(page), name))
-    assert leak(GATE, page) == "name", page
+    assert leak(make_gate(), page) == "name", page
 
 
 @st.composite
@@ -88,4 +87,4 @@ def name_free_pages(draw: st.DrawFn) -> str:
 @given(name_free_pages())
 def test_ordinary_words_never_stop_the_gate(page: str) -> None:
     assume(not shows(html_blocks(page), *NAMES))
-    assert leak(GATE, page) is None, page
+    assert leak(make_gate(), page) is None, page

@@ -12,8 +12,6 @@ from gatekit import CONFIG, leak, make_gate, story_with
 from storysite.config import SiteConfig
 from storysite.models import Person
 
-GATE = make_gate()
-
 RUN_TOGETHER = [
     ("stories/janequarrington/index.html", "<p>A walk</p>"),
     ("index.html", "<h1>JaneQuarrington's day</h1>"),
@@ -96,12 +94,12 @@ FEEDS = [
 
 @pytest.mark.parametrize(("path", "content"), RUN_TOGETHER + LOWER_CASE + FEEDS)
 def test_names_in_paths_addresses_feeds_and_indexes_are_found(path: str, content: str) -> None:
-    assert leak(GATE, content, path) == "name"
+    assert leak(make_gate(), content, path) == "name"
 
 
 @pytest.mark.parametrize("content", PLURALS + FOREIGN_LETTERS + SPACING + RAW_HTML)
 def test_names_in_disguise_are_found(content: str) -> None:
-    assert leak(GATE, content) == "name"
+    assert leak(make_gate(), content) == "name"
 
 
 def test_a_longer_named_declaration_never_shadows_a_protected_name() -> None:
@@ -113,7 +111,7 @@ def test_a_longer_named_declaration_never_shadows_a_protected_name() -> None:
 def test_a_person_another_story_protects_counts_on_every_page() -> None:
     gate = make_gate(story_with(Person("Quorra Vantablack")))
     assert leak(gate, "<p>vantablack</p>") == "name"
-    assert leak(GATE, "<p>vantablack</p>") is None
+    assert leak(make_gate(), "<p>vantablack</p>") is None
 
 
 CLEAN = [
@@ -139,18 +137,44 @@ CLEAN = [
 
 @pytest.mark.parametrize("content", CLEAN)
 def test_ordinary_text_passes(content: str) -> None:
-    assert leak(GATE, content) is None
+    assert leak(make_gate(), content) is None
+
+
+def test_every_form_of_each_person_counts() -> None:
+    gate = make_gate(story_with(Person("Ann"), Person("Lex Ito"), Person("Ama Delacroix-Byrne")))
+    assert leak(gate, "<p>we met ann today</p>") == "name"  # a whole name: any case
+    assert leak(gate, "<p>The Lexes came.</p>") == "name"  # a plural in -es
+    assert leak(gate, "<p>Byrne came.</p>") == "name"  # one half of a double name
+    assert leak(gate, "<p>Delacroix-Byrne came.</p>") == "name"
+    assert leak(gate, "<p>Row A cox, lex and ito</p>".replace("ito", "it")) is None
+
+
+def test_a_whole_name_of_ordinary_words_counts_run_together_in_any_case() -> None:
+    gate = make_gate(story_with(Person("Will Rose"), Person("Jo Marsh")))
+    assert leak(gate, "<p>see will-rose.example</p>") == "name"  # 8 letters: any view
+    assert leak(gate, "<p>see will rose</p>") == "name"
+    assert leak(gate, "<p>Jo came.</p>") == "name"  # a part of two letters
+    assert leak(gate, "<p>I will rise; jo is a sweetheart.</p>") is None
+
+
+def test_a_capital_anywhere_in_an_ordinary_part_counts() -> None:
+    assert leak(make_gate(), "<p>our coX rowed</p>") == "name"
+
+
+def test_camel_case_words_are_read_split_and_whole() -> None:
+    assert leak(make_gate(), "<p>On my iPhone, quarrington</p>") == "name"
+    assert leak(make_gate(), "<p>On my iPhone, QuarRington</p>") == "name"
 
 
 def test_an_ordinary_part_counts_with_a_capital_anywhere() -> None:
-    assert leak(GATE, "<p>Hope came along.</p>") == "name"
-    assert leak(GATE, "<p>we hope so</p>") is None
-    assert leak(GATE, "stories/hope/index.html") is None  # paths are lower case
+    assert leak(make_gate(), "<p>Hope came along.</p>") == "name"
+    assert leak(make_gate(), "<p>we hope so</p>") is None
+    assert leak(make_gate(), "stories/hope/index.html") is None  # paths are lower case
 
 
 def test_blocks_do_not_run_into_each_other() -> None:
-    assert leak(GATE, "<p>Jo</p><p>E C</p><p>ox</p>") is None
-    assert leak(GATE, "<p>Jo<span>e C</span>ox</p>") == "name"
+    assert leak(make_gate(), "<p>Jo</p><p>E C</p><p>ox</p>") is None
+    assert leak(make_gate(), "<p>Jo<span>e C</span>ox</p>") == "name"
 
 
 IDENTIFIERS = [
@@ -178,16 +202,16 @@ IDENTIFIERS = [
 
 @pytest.mark.parametrize(("content", "kind"), IDENTIFIERS)
 def test_identifier_shapes_are_found(content: str, kind: str) -> None:
-    assert leak(GATE, content) == kind
+    assert leak(make_gate(), content) == kind
 
 
 def test_identifiers_in_paths_are_found() -> None:
-    assert leak(GATE, "<p>x</p>", "stories/our-home-at-sw1a-1aa/index.html") == "postcode"
-    assert leak(GATE, "<p>x</p>", "tags/07700900123/index.html") == "phone"
+    assert leak(make_gate(), "<p>x</p>", "stories/our-home-at-sw1a-1aa/index.html") == "postcode"
+    assert leak(make_gate(), "<p>x</p>", "tags/07700900123/index.html") == "phone"
 
 
 def test_the_sites_own_numbers_are_allowed_and_only_those() -> None:
     own = "<p>Ring the Riverside crisis line on +44 800 014 9876.</p>"
-    assert leak(GATE, own) is None  # the same number, written another way
+    assert leak(make_gate(), own) is None  # the same number, written another way
     assert leak(make_gate(config=SiteConfig(root=CONFIG.root, title="T")), own) == "phone"
-    assert leak(GATE, "<p>Ring 0800 014 9877.</p>") == "phone"
+    assert leak(make_gate(), "<p>Ring 0800 014 9877.</p>") == "phone"

@@ -32,10 +32,16 @@ def test_look_alikes_come_from_unicode_data_with_their_case() -> None:
         ("ǅ ß", "Dz ss"),
         ("line\none", "line\none"),
         ("٣", " "),
+        ("ĐÐđ Ħħ Ŧŧ Ɨɨ Łł Øø", "DDd Hh Tt Ii Ll Oo"),  # letters with a stroke
+        ("Ѕ⃝o", "So"),  # an enclosing mark
     ],
 )
 def test_letter_skeletons(text: str, skeleton: str) -> None:
     assert letters(text) == skeleton
+
+
+def test_a_look_alike_keeps_the_case_of_what_it_replaces() -> None:
+    assert letters("ЈОЕ јое ІАN іаn ꓙꓳꓰ") == "JOE joe IAN ian JOE"
 
 
 def test_folded_is_letters_only_in_lower_case() -> None:
@@ -61,6 +67,8 @@ def test_folded_is_letters_only_in_lower_case() -> None:
         ("0a1b2c3d4e5f67890123", set()),  # a digest
         ("xa1b2c3d4e5f67890123", set()),
         ("07700 9001234 5", set()),  # 12 digits: no shape
+        ("see x1234567890abcdef", {("nhs_number", "1234567890")}),  # a word, not a digest
+        ("⁰⁷⁷⁰⁰ ⁹⁰⁰¹²³", {("phone", "7700900123")}),  # digits only by compatibility
         ("0770 0900", set()),
         ("SW1A 1CA", set()),  # C is never in an inward code
         ("12:30 2020-01-01T00:00:00+00:00", set()),
@@ -68,3 +76,10 @@ def test_folded_is_letters_only_in_lower_case() -> None:
 )
 def test_number_skeletons(text: str, keys: set[tuple[str, str]]) -> None:
     assert identifier_keys(text) == keys
+
+
+def test_no_letter_of_a_skeleton_changes_length_in_lower_case() -> None:
+    """The gate finds a word's capitals by position in the lower-case haystack."""
+    for code in range(0x30000):
+        skeleton = letters(chr(code))
+        assert len(skeleton.lower()) == len(skeleton), hex(code)
