@@ -97,7 +97,7 @@ class Gate:
         patterns = _patterns(p for p in people if p.protected)
         self._keys = list(patterns)
         self._kinds = [patterns[key] for key in self._keys]
-        self._names = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
+        self._names = ahocorasick_rs.AhoCorasick(self._keys)
         latin_look_alikes()  # read once here, not in every worker
         self._own = own_identifiers(config)
 
@@ -114,7 +114,7 @@ class Gate:
         # A right-to-left override shows the letters after it backwards: read those too.
         blocks = blocks + [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
         text = "\n".join(block.replace("\n", " ") for block in blocks)
-        if self._names is not None and self._has_name(_LONG_DATE_RE.sub(" ", text)):
+        if self._has_name(_LONG_DATE_RE.sub(" ", text)):
             return Leak("name")
         for kind, key in sorted(identifier_keys(text)):
             if (kind, key) not in self._own:
@@ -122,7 +122,6 @@ class Gate:
         return None
 
     def _has_name(self, text: str) -> bool:
-        assert self._names is not None
         words, haystack = _haystack(letters(text))
         for index, _, end in self._names.find_matches_as_indexes(haystack, overlapping=True):
             kinds = self._kinds[index]
@@ -230,7 +229,6 @@ def _config_texts(value: object) -> Iterator[str]:
     elif isinstance(value, tuple):
         for item in value:
             yield from _config_texts(item)
-    elif isinstance(value, SiteConfig):
+    elif isinstance(value, SiteConfig):  # people (the register) are not texts
         for field in dataclasses.fields(value):
-            if field.name != "register":
-                yield from _config_texts(getattr(value, field.name))
+            yield from _config_texts(getattr(value, field.name))

@@ -31,29 +31,25 @@ _HIDDEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cn", "Co", "Cs"})
 @cache
 def latin_look_alikes() -> dict[str, str]:
     """Each non-ASCII character that Unicode's confusables data pairs with ASCII
-    letters -> those letters (the same case as the character where it has one)."""
+    letters -> those letters. (Measured: no character is paired with two different
+    ones, so the order the data is read in does not matter.) UTS #39 folds I into l;
+    the gate keeps case, so a capital that looks like l is an I (Cyrillic І)."""
     data = json.loads(
         resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
     )
-    candidates: dict[str, set[str]] = {}
+    table: dict[str, str] = {}
     for key, entries in data.items():
         for entry in entries:
-            other = unicodedata.normalize("NFD", entry["c"])
-            other = "".join(c for c in other if unicodedata.category(c) not in ("Mn", "Me"))
-            if key.isascii() and key.isalpha() and not entry["c"].isascii():
-                candidates.setdefault(entry["c"], set()).add(key)
-            elif not key.isascii() and other.isascii() and other.isalpha():
-                candidates.setdefault(key, set()).add(other)
-    return {char: _best(char, found) for char, found in candidates.items() if len(char) == 1}
+            char, plain = entry["c"], _without_marks(entry["c"])
+            if key.isascii() and key.isalpha() and not char.isascii():
+                table[char] = key
+            elif not key.isascii() and plain.isascii() and plain.isalpha():
+                table[key] = plain
+    return {c: "I" if v == "l" and c.isupper() else v for c, v in table.items() if len(c) == 1}
 
 
-def _best(char: str, found: set[str]) -> str:
-    """The candidate whose case matches ``char`` (an uncased letter reads as a capital:
-    Lisu letters look like capitals), then the first in order."""
-    upper = char.isupper() or not char.islower()
-    best = sorted(found, key=lambda c: (c.isupper() != upper, c))[0]
-    # UTS #39 folds I into l: a capital that looks like l is an I (Cyrillic І).
-    return "I" if best == "l" and char.isupper() else best
+def _without_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _latin(char: str) -> str:
@@ -69,10 +65,6 @@ def _hidden(char: str) -> bool:
     )
 
 
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
-
-
 def letter_char(char: str) -> str:
     """One character's part of a letter skeleton: letters (case kept), "" or " "."""
     if char == "\n":
@@ -80,7 +72,7 @@ def letter_char(char: str) -> str:
     if _hidden(char):
         return ""
     latin = "".join(map(_latin, unicodedata.normalize("NFKC", char)))
-    bases = [c for c in unicodedata.normalize("NFD", latin) if not _is_mark(c)]
+    bases = unicodedata.normalize("NFD", latin)  # marks are not letters: they go
     text = "".join(c.casefold() if c.islower() else c for c in bases if c.isalpha())
     return text or " "
 

@@ -84,8 +84,7 @@ class _Reader(HTMLParser):
         self.blocks.append(data)
 
     def unknown_decl(self, data: str) -> None:
-        # <![CDATA[...]]>: its text is shown as it is.
-        self.line.append(data.removeprefix("CDATA["))
+        self.line.append(data)  # <![CDATA[...]]>: "CDATA[" and its text
 
     def close(self) -> None:
         super().close()
@@ -166,8 +165,8 @@ def file_blocks(file: OutputFile) -> list[str]:
         strings = json_strings(text)
         blocks += strings if strings is not None else [text]
         blocks += [b for s in blocks if "<" in s for b in markup_blocks(s)]
-    elif file.path.endswith((".html", ".htm")) or _XML_RE.search(file.path):
-        blocks += markup_blocks(text, xml=not file.path.endswith((".html", ".htm")))
+    elif file.path.endswith(".html") or _XML_RE.search(file.path):
+        blocks += markup_blocks(text, xml=not file.path.endswith(".html"))
     else:
         blocks.append(text)
     return decoded_blocks(blocks)
@@ -176,7 +175,4 @@ def file_blocks(file: OutputFile) -> list[str]:
 def text_blocks(texts: list[str]) -> list[str]:
     """The blocks of a story's own texts (title, summary, its HTML...): each read as
     HTML, as every one of them is shown inside a page."""
-    blocks: list[str] = []
-    for text in texts:
-        blocks += markup_blocks(text) if "<" in text or "&" in text else [text]
-    return decoded_blocks(blocks)
+    return decoded_blocks([block for text in texts for block in markup_blocks(text)])

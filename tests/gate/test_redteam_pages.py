@@ -9,8 +9,9 @@ import json
 import pytest
 from gatekit import CONFIG, leak, make_gate, story_with
 
+from storysite.audit import Leak
 from storysite.config import SiteConfig
-from storysite.models import Person
+from storysite.models import OutputFile, Person
 
 RUN_TOGETHER = [
     ("stories/janequarrington/index.html", "<p>A walk</p>"),
@@ -157,6 +158,58 @@ def test_a_whole_name_of_ordinary_words_counts_run_together_in_any_case() -> Non
     assert leak(gate, "<p>I will rise; jo is a sweetheart.</p>") is None
 
 
+def test_a_plural_counts_in_lower_case_for_a_whole_name() -> None:
+    assert leak(make_gate(story_with(Person("Ann"))), "<p>both anns came</p>") == "name"
+
+
+def test_block_elements_end_a_block_however_written() -> None:
+    for text in ["<div>jo<hr/>e cox</div>", "<div>jo<hr>e cox</div>", "<div>jo</div>e cox"]:
+        assert leak(make_gate(), text) is None, text
+    assert leak(make_gate(), "<div>jo<wbr/>e cox</div>") == "name"
+    assert leak(make_gate(), "<div>jo<wbr>e cox</div>") == "name"
+    assert leak(make_gate(), "<p>we sing<br>happily</p>") is None  # a line break is a space
+
+
+def test_every_xml_element_is_a_block() -> None:
+    feed = "<feed><entry><title>Jo</title><summary>e cox</summary></entry></feed>"
+    assert leak(make_gate(), feed, "feed.xml") is None
+    assert leak(make_gate(), feed.replace("</title><summary>", ""), "feed.xml") == "name"
+
+
+def test_html_inside_json_and_attributes_is_read_as_html() -> None:
+    page = '[{"t": "<p>A<b>nn</b> L<i>ee</i></p>"}]'
+    assert leak(make_gate(), page, "search-index.json") == "name"
+    double = '<a title="A&amp;lt;b&amp;gt;nn&amp;lt;/b&amp;gt; L&amp;lt;i&amp;gt;ee">x</a>'
+    assert leak(make_gate(), double) == "name"
+
+
+def test_a_json_file_is_read_by_its_path_too() -> None:
+    assert leak(make_gate(), "[]", "search/quarrington.json") == "name"
+
+
+def test_a_page_that_is_not_utf8_is_still_read() -> None:
+    found = make_gate().file_leak(OutputFile("index.html", b"<p>Jane Quarrington \xff</p>"))
+    assert found is not None and found.kind == "name"
+
+
+def test_parts_inside_ordinary_words_keep_their_boundaries() -> None:
+    gate = make_gate(story_with(Person("Nia Ellis")))
+    assert leak(gate, "<p>the trellis</p>") is None  # "ellis" is inside an ordinary word
+    assert leak(gate, "<p>ellis came</p>") == "name"
+    assert leak(make_gate(), "<p>welcome to pryceville</p>") == "name"  # "pryce" is not
+    assert leak(make_gate(), "<p>A spry certainty.</p>") is None  # nor across two words
+    assert (
+        leak(make_gate(), "<p>see thewillrose.example</p>".replace("willrose", "janequarrington"))
+        == "name"
+    )
+
+
+def test_a_whole_name_of_exactly_eight_letters_is_read_inside_words() -> None:
+    gate = make_gate(story_with(Person("Will Rose"), Person("Jane Doe", aliases=("JD",))))
+    assert leak(gate, "<p>see thewillrose.example</p>") == "name"
+    assert leak(gate, "<p>JD said so</p>") == "name"  # an alias of two letters
+
+
 def test_a_capital_anywhere_in_an_ordinary_part_counts() -> None:
     assert leak(make_gate(), "<p>our coX rowed</p>") == "name"
 
@@ -208,6 +261,19 @@ def test_identifier_shapes_are_found(content: str, kind: str) -> None:
 def test_identifiers_in_paths_are_found() -> None:
     assert leak(make_gate(), "<p>x</p>", "stories/our-home-at-sw1a-1aa/index.html") == "postcode"
     assert leak(make_gate(), "<p>x</p>", "tags/07700900123/index.html") == "phone"
+
+
+def test_a_story_s_own_texts_are_read_as_html() -> None:
+    gate = make_gate()
+    assert gate.story_leak(["A walk", "<p>A<b>nn</b> L<i>ee</i></p>"], []) == Leak("name")
+    assert gate.story_leak(["A walk"], ["stories/sw1a-1aa/"]) == Leak("postcode")
+    assert gate.story_leak(["A walk", "<p>ann<i>ual</i> lee</p>"], ["tags/x/"]) is None
+
+
+def test_the_sites_own_postcode_is_allowed_in_any_case() -> None:
+    config = SiteConfig(root=CONFIG.root, title="T", accessibility_contact="Riverside, LS1 4AP")
+    assert leak(make_gate(config=config), "<p>Visit ls1 4ap</p>") is None
+    assert leak(make_gate(config=config), "<p>Visit ls1 4aq</p>") == "postcode"
 
 
 def test_the_sites_own_numbers_are_allowed_and_only_those() -> None:

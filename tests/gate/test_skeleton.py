@@ -68,6 +68,9 @@ def test_folded_is_letters_only_in_lower_case() -> None:
         ("xa1b2c3d4e5f67890123", set()),
         ("07700 9001234 5", set()),  # 12 digits: no shape
         ("see x1234567890abcdef", {("nhs_number", "1234567890")}),  # a word, not a digest
+        ("07700\u200b900\u00ad123", {("phone", "7700900123")}),  # hidden characters
+        ("SW1A 1AA or 07700 900123", {("postcode", "SW1A1AA"), ("phone", "7700900123")}),
+        ("07700 900123 or 943 476 5919", {("phone", "7700900123"), ("nhs_number", "9434765919")}),
         ("⁰⁷⁷⁰⁰ ⁹⁰⁰¹²³", {("phone", "7700900123")}),  # digits only by compatibility
         ("0770 0900", set()),
         ("SW1A 1CA", set()),  # C is never in an inward code
