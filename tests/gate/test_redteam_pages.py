@@ -171,9 +171,17 @@ def test_block_elements_end_a_block_however_written() -> None:
 
 
 def test_every_xml_element_is_a_block() -> None:
-    feed = "<feed><entry><title>Jo</title><summary>e cox</summary></entry></feed>"
+    feed = "<feed><author><name>Jo</name><uri>e cox</uri></author></feed>"
     assert leak(make_gate(), feed, "feed.xml") is None
-    assert leak(make_gate(), feed.replace("</title><summary>", ""), "feed.xml") == "name"
+    assert leak(make_gate(), feed.replace("</name><uri>", ""), "feed.xml") == "name"
+    assert leak(make_gate(), feed, "index.html") == "name"  # in HTML, unknown tags are inline
+
+
+def test_html_escaped_inside_a_feed_is_read_as_html() -> None:
+    entry = "<content type='html'>&lt;p&gt;A&lt;b&gt;nn&lt;/b&gt; L&lt;i&gt;ee&lt;/i&gt;</content>"
+    assert leak(make_gate(), entry, "feed.xml") == "name"
+    cdata = "<content><![CDATA[<p>A<b>nn</b> L<i>ee</i></p>]]></content>"
+    assert leak(make_gate(), cdata, "feed.xml") == "name"
 
 
 def test_html_inside_json_and_attributes_is_read_as_html() -> None:
