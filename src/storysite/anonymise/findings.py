@@ -25,6 +25,7 @@ from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.names import split_words
 from storysite.anonymise.signals import (
     FIX,
+    LIKE_A_SUBJECT,
     ORGANISATION_WORDS,
     ROLES,
     TITLES,
@@ -37,12 +38,14 @@ from storysite.anonymise.signals import (
     in_organisation_run,
     is_acronym,
     is_capitalised,
+    is_latin,
     mid_sentence,
     neighbours,
     person_context,
     place_at,
     place_words,
     proper_words,
+    role_after,
     word_set,
 )
 from storysite.anonymise.vocabulary import ordinary_words
@@ -55,7 +58,7 @@ __all__ = ["FIX", "Known", "Suspect", "initials", "known_words", "not_names", "s
 #: the contractions of "I", which SCOWL lists only with a capital.
 _NOT_NAMES = word_set(
     "the a an i it this that my our his her their we you he she they and but in on at "
-    "to for of me i'm i've i'll i'd ok okay mr mrs ms mx dr st"
+    "to for of me us him them i'm i've i'll i'd ok okay mr mrs ms mx dr st"
 )
 #: A title, role or "my name is" followed by a word in lower case that is not
 #: vocabulary ("my support worker ngozi"): a name written without its capital.
@@ -146,22 +149,26 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
     if is_acronym(word) and key not in names:
         return None
     cue = cue_before(words, index)
+    if cue is None and not _is_proper(words, index, key) and key not in ORGANISATION_WORDS:
+        cue = role_after(words, index)
     if cue is not None:
         return _Flag(index, f"{cue}, so it is probably a name", "title or role")
+    if key in ORGANISATION_WORDS and index > 0 and words.joined(index - 1):
+        return None  # "Youth Voice Panel", "Thames Ward"
     if _names_a_thing(words, index, word):
         return None
     if _is_proper(words, index, key):
-        if key not in given_names():
-            return None
         context = person_context(words, index)
-        if context is not None:
+        if key not in given_names() and not (context and " and" in context):
+            return None
+        if context is not None and _strong(context):
             return _Flag(
                 index,
                 f"is a place or a name, and here it {context}, like a person",
                 "person context",
             )
         return None
-    if not key.isascii():
+    if not is_latin(key):
         # The safe-list is English: a word of another alphabet (a Russian title) is
         # judged only as a name the lists know; look-alike letters are hidden.py's.
         return _unknown_word(index, key) if key in names else None
@@ -171,14 +178,13 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
     if key not in names:
         if (
             context
-            and context.startswith("follows")
-            and not context.startswith("follows 'with")
+            and _strong(context)
             and key not in _RELATIONS
             and mid_sentence(words, index, prose)
         ):
             return _Flag(index, f"has a capital and {context}, like a person", "person context")
         return None
-    if context is not None:
+    if context is not None and (_strong(context) or _alone(words, index, key)):
         return _Flag(index, f"is a name as well as a word, and here it {context}", "person context")
     if mid_sentence(words, index, prose) and _stands_as_name(words, index):
         return _Flag(
@@ -218,6 +224,21 @@ def _names_a_thing(words: Words, index: int, word: str) -> bool:
     return all(p.lower() in ordinary_words() for p in pieces[:-1])
 
 
+def _alone(words: Words, index: int, key: str) -> bool:
+    """A given name standing on its own, not inside a title ("Faith Group"), and not
+    one of the names that are mostly everyday words ("Hope is", "Faith was")."""
+    return key in given_names() and key not in first_names()[1] and not neighbours(words, index)
+
+
+def _strong(context: str) -> bool:
+    """A person context that holds for any capitalised word, not only a known name:
+    "me and X", "X and I", "X told me", "met X" (not "with X" or "X was")."""
+    weak = context.startswith("follows 'with") or any(
+        context == f"comes before '{verb}'" for verb in LIKE_A_SUBJECT
+    )
+    return not weak
+
+
 def _hyphen_tail_unknown(words: Words, index: int) -> bool:
     """A capitalised word joined by a hyphen to a lower-case word that is not English:
     a hyphenated given name ("Min-jun", "Seo-yeon")."""
@@ -232,8 +253,9 @@ def _stands_as_name(words: Words, index: int) -> bool:
     when it stands alone or beside another name ("Grace Long"), not inside the title
     of a place or a thing ("London Fields", "Christmas Eve", "Long Term Plan")."""
     beside = neighbours(words, index)
+    key = words.key(index)
     if in_organisation_run(words, index) or (
-        words.key(index) in ORGANISATION_WORDS and beside and beside[0] < index
+        key in ORGANISATION_WORDS and beside and beside[0] < index
     ):
         return False
     return not beside or any(_name_like(words.key(i)) for i in beside)
@@ -332,12 +354,31 @@ def _next_part(words: Words, index: int, step: int, known: Container[str]) -> in
         word = words.words[cursor]
         if step > 0 and words.gap_after(index) == "-" and word.islower():
             return cursor  # the second half of a hyphenated name: "Min-jun", "Jean-luc"
-        if _joins_name(words, cursor, known) and (step > 0 or _name_like(words.key(cursor))):
+        if _joins_name(words, cursor, known) and (step > 0 or _may_open_name(words, cursor)):
             return cursor
         if word.lower() not in _PARTICLES:
             return None
         cursor += step
     return None
+
+
+#: Words that open a sentence without being part of a name after them ("Then Khalil").
+_OPENERS = word_set(
+    "then later today yesterday tomorrow luckily sometimes now so but and when after "
+    "before once because also still even finally eventually meanwhile afterwards recently "
+    "suddenly maybe perhaps only just yes no thankfully sadly hopefully honestly "
+    "apparently obviously first firstly secondly lastly next soon every each this that "
+    "these those here there how why what who where which while if although though since "
+    "until as at in on for with without by from of to dear thanks thank hello hi well oh "
+    "please sorry our your his her their its one two three some many most all both "
+    "everyone nobody somebody someone everybody anyway besides instead otherwise"
+)
+
+
+def _may_open_name(words: Words, index: int) -> bool:
+    """Whether the capitalised word before a probable name may be its first part: not
+    a word that opens sentences ("Then", "Yesterday")."""
+    return words.key(index) not in _OPENERS
 
 
 def _joins_name(words: Words, index: int, known: Container[str]) -> bool:

@@ -23,6 +23,7 @@ The signals, in the order they are tried for one capitalised word:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -99,6 +100,11 @@ PERSON_AFTER = word_set(
     "noticed realised realized offered sat stood walked drove picked nodded understood "
     "believed knew thinks thought chaired co-chaired facilitated taught organised "
     "organized sang cooked gave brought sent bought lent"
+)
+#: Verbs after a sentence's first word that make a given name its subject ("Jack was").
+LIKE_A_SUBJECT = word_set(
+    "was is had has would could will did does got gets worked works lives lived looked "
+    "came went ran runs"
 )
 #: After these a capitalised word is a place, not a person ("in Jordan", "to Florence").
 PLACE_BEFORE = word_set(
@@ -222,6 +228,23 @@ def is_acronym(word: str) -> bool:
     return len(word) <= 5 and word.isupper()
 
 
+@cache
+def _latin_letter(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
+
+
+def is_latin(key: str) -> bool:
+    """Whether a folded word is written in Latin letters (ł, ø and ı included)."""
+    return key.isascii() or all(c.isascii() or _latin_letter(c) for c in key if c.isalpha())
+
+
+#: A role named just after a word: "Zulu, a peer worker", "Yamaguchi, my therapist".
+_ROLE_AFTER_RE = re.compile(
+    rf"\s*,\s*(?i:(?:a|an|the|my|our|her|his|their)\s+(?:(?:new|old|lovely|former|"
+    rf"senior|junior|lead|trainee|student|fellow)\s+)?(?:{ROLES}))\b"
+)
+
+
 def cue_before(words: Words, index: int) -> str | None:
     """The title, role or phrase just before word ``index`` that introduces a person."""
     previous = words.words[index - 1] if index > 0 else ""
@@ -233,6 +256,14 @@ def cue_before(words: Words, index: int) -> str | None:
     match = _ROLE_RE.search(before) or _CALLED_RE.search(before)
     if match:
         return f"follows '{' '.join(match.group().split()).rstrip(',')}'"
+    return None
+
+
+def role_after(words: Words, index: int) -> str | None:
+    """A role named just after the word: "Zulu, a peer worker"."""
+    role = _ROLE_AFTER_RE.match(words.text, words.end(index))
+    if role:
+        return f"comes before '{' '.join(role.group().split()).lstrip(', ')}'"
     return None
 
 
@@ -251,6 +282,8 @@ def person_context(words: Words, index: int) -> str | None:
     written = words.words[index + 1] if index + 1 < len(words.words) else ""
     if gap.strip(" ,") == "" and after in PERSON_AFTER and written == after:
         return f"comes before '{words.words[index + 1]}'"
+    if gap == " " and after in LIKE_A_SUBJECT and written == after:
+        return f"comes before '{written}'"
     if gap.strip() in ("", "&") and after == "and" and words.lower(index + 2) in ("i", "me"):
         return f"comes before 'and {words.words[index + 2]}'"
     return None
