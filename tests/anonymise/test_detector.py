@@ -3,6 +3,7 @@ the evaluation's floors, and properties (see detector_eval.py for the numbers)."
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -130,3 +131,29 @@ def test_the_evaluation_holds_its_floors() -> None:
     assert len({r.case.person.culture for r in results}) >= 40
     assert sum(r.caught for r in results) / len(results) >= 0.975
     assert len(false) / words * 10_000 <= 4.0
+
+
+def test_check_groups_findings_by_word_and_json_carries_the_signal(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "a.md": story(title="A", body="I went with Frasquilho.\n"),
+            "b.md": story(title="B", body="Frasquilho and I wrote it.\n"),
+            "c.md": story(title="C", body="Dr Okafor came.\n"),
+        }
+    )
+    code, output = check(site)
+    assert code == 1
+    assert "  Frasquilho: 2 stories (stories/a.md, stories/b.md)" in output
+    assert "  Okafor: 1 story (stories/c.md)" in output
+    result = CliRunner().invoke(
+        main, ["check", "--site", str(site), "--today", TODAY, "--format", "json"]
+    )
+    data = json.loads(result.output)
+    assert {(f["word"], f["signal"]) for f in data["findings"]} == {
+        ("Frasquilho", "safe-list"),
+        ("Okafor", "title or role"),
+    }
+    assert data["findings_by_word"][0] == {
+        "word": "Frasquilho",
+        "stories": ["stories/a.md", "stories/b.md"],
+    }
