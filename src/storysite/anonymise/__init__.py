@@ -196,7 +196,7 @@ class Anonymiser:
             return _line(scan.text, first_line, scan.original(index))
 
         for hidden in find_hidden(search):
-            run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix)
+            run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix, "hidden letters")
         covered = [(m.start, m.end) for m in scan.names]
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
