@@ -24,6 +24,7 @@ from importlib import resources
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.names import split_words
 from storysite.anonymise.signals import (
+    CUE_ENDINGS,
     FIX,
     LIKE_A_SUBJECT,
     ORGANISATION_WORDS,
@@ -73,6 +74,9 @@ _RELATIONS = word_set(
     "mum mam mom mother dad father nan nana nanna gran granny grandma grandad grandpa "
     "auntie aunty uncle sis bro abba amma ammu abbu baba mama papa"
 )
+
+
+_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,8 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
         return _Flag(index, f"{cue}, so it is probably a name", "title or role")
     if key in ORGANISATION_WORDS and index > 0 and words.joined(index - 1):
         return None  # "Youth Voice Panel", "Thames Ward"
+    if key in ordinary_words() and key not in names and not mid_sentence(words, index, prose):
+        return None  # "The", "When": only a cue (above) makes these a name
     if _names_a_thing(words, index, word):
         return None
     if _is_proper(words, index, key):
@@ -298,22 +304,21 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
     """Names written in lower case after a title or role: "my support worker ngozi"."""
     found: dict[int, _Flag] = {}
     text = words.text
-    if not _LOWER_AFTER_CUE_RE.search(text):
-        return found
-    starts = {start: i for i, start in enumerate(words.bounds[0::2])}
-    for match in _LOWER_AFTER_CUE_RE.finditer(text):
-        index = starts.get(match.start(1))
-        if index is None:
+    lower = words.words
+    for index in range(1, len(lower)):
+        word = lower[index]
+        if not word.islower() or lower[index - 1].lower() not in _LOWER_CUE_ENDINGS:
             continue
         key = words.key(index)
         if key in ordinary_words() or key in known or key in _NOT_NAMES:
             continue
-        cue = " ".join(text[match.start() : match.start(1)].split()).rstrip(",")
-        found[index] = _Flag(
-            index,
-            f"follows '{cue}', so it is probably a name written without its capital",
-            "title or role",
-        )
+        start = words.start(index)
+        match = _LOWER_AFTER_CUE_RE.search(text, max(0, start - 60), words.end(index))
+        if match is None or match.start(1) != start:
+            continue
+        cue = " ".join(text[match.start() : start].split()).rstrip(",")
+        why = f"follows '{cue}', so it is probably a name written without its capital"
+        found[index] = _Flag(index, why, "title or role")
     return found
 
 

@@ -86,6 +86,13 @@ _CALLED_RE = re.compile(
     r"\b(?i:my name is|my name's|name was|i am called|i'm called|called|named|"
     r"known as|signed|love from|love,|from your|thanks to|thank you,?|cheers,?)\s*$"
 )
+#: The last word of every phrase _ROLE_RE and _CALLED_RE can match: a cheap test
+#: before the patterns are tried.
+CUE_ENDINGS = frozenset(
+    {phrase.split()[-1].split("-")[-1].lower().rstrip("?") for phrase in ROLES.split("|")}
+    | {"worker", "keyworker", "coordinator", "ordinator", "fiance", "fiancee", "fiancée"}
+    | word_set("is name's called named as signed from love to you cheers")
+)
 #: Words just before a name that say a person comes next ("with X", "met X").
 PERSON_BEFORE = word_set(
     "with alongside beside met asked told thank thanked called rang phoned texted "
@@ -172,6 +179,10 @@ class Suspect:
     fix: str = FIX
 
 
+#: Word as written -> its folded key, shared by every text of the process.
+_KEYS: dict[str, str] = {}
+
+
 class Words:
     """A text split into words once, for every signal. ``parts`` alternates the text
     between words and the words (``parts[2 * i + 1]`` is word ``i``)."""
@@ -198,7 +209,13 @@ class Words:
         return self.parts[2 * index + 2] if 2 * index + 2 < len(self.parts) else ""
 
     def key(self, index: int) -> str:
-        return word_key(fold(bare(self.words[index])))
+        word = self.words[index]
+        key = _KEYS.get(word)
+        if key is None:
+            key = word_key(fold(bare(word)))
+            if len(_KEYS) < 200_000:
+                _KEYS[word] = key
+        return key
 
     def lower(self, index: int) -> str:
         if 0 <= index < len(self.words):
@@ -251,6 +268,8 @@ def cue_before(words: Words, index: int) -> str | None:
     spaced = words.gap_before(index) in (" ", ". ", "\u00a0")
     if previous and spaced and is_capitalised(previous) and previous.lower() in TITLES:
         return f"follows the title '{previous}'"
+    if previous.lower().rstrip(",") not in CUE_ENDINGS:
+        return None  # neither pattern can end with any other word
     start = words.start(index)
     before = words.text[max(0, start - 60) : start]
     match = _ROLE_RE.search(before) or _CALLED_RE.search(before)
@@ -261,6 +280,8 @@ def cue_before(words: Words, index: int) -> str | None:
 
 def role_after(words: Words, index: int) -> str | None:
     """A role named just after the word: "Zulu, a peer worker"."""
+    if not words.gap_after(index).lstrip().startswith(","):
+        return None
     role = _ROLE_AFTER_RE.match(words.text, words.end(index))
     if role:
         return f"comes before '{' '.join(role.group().split()).lstrip(', ')}'"
