@@ -195,3 +195,16 @@ def test_forget_on_a_full_disk_is_one_plain_line(db: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert sum(copies(db).values()) == 0
+
+
+@pytest.mark.usefixtures("platform_without_secure_delete")
+def test_purge_leaves_no_copy_in_the_wal_either(
+    db: Path, other_connection: sqlite3.Connection
+) -> None:
+    other_connection.execute(INSERT, (ADDRESS,))
+    result = CliRunner().invoke(
+        feedback, ["purge", "--db", str(db), "--older-than", "30", "--kind", "newsletter"]
+    )
+    assert result.exit_code == 0
+    assert "Removed 0 feedback answer(s) and 1 newsletter sign-up(s)" in result.output
+    assert copies(db) == {"answers.db": 0, "answers.db-wal": 0, "answers.db-shm": 0}

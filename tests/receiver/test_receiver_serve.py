@@ -117,3 +117,23 @@ def test_server_stops_cleanly(tmp_path: Path) -> None:
     stop_server(srv)
     assert srv.proc.returncode is not None
     assert srv.rows("SELECT story FROM feedback") == [("last",)]
+
+
+def test_receive_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
+    publish(tmp_path / "built", ["s"])
+    where = ["--db", str(tmp_path / "r.db"), "--output", str(tmp_path / "built")]
+    proc = subprocess.Popen(
+        [*RECEIVE, *where, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("storysite receiver listening on http://127.0.0.1:")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()

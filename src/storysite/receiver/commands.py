@@ -332,7 +332,7 @@ def report(db: Path, out_dir: Path, site: Path | None) -> None:
             click.echo(f"Warning: {exc}; the report shows slugs instead of titles.", err=True)
     with _plain_errors():
         html_text = render_report(
-            store.feedback_rows(), titles=titles, signups=len(store.newsletter_rows())
+            store.feedback_rows(), titles=titles, signups=store.newsletter_addresses()
         )
     try:
         target = write_report(out_dir, html_text)

@@ -296,6 +296,10 @@ class Store:
         )
         return [NewsletterRow(*row) for row in rows]
 
+    def newsletter_addresses(self) -> int:
+        """How many different addresses are signed up (each may have several events)."""
+        return int(self._read("SELECT count(DISTINCT email) FROM newsletter")[0][0])
+
     def purge(
         self, older_than: timedelta, *, kinds: tuple[str, ...] = ("feedback", "newsletter")
     ) -> PurgeResult:
@@ -309,6 +313,7 @@ class Store:
             for kind in kinds:
                 cursor = conn.execute(PURGE[_table(kind)], (cutoff,))
                 counts[kind] = cursor.rowcount
+        self._compact(vacuum=False)  # purged rows leave the -wal too, where no reader stops it
         return PurgeResult(
             feedback=counts["feedback"], newsletter=counts["newsletter"], cutoff=cutoff
         )
