@@ -158,7 +158,20 @@ def test_without_base_url_the_site_is_this_host(fresh_server: StartServer, email
     assert srv.post("/newsletter", {"email": email, "consent": "yes"}, headers=here).status == 200
     there = {"Origin": "http://127.0.0.1:1"}
     assert srv.post("/newsletter", {"email": email, "consent": "yes"}, headers=there).status == 403
-    assert srv.rows(SELECT, (email,)) == [(email, CONSENT, None)]
+    v6 = {"Host": "[::1]:8443", "Origin": "https://[::1]:8443"}
+    assert srv.post("/newsletter", {"email": email, "consent": "yes"}, headers=v6).status == 200
+    named = {"Host": "Stories.Example.org", "Origin": "https://stories.example.org"}
+    assert srv.post("/newsletter", {"email": email, "consent": "yes"}, headers=named).status == 200
+    for host, origin in [
+        ("stories.example.org", "https://evil.example"),
+        ("stories.example.org:8080", "https://stories.example.org"),
+        ("[::1]:8443", "https://[::1]:9443"),
+        ("", "https://stories.example.org"),
+    ]:
+        sent = {"Host": host, "Origin": origin}
+        reply = srv.post("/newsletter", {"email": email, "consent": "yes"}, headers=sent)
+        assert reply.status == 403, sent
+    assert srv.rows(SELECT, (email,)) == [(email, CONSENT, None)] * 3
 
 
 # --- what may be posted -------------------------------------------------------------

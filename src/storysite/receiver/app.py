@@ -299,8 +299,19 @@ def same_site(environ: WSGIEnvironment, thanks_base: str | None) -> bool:
     site = origin_of(thanks_base) if thanks_base else None
     if site is not None:
         return origin == site
-    host = str(environ.get("HTTP_HOST", "")).lower()
-    return bool(host) and host in (origin[1], f"{origin[1]}:{origin[2]}")
+    return names_this_host(origin, str(environ.get("HTTP_HOST", "")))
+
+
+def names_this_host(origin: tuple[str, str, int | None], host: str) -> bool:
+    """True when the Host header (`name`, `name:port`, `[v6]:port`) is the origin's."""
+    try:
+        parts = urlsplit(f"//{host.strip()}")
+        port = parts.port
+    except ValueError:
+        return False
+    if not parts.hostname or parts.hostname.lower() != origin[1]:
+        return False
+    return port == origin[2] if port is not None else origin[2] in (80, 443)
 
 
 def is_form(environ: WSGIEnvironment) -> bool:
