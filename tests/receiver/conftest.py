@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from receiver_support import CONSENT, THANKS_BASE, Server, StartServer, start_server, stop_server
+from receiver_support import (
+    CONSENT,
+    THANKS_BASE,
+    Server,
+    StartServer,
+    file_modes_apply,
+    start_server,
+    stop_server,
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +42,12 @@ def fresh_server(tmp_path: Path) -> Iterator[StartServer]:
     yield start
     for srv in started:
         stop_server(srv)
+
+
+@pytest.fixture(name="file_modes_apply")
+def file_modes_apply_fixture() -> Callable[[], None] | None:
+    """preexec_fn for a process that file modes apply to (None when not root)."""
+    return file_modes_apply()
 
 
 @pytest.fixture

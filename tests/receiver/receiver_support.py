@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
 import os
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
 THANKS_BASE = "https://stories.example.nhs.uk/"
 STARTUP_TIMEOUT = 15.0
 CONSENT = "2026-11"  # the shared server's consent wording version
@@ -189,3 +192,22 @@ def stop_server(server: Server) -> None:
 
 
 StartServer = Callable[..., Server]
+
+
+def _without_root_override() -> None:
+    """Drop the capabilities that let root ignore file modes (from the bounding set, so
+    the receiver this process becomes never has them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def file_modes_apply() -> Callable[[], None] | None:
+    """How to start a process that file modes apply to: as root, one without the
+    capabilities that let root ignore them; otherwise as it is."""
+    if os.geteuid() != 0:
+        return None
+    probe = subprocess.run(["true"], preexec_fn=_without_root_override, check=False)
+    assert probe.returncode == 0
+    return _without_root_override

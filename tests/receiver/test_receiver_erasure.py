@@ -208,3 +208,22 @@ def test_purge_leaves_no_copy_in_the_wal_either(
     assert result.exit_code == 0
     assert "Removed 0 feedback answer(s) and 1 newsletter sign-up(s)" in result.output
     assert copies(db) == {"answers.db": 0, "answers.db-wal": 0, "answers.db-shm": 0}
+
+
+def test_forget_on_a_read_only_database_is_one_plain_line(
+    db: Path, file_modes_apply: Callable[[], None] | None
+) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute(INSERT, (ADDRESS,))
+    conn.close()
+    db.chmod(0o400)
+    command = [sys.executable, "-m", "storysite", "feedback", "forget", ADDRESS, "--db", str(db)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, preexec_fn=file_modes_apply
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: the database could not do that: attempt to write a readonly database\n"
+    )
+    db.chmod(0o600)
+    assert [row.email for row in Store.open_existing(db).newsletter_rows()] == [ADDRESS]

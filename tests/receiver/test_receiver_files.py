@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sqlite3
 import stat
@@ -11,11 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from receiver_support import Server, StartServer, start_server, stop_server
-
-PR_CAPBSET_DROP = 24
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
 
 
 def mode(path: Path) -> int:
@@ -60,25 +55,6 @@ def test_an_older_world_readable_database_is_made_owner_only(
     }
     assert srv.post("/feedback", {"story": "s", "useful": "no"}).status == 200
     reader.close()
-
-
-def _without_root_override() -> None:
-    """Drop the capabilities that let root ignore file modes (from the bounding set, so
-    the receiver this process becomes never has them)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
-        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "cannot drop a capability")
-
-
-@pytest.fixture
-def file_modes_apply() -> Callable[[], None] | None:
-    """How to start a process that file modes apply to (root's are dropped)."""
-    if os.geteuid() != 0:
-        return None
-    probe = subprocess.run(["true"], preexec_fn=_without_root_override, check=False)
-    assert probe.returncode == 0
-    return _without_root_override
 
 
 def test_a_database_made_read_only_then_writable_recovers_by_itself(
