@@ -121,16 +121,15 @@ def test_a_named_person_never_raises_a_finding(first: str, last: str, shape: str
 
 def test_the_evaluation_holds_its_floors() -> None:
     """Recall on 3,000 names of 60 cultures in 16 sentence shapes, and false findings on
-    23,000 words of name-free prose. The issue's targets are 99.5 % and under 3 per
-    10,000 words; these floors are what the detector reaches today, so a change that
-    makes it worse fails here (the tables print with ``-s``)."""
+    23,500 words of name-free prose: the issue's targets, 99.5 % and under 3 per
+    10,000 words (the tables print with ``-s``)."""
     results = detector_eval.recall()
     words, false = detector_eval.prose_findings()
     print(detector_eval.report(results, words, false))
     assert len(results) >= 2000
     assert len({r.case.person.culture for r in results}) >= 40
-    assert sum(r.caught for r in results) / len(results) >= 0.975
-    assert len(false) / words * 10_000 <= 4.0
+    assert sum(r.caught for r in results) / len(results) >= 0.995
+    assert len(false) / words * 10_000 < 3.0
 
 
 def test_check_groups_findings_by_word_and_json_carries_the_signal(make_site: MakeSite) -> None:

@@ -26,6 +26,7 @@ from storysite.anonymise.names import split_words
 from storysite.anonymise.signals import (
     CUE_ENDINGS,
     FIX,
+    HEADING_RE,
     LIKE_A_SUBJECT,
     ORGANISATION_WORDS,
     ROLES,
@@ -143,8 +144,8 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
     """Whether capitalised word ``index`` is probably a name, and why."""
     word = bare(words.words[index])
     key = words.key(index)
-    if len(key) < 2 or _is_known(word, key, known) or key in _NOT_NAMES:
-        return None
+    if len(key) < 2 or _is_known(word, key, known) or (key in _NOT_NAMES and word.isascii()):
+        return None  # "My" is a pronoun; "Mỹ" is a Vietnamese name
     if words.gap_before(index)[-1:] in HIDDEN_CHARACTERS or words.gap_after(index)[:1] in (
         HIDDEN_CHARACTERS
     ):
@@ -153,16 +154,22 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
     if is_acronym(word) and key not in names:
         return None
     cue = cue_before(words, index)
-    if cue is None and not _is_proper(words, index, key) and key not in ORGANISATION_WORDS:
-        cue = role_after(words, index)
+    if cue is None and not place_at(words, index) and key not in ORGANISATION_WORDS:
+        cue = role_after(words, index)  # "Zulu, a peer worker"; not "Poland, my father"
     if cue is not None:
         return _Flag(index, f"{cue}, so it is probably a name", "title or role")
     if key in ORGANISATION_WORDS and index > 0 and words.joined(index - 1):
         return None  # "Youth Voice Panel", "Thames Ward"
+    if key in _RELATIONS:
+        return None  # "Mum", "Abba" (father): a relation, not a name
     if key in ordinary_words() and key not in names and not mid_sentence(words, index, prose):
-        return None  # "The", "When": only a cue (above) makes these a name
+        context = person_context(words, index)
+        if context is None or not _strong(context) or not _in_prose(words, index, prose):
+            return None  # "The", "When": only a cue or "X and I" makes these a name
     if _names_a_thing(words, index, word):
         return None
+    if _hyphen_tail_unknown(words, index):
+        return _unknown_word(index, key)  # "Sun-hee", "Min-jun": a hyphenated given name
     if _is_proper(words, index, key):
         context = person_context(words, index)
         if key not in given_names() and not (context and " and" in context):
@@ -230,6 +237,12 @@ def _names_a_thing(words: Words, index: int, word: str) -> bool:
     return all(p.lower() in ordinary_words() for p in pieces[:-1])
 
 
+def _in_prose(words: Words, index: int, prose: bool) -> bool:
+    """In a sentence of prose: not in a title, a tag or a heading."""
+    line_start = words.text.rfind("\n", 0, words.start(index)) + 1
+    return prose and not HEADING_RE.match(words.text, line_start)
+
+
 def _alone(words: Words, index: int, key: str) -> bool:
     """A given name standing on its own, not inside a title ("Faith Group"), and not
     one of the names that are mostly everyday words ("Hope is", "Faith was")."""
@@ -295,7 +308,8 @@ def _is_proper(words: Words, index: int, key: str) -> bool:
     """A place, or a capitalised word of proper_words.txt (Monday, Bengali, NHS)."""
     full = word_key(fold(words.words[index])).replace("’", "'")
     proper = proper_words()
-    if key in proper or full in proper or (key.endswith("s") and key[:-1] in proper):
+    plural = key.endswith("s") and key[:-1] in proper and words.words[index].isascii()
+    if key in proper or full in proper or plural:
         return True
     return place_at(words, index)
 
@@ -352,6 +366,14 @@ def _next_part(words: Words, index: int, step: int, known: Container[str]) -> in
     """The next word of the same name, before (step -1) or after (step 1) ``index``,
     over one small particle ("da", "bin"); None when the name ends there."""
     cursor = index + step
+    if (
+        step < 0
+        and cursor > 0
+        and words.words[cursor].islower()
+        and words.gap_after(cursor - 1) == "-"
+        and is_capitalised(words.words[cursor - 1])
+    ):
+        return cursor - 1  # the first half of a hyphenated name: "Ha-jun Min"
     for _ in range(2):
         joined = words.joined(min(cursor, cursor - step))
         if not 0 <= cursor < len(words.words) or not joined:
@@ -393,9 +415,11 @@ def _joins_name(words: Words, index: int, known: Container[str]) -> bool:
     if not word[0].isupper() or (is_acronym(word) and len(word) > 2):
         return False
     key = words.key(index)
-    if key in known or key in ORGANISATION_WORDS or key in _RELATIONS or key in TITLES:
+    if key in known or key in ORGANISATION_WORDS or key in _RELATIONS:
         return False
-    return key not in _NOT_NAMES
+    if key in TITLES:
+        return key in given_names()  # "Nana Yaw": Nana is a title and a name
+    return key not in _NOT_NAMES or not word.isascii()
 
 
 #: Names of organisations and places everyone knows that contain a first name. A
