@@ -196,19 +196,14 @@ def report(results: list[Result], words: int, false: list[Finding]) -> str:
 
 
 def main() -> int:
-    if "--no-name-lists" in sys.argv:
+    if "--no-name-lists" in sys.argv:  # the safe-list and context signals alone
+        import storysite.anonymise.findings as findings
         from storysite.anonymise import signals
 
-        signals.given_names.cache_clear()
-        signals.all_names.cache_clear()
-        signals.given_names.__wrapped__ = lambda: frozenset()  # type: ignore[attr-defined]
         empty: frozenset[str] = frozenset()
-        signals.given_names = lambda: empty  # type: ignore[assignment]
-        signals.all_names = lambda: empty  # type: ignore[assignment]
-        import storysite.anonymise.findings as findings
-
-        findings.given_names = lambda: empty  # type: ignore[assignment]
-        findings.all_names = lambda: empty  # type: ignore[assignment]
+        for module in (signals, findings):
+            module.given_names = lambda: empty  # type: ignore[attr-defined]
+            module.all_names = lambda: empty  # type: ignore[attr-defined]
     results = recall()
     words, false = prose_findings()
     print(report(results, words, false))
