@@ -98,9 +98,10 @@ def places(given: set[str]) -> set[str]:
             for a in ("name", "common_name", "official_name")
             if hasattr(country, a)
         )
-    for sub in pycountry.subdivisions:  # regions everywhere: Punjab, Sylhet, Helmand
+    # British local authorities; regions abroad hide too many names (Pemba, Nandi)
+    for sub in pycountry.subdivisions.get(country_code="GB") or []:
         for name in sub.name.split("[")[0].split(","):
-            (major if sub.country_code == "GB" else minor).add(name.strip())
+            major.add(name.strip())
     minor.update(_british_places())
 
     def folded(place: str) -> str:

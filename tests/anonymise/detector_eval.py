@@ -12,7 +12,9 @@ findings on name-free prose.
 
 Run as a script to print the tables: ``.venv/bin/python tests/anonymise/detector_eval.py``
 (``--no-name-lists`` measures the safe-list and context signals alone, without the
-name lists). test_detector_eval.py asserts the targets.
+name lists; ``--held-out`` runs the held-out set in corpus/heldout/, written after the
+detector was tuned by someone who had seen neither the detector nor the first set).
+test_detector.py asserts the targets on both.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from storysite.config import SiteConfig
 from storysite.models import Finding, SourceStory
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+HELDOUT = CORPUS / "heldout"
 
 #: (label, sentence). {full} is the whole name, {given} and {family} its parts.
 SHAPES: tuple[tuple[str, str], ...] = (
@@ -80,20 +83,29 @@ class Result:
     findings: tuple[Finding, ...]
 
 
-def people() -> list[Person]:
-    with (CORPUS / "eval_names.tsv").open(encoding="utf-8") as handle:
+def people(path: Path = CORPUS / "eval_names.tsv") -> list[Person]:
+    with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     return [Person(r["culture"], r["given"].strip(), r["family"].strip()) for r in rows]
 
 
-def cases() -> Iterator[Case]:
-    for number, person in enumerate(people()):
-        label, sentence = SHAPES[number % len(SHAPES)]
+def cases(heldout: bool = False) -> Iterator[Case]:
+    """The evaluation's cases; ``heldout`` gives the held-out set (written after the
+    detector was tuned, by someone who had not seen it: corpus/heldout/)."""
+    shapes = _heldout_shapes() if heldout else SHAPES
+    names = people(HELDOUT / "names.tsv") if heldout else people()
+    for number, person in enumerate(names):
+        label, sentence = shapes[number % len(shapes)]
         shown = sentence.format(full=person.full, given=person.given, family=person.family)
         used = [p for key, p in (("{full}", person.full), ("{given}", person.given),
                                  ("{family}", person.family)) if key in sentence]  # fmt: skip
         parts = tuple(w for part in used for w in part.split() if w[:1].isupper())
         yield Case(person, label, _OPENING + shown + _CLOSING, parts)
+
+
+def _heldout_shapes() -> tuple[tuple[str, str], ...]:
+    lines = (HELDOUT / "shapes.txt").read_text(encoding="utf-8").splitlines()
+    return tuple((f"held-out {n + 1}", line) for n, line in enumerate(lines) if line.strip())
 
 
 def _source(body: str) -> SourceStory:
@@ -122,21 +134,21 @@ def _caught(case: Case, found: list[Finding]) -> bool:
     )
 
 
-def recall() -> list[Result]:
+def recall(heldout: bool = False) -> list[Result]:
     anonymiser = Anonymiser(SiteConfig(root=Path("."), title="Evaluation"))
     results = []
-    for case in cases():
+    for case in cases(heldout):
         found = findings_of(anonymiser, case.text)
         results.append(Result(case, _caught(case, found), tuple(found)))
     return results
 
 
-def prose_findings() -> tuple[int, list[Finding]]:
+def prose_findings(heldout: bool = False) -> tuple[int, list[Finding]]:
     """(words of prose, findings on it)."""
     anonymiser = Anonymiser(SiteConfig(root=Path("."), title="Evaluation"))
     words = 0
     found: list[Finding] = []
-    for path in sorted((CORPUS / "prose").glob("*.md")):
+    for path in sorted(((HELDOUT if heldout else CORPUS) / "prose").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         words += len(text.split())
         for finding in findings_of(anonymiser, text):
@@ -204,8 +216,9 @@ def main() -> int:
         for module in (signals, findings):
             module.given_names = lambda: empty  # type: ignore[attr-defined]
             module.all_names = lambda: empty  # type: ignore[attr-defined]
-    results = recall()
-    words, false = prose_findings()
+    heldout = "--held-out" in sys.argv
+    results = recall(heldout)
+    words, false = prose_findings(heldout)
     print(report(results, words, false))
     return 0
 

@@ -54,7 +54,7 @@ def found(text: str, known: Known = NOBODY) -> list[tuple[str, str]]:
         ("Precious told me to keep going.", [("Precious", "person context")]),
         ("Will and I wrote it.", [("Will", "person context")]),
         # a surname beside a name, particles and hyphens inside a name
-        ("We met Long Nguyen there.", [("Long Nguyen", "person context")]),
+        ("We met Long Nguyen there.", [("Long Nguyen", "known name")]),
         ("Thanks to Niall Ó Dónaill, I went.", [("Niall Ó Dónaill", "title or role")]),
         ("Then Long Nguyen left.", [("Long Nguyen", "known name")]),
         ("I sat with Seo-yeon.", [("Seo-yeon", "safe-list")]),
@@ -156,3 +156,39 @@ def test_check_groups_findings_by_word_and_json_carries_the_signal(make_site: Ma
         "word": "Frasquilho",
         "stories": ["stories/a.md", "stories/b.md"],
     }
+
+
+def test_the_held_out_evaluation_meets_the_targets_too() -> None:
+    """1,200 names of 40 cultures in 20 other sentence shapes, and 5,300 words of
+    prose, written after the detector was tuned by someone who had seen neither it nor
+    the first set (corpus/heldout/)."""
+    results = detector_eval.recall(heldout=True)
+    words, false = detector_eval.prose_findings(heldout=True)
+    print(detector_eval.report(results, words, false))
+    assert len(results) >= 1200
+    assert sum(r.caught for r in results) / len(results) >= 0.995
+    assert len(false) / words * 10_000 < 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # found by a red team that had only the docs and the built tool
+        ("me and ngozi ran the stall.", "ngozi"),
+        ("ngozi said it would be fine.", "ngozi"),
+        ("My friend 王伟 came with me every week.", "王伟"),
+        ("I still remember Ольга.", "Ольга"),
+        ("I sat with Ben Ward all afternoon.", "Ben Ward"),
+        ("Tunde Hall chaired the meeting.", "Tunde Hall"),
+        ("It was Jordan who stayed behind to help.", "Jordan"),
+        ("Her username was Ngozi77 on the forum.", "Ngozi"),
+        ("THANK YOU ZOSIA FOR EVERYTHING.", "ZOSIA"),
+        ("Follow @ngozi_okafor on Instagram.", "ngozi"),
+        ("Read [her blog](https://example.org/ngozi-okafor) about it.", "ngozi-okafor"),
+        ("Without Aydın's persistence, nothing would have changed.", "Aydın"),
+        ("According to Sultana, the list has halved.", "Sultana"),
+        ("Written by Dongmei Zhou with the team.", "Dongmei Zhou"),
+    ],
+)
+def test_red_team_leaks_are_caught(text: str, word: str) -> None:
+    assert word in [w for w, _ in found(text)]

@@ -29,6 +29,7 @@ from storysite.anonymise.signals import (
     HEADING_RE,
     LIKE_A_SUBJECT,
     ORGANISATION_WORDS,
+    PERSON_BEFORE,
     ROLES,
     TITLES,
     Suspect,
@@ -72,8 +73,9 @@ _LOWER_AFTER_CUE_RE = re.compile(
 
 #: Relations written with a capital as a form of address: not names.
 _RELATIONS = word_set(
-    "mum mam mom mother dad father nan nana nanna gran granny grandma grandad grandpa "
-    "auntie aunty uncle sis bro abba amma ammu abbu baba mama papa"
+    "mum mam mom mother dad father nan nanna gran granny grandma grandad grandpa "
+    "auntie aunty uncle sis bro abba amma ammi ammu abbu baba mama papa dada dadi nani "
+    "didi bhai apa appa"
 )
 
 
@@ -131,16 +133,93 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     title case."""
     words = Words(text)
     flags: dict[int, _Flag] = {}
+    latin = _mostly_latin(words)
     for index, word in enumerate(words.words):
-        if word[0].isupper():
-            flag = _judge(words, index, known, prose)
-            if flag is not None:
-                flags[index] = flag
+        first = word[0]
+        if first.isupper():
+            flag = _judge(words, index, known, prose, latin)
+        elif first.islower():
+            flag = _judge_lower(words, index, known, prose)
+        else:
+            flag = _judge_caseless(words, index, known, prose)
+        if flag is not None:
+            flags[index] = flag
     flags.update(_lower_case_after_cue(words, known))
     yield from _runs(words, flags, known)
 
 
-def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Flag | None:
+def _shouted(words: Words, index: int) -> bool:
+    """Written in a run of capitals ("THANK YOU ZOSIA"): not an acronym but a word."""
+    before = index > 0 and words.gap_before(index) == " "
+    after = index + 1 < len(words.words) and words.gap_after(index) == " "
+    return any(
+        len(words.words[i]) > 2 and words.words[i].isupper() and words.key(i) in ordinary_words()
+        for i, joined in ((index - 1, before), (index + 1, after))
+        if joined
+    )
+
+
+def _mostly_latin(words: Words) -> bool:
+    """Whether most words of the text are written in Latin letters (an English story,
+    not a title in Russian)."""
+    sample = words.words[:200]
+    return sum(is_latin(w.lower()) for w in sample) * 2 > len(sample)
+
+
+#: Words before a lower-case word that make it a thing ("the workstream said").
+_DETERMINERS = word_set(
+    "the a an this that these those our my your his her their its of or and some any "
+    "each every no such"
+)
+
+
+def _judge_lower(words: Words, index: int, known: Container[str], prose: bool) -> _Flag | None:
+    """A word in lower case that is not English: in a title, tag or slug, a known name
+    ("how ngozi changed the forum"); in prose, one in a person context ("me and
+    ngozi", "ngozi said")."""
+    word = words.words[index]
+    if len(word) < 3:
+        return None
+    key = words.key(index)
+    if key in ordinary_words() or key in known or key in _NOT_NAMES or key in _RELATIONS:
+        return None
+    if not prose or _in_an_address(words, index):
+        if key in all_names() and is_latin(key) and key not in proper_words():
+            return _Flag(index, "is a known name, written in lower case", "known name")
+        return None
+    if words.lower(index - 1) in _DETERMINERS and words.lower(index - 2) != "me":
+        return None
+    context = person_context(words, index)
+    if context is None or not _strong(context) or "'who'" in context:
+        return None
+    if not _in_prose(words, index, prose):
+        return None
+    return _Flag(index, f"is not an English word and {context}, like a person", "person context")
+
+
+def _in_an_address(words: Words, index: int) -> bool:
+    """Part of a web address, a handle or a file name: "@ngozi_okafor", "/ngozi-okafor"."""
+    before, after = words.gap_before(index)[-1:], words.gap_after(index)[:1]
+    return (before in ("@", "/", "#", "_", "=", "-", ".") and before != "") or after in ("_", "@")
+
+
+def _judge_caseless(words: Words, index: int, known: Container[str], prose: bool) -> _Flag | None:
+    """A word of an alphabet without capitals (Chinese, Arabic, Bengali…): a name only
+    where a title, a role or a person context says so ("My friend 王伟")."""
+    if words.key(index) in known:
+        return None
+    cue = cue_before(words, index)
+    if cue is not None:
+        return _Flag(index, f"{cue}, so it is probably a name", "title or role")
+    context = person_context(words, index)
+    if context is not None and _strong(context) and _in_prose(words, index, prose):
+        return _Flag(index, f"{context}, like a person's name", "person context")
+    return None
+
+
+def _judge(
+    words: Words, index: int, known: Container[str], prose: bool, latin: bool = True
+) -> _Flag | None:
     """Whether capitalised word ``index`` is probably a name, and why."""
     word = bare(words.words[index])
     key = words.key(index)
@@ -151,12 +230,12 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
     ):
         return None  # a word cut by a hidden character is reported whole as hidden letters
     names = all_names()
-    if is_acronym(word) and key not in names:
+    if is_acronym(word) and key not in names and not _shouted(words, index):
         return None
     cue = cue_before(words, index)
     if cue is None and not place_at(words, index) and key not in ORGANISATION_WORDS:
         cue = role_after(words, index)  # "Zulu, a peer worker"; not "Poland, my father"
-    if cue is not None:
+    if cue is not None and not _title_case_thing(words, index, key, cue):
         return _Flag(index, f"{cue}, so it is probably a name", "title or role")
     if key in ORGANISATION_WORDS and index > 0 and words.joined(index - 1):
         return None  # "Youth Voice Panel", "Thames Ward"
@@ -172,7 +251,7 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
         return _unknown_word(index, key)  # "Sun-hee", "Min-jun": a hyphenated given name
     if _is_proper(words, index, key):
         context = person_context(words, index)
-        if key not in given_names() and not (context and " and" in context):
+        if key not in given_names() and not (context and "only a person has" in context):
             return None
         if context is not None and _strong(context):
             return _Flag(
@@ -182,9 +261,11 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
             )
         return None
     if not is_latin(key):
-        # The safe-list is English: a word of another alphabet (a Russian title) is
-        # judged only as a name the lists know; look-alike letters are hidden.py's.
-        return _unknown_word(index, key) if key in names else None
+        # The safe-list is English: in English text a capitalised word of another
+        # alphabet (Ольга) is a probable name; in a title in Russian it is a word.
+        if key in names or latin:
+            return _unknown_word(index, key)
+        return None
     if key not in ordinary_words() or _hyphen_tail_unknown(words, index):
         return _unknown_word(index, key)
     context = person_context(words, index)
@@ -197,8 +278,10 @@ def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Fla
         ):
             return _Flag(index, f"has a capital and {context}, like a person", "person context")
         return None
-    if context is not None and (_strong(context) or _alone(words, index, key)):
-        return _Flag(index, f"is a name as well as a word, and here it {context}", "person context")
+    named = context is not None and (_strong(context) or _alone(words, index, key))
+    if context is not None and named and not _title_case_thing(words, index, key, context):
+        why = f"is a name as well as a word, and here it {context}"
+        return _Flag(index, why, "person context")
     if mid_sentence(words, index, prose) and _stands_as_name(words, index):
         return _Flag(
             index,
@@ -215,7 +298,22 @@ _PLACE_TYPES = word_set(
     "market bridge gardens square court close way hall house church mosque library "
     "surgery practice clinic tower college university"
 )
+#: Place words that are also common surnames: after a first name they are a surname.
+_BUILDINGS = word_set("ward hall house court church tower college")
 _CAMEL_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+
+
+_CODE_RE = re.compile(r"[a-z][A-Z].*[a-z][A-Z]|[a-z][A-Z]+\Z")
+
+
+def _title_case_thing(words: Words, index: int, key: str, cue: str) -> bool:
+    """After "called" or a role, an everyday word opening a run of capitals names a
+    thing ("called Peer Support Workers", "the Carer Nobody Asked"), not a person."""
+    if cue.startswith("follows the title"):
+        return False
+    if key not in ordinary_words() or key in first_names()[0]:
+        return False  # not English, or a first name in UK use (Grace, Will)
+    return words.joined(index) and is_capitalised(words.words[index + 1])
 
 
 def _names_a_thing(words: Words, index: int, word: str) -> bool:
@@ -223,12 +321,24 @@ def _names_a_thing(words: Words, index: int, word: str) -> bool:
     "Hospital" ("Columbia Road"), a code with digits ("Room 14", "Love2shop"), or a
     brand written in camel case from everyday words ("KitKat", "PlayStation")."""
     after = words.gap_after(index)
-    if after[:1].isdigit() or (after[:1] == " " and after[1:2].isdigit()):
-        return True
+    before = words.gap_before(index)
+    capitals = sum(c.isupper() for c in word)
+    code = _CODE_RE.search(word) or (capitals >= 3 and not word.isupper())
+    if before.endswith(("<", "</")) or after.startswith("=") or code:
+        return True  # markup ("<SCRIPT SRC=") or code ("PHNjcmlwdD4", "JaVaScRiPt")
+    numbered = after[:1].isdigit() or (after[:1] == " " and after[1:2].isdigit())
+    if numbered and words.key(index) in ordinary_words():
+        return True  # "Room 14", "Love2shop"; not a user name like "Ngozi77"
     if after[:1] == ":" and (after[1:2] not in ("", " ", "\n") or after == ":"):
         return True  # a scheme or a label written without a space ("Mailto:x")
     if words.joined(index) and words.key(index + 1) in _PLACE_TYPES:
-        return is_capitalised(words.words[index + 1])
+        key = words.key(index)
+        building = words.key(index + 1) in _BUILDINGS
+        if building and key in given_names() and not place_at(words, index):
+            return False  # "Ben Ward", "Tunde Hall": a first name and a surname
+        if person_context(words, index - 1 if index else index) is not None:
+            return False
+        return is_capitalised(words.words[index + 1]) and _before_is_not_a_person(words, index)
     if not _CAMEL_RE.fullmatch(word):
         return False
     pieces = re.findall(r"[A-Z][a-z]+", word)
@@ -267,12 +377,19 @@ def _hyphen_tail_unknown(words: Words, index: int) -> bool:
     return tail.islower() and words.key(index + 1) not in ordinary_words()
 
 
+def _before_is_not_a_person(words: Words, index: int) -> bool:
+    """No word just before that only a person fits ("I sat with Abdi Hall")."""
+    return words.lower(index - 1) not in PERSON_BEFORE if index > 0 else True
+
+
 def _stands_as_name(words: Words, index: int) -> bool:
     """An everyday word that is also a name, capitalised mid-sentence, reads as a name
     when it stands alone or beside another name ("Grace Long"), not inside the title
     of a place or a thing ("London Fields", "Christmas Eve", "Long Term Plan")."""
     beside = neighbours(words, index)
     key = words.key(index)
+    if key in given_names() and words.joined(index) and words.key(index + 1) in _BUILDINGS:
+        return True  # "Ben Ward", "Tunde Hall"
     if in_organisation_run(words, index) or (
         key in ORGANISATION_WORDS and beside and beside[0] < index
     ):
@@ -304,9 +421,15 @@ def _is_known(word: str, key: str, known: Container[str]) -> bool:
     return key in known or (bool(keys) and all(k in known or k in _NOT_NAMES for k in keys))
 
 
+#: Words that are part of a greeting or festival after the word given here.
+_AFTER = {"mubarak": "eid", "adha": "al", "fitr": "al", "saeed": "eid"}
+
+
 def _is_proper(words: Words, index: int, key: str) -> bool:
     """A place, or a capitalised word of proper_words.txt (Monday, Bengali, NHS)."""
     full = word_key(fold(words.words[index])).replace("’", "'")
+    if _AFTER.get(key) == words.lower(index - 1):
+        return True  # "Eid Mubarak", "Eid al-Adha": not the names Mubarak or Adha
     proper = proper_words()
     plural = key.endswith("s") and key[:-1] in proper and words.words[index].isascii()
     if key in proper or full in proper or plural:
@@ -415,7 +538,7 @@ def _joins_name(words: Words, index: int, known: Container[str]) -> bool:
     if not word[0].isupper() or (is_acronym(word) and len(word) > 2):
         return False
     key = words.key(index)
-    if key in known or key in ORGANISATION_WORDS or key in _RELATIONS:
+    if key in known or (key in ORGANISATION_WORDS and key not in _BUILDINGS) or key in _RELATIONS:
         return False
     if key in TITLES:
         return key in given_names()  # "Nana Yaw": Nana is a title and a name

@@ -95,9 +95,39 @@ CUE_ENDINGS = frozenset(
 )
 #: Words just before a name that say a person comes next ("with X", "met X").
 PERSON_BEFORE = word_set(
-    "with alongside beside met asked told thank thanked called rang phoned texted "
+    "with alongside beside met asked told thank thanked called rang phoned texted email "
+    "ask tell "
     "emailed messaged saw visited hugged helped married joined named introduced "
     "invited trusted heard behind"
+)
+#: Two words before a name that say a person comes next ("according to X").
+PERSON_PAIRS = frozenset(
+    f"{verb} by"
+    for verb in [
+        "written",
+        "led",
+        "run",
+        "supported",
+        "organised",
+        "organized",
+        "chaired",
+        "facilitated",
+        "drawn",
+        "painted",
+        "photographed",
+        "interviewed",
+        "hosted",
+        "presented",
+        "shared",
+        "told",
+    ]
+) | {"according to", "spoke to", "talked to", "talking to", "speaking to", "listening to"}
+#: After a possessive, nouns that only a person has ("X's patience", "X's idea").
+PERSON_NOUNS = word_set(
+    "idea ideas help support patience persistence kindness advice words voice story "
+    "encouragement mum dad mother father son daughter husband wife partner family friend "
+    "friends number phone flat house smile laugh courage honesty energy humour humor "
+    "leadership question questions poem poems suggestion suggestions"
 )
 #: Words just after a name that say it is a person ("X told me", "X and I").
 PERSON_AFTER = word_set(
@@ -106,7 +136,7 @@ PERSON_AFTER = word_set(
     "introduced reminded encouraged hugged cried shouted whispered promised admitted "
     "noticed realised realized offered sat stood walked drove picked nodded understood "
     "believed knew thinks thought chaired co-chaired facilitated taught organised "
-    "organized sang cooked gave brought sent bought lent"
+    "organized sang cooked gave brought sent bought lent who whispered"
 )
 #: Verbs after a sentence's first word that make a given name its subject ("Jack was").
 LIKE_A_SUBJECT = word_set(
@@ -292,6 +322,9 @@ def person_context(words: Words, index: int) -> str | None:
     """Words around ``index`` that say it names a person ("with X", "X told me",
     "X and I"); None when there are none or a place word comes just before it."""
     before = words.lower(index - 1) if index > 0 else ""
+    pair = f"{words.lower(index - 2)} {before}"
+    if pair in PERSON_PAIRS and words.gap_before(index).strip(" ") == "":
+        return f"follows '{pair}'"
     if before in PLACE_BEFORE:
         return None
     if before in PERSON_BEFORE and words.gap_before(index) == " ":
@@ -303,10 +336,15 @@ def person_context(words: Words, index: int) -> str | None:
     after = words.lower(index + 1)
     gap = words.gap_after(index)
     written = words.words[index + 1] if index + 1 < len(words.words) else ""
+    cleft = words.lower(index - 1) in ("was", "is", "were", "it's")
+    if after == "who" and not cleft:
+        return None
     if gap.strip(" ,") == "" and after in PERSON_AFTER and written == after:
         return f"comes before '{words.words[index + 1]}'"
     if gap == " " and after in LIKE_A_SUBJECT and written == after:
         return f"comes before '{written}'"
+    if _POSSESSIVE_RE.search(words.words[index]) and gap == " " and after in PERSON_NOUNS:
+        return f"is followed by '{words.words[index + 1]}', which only a person has"
     if gap.strip() in ("", "&") and after == "and" and words.lower(index + 2) in ("i", "me"):
         return f"comes before 'and {words.words[index + 2]}'"
     return None
