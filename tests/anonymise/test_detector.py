@@ -192,3 +192,10 @@ def test_the_held_out_evaluation_meets_the_targets_too() -> None:
 )
 def test_red_team_leaks_are_caught(text: str, word: str) -> None:
     assert word in [w for w, _ in found(text)]
+
+
+def test_an_explicit_slug_is_read_for_names(make_site: MakeSite) -> None:
+    site = make_site({"a.md": story(extra="slug: thank-you-ngozi-okafor\n")})
+    code, output = check(site)
+    assert code == 1
+    assert "stories/a.md:7: 'ngozi'" in output and "stories/a.md:7: 'okafor'" in output

@@ -112,6 +112,9 @@ class Anonymiser:
         )
         body = self._field(run, source.body, "body", source.body_line, markdown=True)
         slug = self.slug(run.matcher, source, title.text)
+        if source.slug is not None:  # an address is read like a title: "thank-you-ngozi"
+            spaced = source.slug.replace("-", " ")
+            self._find(run, self._scan(run.matcher, spaced), line("slug"), prose=False)
         replacements = [
             r for f in (title, summary, *tags, alt, warning, body) for r in f.replacements
         ]
