@@ -9,6 +9,9 @@ from pathlib import Path
 from storysite.errors import StorySiteError
 from storysite.slugs import slugify
 
+#: The address ``init`` writes: a reserved example domain, never a real site.
+EXAMPLE_BASE_URL = "https://stories.example.org/"
+
 SITE_FILE = """\
 # storysite.toml: the settings for this website.
 # Lines starting with # are notes for people; storysite ignores them.

@@ -26,7 +26,7 @@ def test_init_then_build_publishes_the_example_with_its_name_changed(tmp_path: P
     assert list((site / "templates").iterdir()) == [site / "templates" / "README.md"]
     built = run_build(site)
     assert built.exit_code == 0, built.output
-    assert "Published 1 stories, held 0" in built.output
+    assert "Published 1 story, held 0" in built.output
     pages = list((site / "output" / "stories").glob("*/index.html"))
     assert len(pages) == 1
     text = all_text(site / "output")
