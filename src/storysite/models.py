@@ -47,6 +47,7 @@ class Consent:
     date: dt.date | None = None
     expires: dt.date | None = None
     withdrawn: object = None
+    reference: str = ""  # the signed form or record this consent is in (for audits)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sitekit import TODAY, MakeSite, all_text, run_build, run_subprocess
 
 from storysite.cli import main
 from storysite.config import load_config
+from storysite.loading import CONSENT_KEYS, STORY_KEYS
 
 
 def invoke(*args: str) -> object:
@@ -84,10 +85,38 @@ def test_new_story_is_dated_today_and_held_until_consent(make_site: MakeSite) ->
     for line in path.read_text().split("---")[1].splitlines():
         if line.strip() and not line.strip().startswith("#"):
             assert "#" in line, f"no note beside {line!r}"
+    shown = f"stories/{TODAY}-zoes-first-workshop.md"
+    unfinished = run_build(site)
+    assert unfinished.exit_code == 1
+    assert unfinished.output.splitlines()[:2] == [
+        f"{shown}:19: the person is still 'Firstname Lastname', as storysite new wrote it — "
+        "write the real name of someone the story mentions, or remove this entry",
+        f"{shown}:24: the story still says 'Write the story here.', as storysite new wrote it "
+        "— write the story in its place (while it is being written, start the file name "
+        "with _ and storysite leaves it alone)",
+    ]
+    assert not (site / "output").exists()
+    text = path.read_text().replace("Firstname Lastname", "Ola Brennan")
+    path.write_text(text.replace("Write the story here.", "Ola Brennan met me."))
     built = run_build(site)
     assert built.exit_code == 0, built.output
     assert "held 1" in built.output and "consent" in built.output
     assert not (site / "output" / "stories").exists()
+
+
+def test_new_writes_every_field_with_the_optional_ones_commented(make_site: MakeSite) -> None:
+    site = make_site({})
+    result = CliRunner().invoke(main, ["new", "Low tide", "--site", str(site), "--today", TODAY])
+    front = Path(result.output.strip()).read_text().split("---")[1]
+    written = yaml.safe_load(front)
+    assert set(written) == STORY_KEYS - {"slug", "authors", "image", "content_warning"}
+    assert set(written["consent"]) == {"publish", "date"}
+    assert set(written["people"][0]) == {"name", "named", "aliases", "shown_as"}
+    uncommented = re.sub(r"(?m)^(\s*)# (?=[a-z_]+:)", r"\1", front)
+    everything = yaml.safe_load(uncommented)
+    assert set(everything) == STORY_KEYS
+    assert set(everything["consent"]) == CONSENT_KEYS
+    assert everything["consent"]["reference"] == "CF-2026-001"
 
 
 def test_new_refuses_to_overwrite(make_site: MakeSite) -> None:
@@ -113,10 +142,15 @@ def test_new_then_build_as_subprocesses(make_site: MakeSite) -> None:
     site = make_site({})
     made = run_subprocess("new", "My first week", "--site", str(site), "--today", TODAY)
     assert made.returncode == 0, made.stderr
-    assert Path(made.stdout.strip()).is_file()
+    path = Path(made.stdout.strip())
+    unfinished = run_subprocess("build", "--site", str(site), "--today", TODAY)
+    assert unfinished.returncode == 1
+    assert "Traceback" not in unfinished.stderr
+    renamed = path.with_name("_" + path.name)  # being written: left alone
+    path.rename(renamed)
     built = run_subprocess("build", "--site", str(site), "--today", TODAY)
     assert built.returncode == 0, built.stderr
-    assert "held 1" in built.stdout
+    assert "Published 0 stories, held 0" in built.stdout
 
 
 def test_every_commented_out_key_is_valid_when_switched_on(tmp_path: Path) -> None:
