@@ -328,10 +328,17 @@ def review_command(story: str, site_dir: Path, today: dt.date | None, output: Pa
     show_default=True,
     help="csv opens in a spreadsheet; json is for other programs.",
 )
-def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="The table with every column, one line per story (by default it fits 100 columns).",
+)
+def consent_command(site_dir: Path, today: dt.date | None, fmt: str, wide: bool) -> None:
     """Print the consent register: one row per story, for audits.
 
-    People with named: false appear only as readers see them. Example:
+    Each row gives the consent's reference (consent: reference:), so an auditor can
+    find the signed form. People with named: false appear only as readers see them.
+    Example:
 
         storysite consent --site my-site --format csv > consent-register.csv
     """
@@ -342,8 +349,12 @@ def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
         _print_problems(result.errors)
         raise SystemExit(1)
     found = register.rows(result)
-    formats = {"table": register.as_table, "csv": register.as_csv, "json": register.as_json}
-    click.echo(formats[fmt](found), nl=fmt == "json")
+    if fmt == "table":
+        click.echo(register.as_table(found, wide=wide), nl=False)
+    else:
+        click.echo(
+            register.as_csv(found) if fmt == "csv" else register.as_json(found), nl=fmt == "json"
+        )
 
 
 @main.command(name="serve")
