@@ -16,6 +16,7 @@ from pathlib import Path
 from storysite import feeds, schedule
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate, search_tag_address
+from storysite.awkward import awkward_replacements
 from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
 from storysite.config import CONFIG_NAME, SiteConfig
@@ -59,7 +60,7 @@ class Decision:
     # The story's cleaned images, and its anonymiser pass over the parsed tree.
     images: tuple[OutputFile, ...] = ()
     tree_pass: TreeHook | None = None
-    warnings: tuple[str, ...] = ()  # images left out of the page (images.py)
+    warnings: tuple[str, ...] = ()  # images left out (images.py), awkward replacements
 
     @property
     def published(self) -> bool:
@@ -102,8 +103,12 @@ def _decide_one(
     if findings:
         reasons += (HoldReason("findings", _findings_message(findings)),)
     files = tuple(found.files(story.slug))
+    warnings = tuple(found.warnings)
+    if not findings:  # with findings, the text may still hold a name: quote none of it
+        path = source.display_path
+        warnings += tuple(a.message(path) for a in awkward_replacements(story))
     decision = Decision(
-        story, reasons, tuple(findings), files, anonymiser.tree_pass(story), found.warnings
+        story, reasons, tuple(findings), files, anonymiser.tree_pass(story), warnings
     )
     return decision, list(problems)
 

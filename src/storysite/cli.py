@@ -293,28 +293,38 @@ def check_command(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Write the pack to this file instead of printing it.",
+    help="A folder for the pack, its HTML version and its pictures (a FILE.md: the pack alone).",
 )
 def review_command(story: str, site_dir: Path, today: dt.date | None, output: Path | None) -> None:
     """Make a review pack for STORY (a story file or its slug), for the storyteller.
 
     It shows the story as readers will see it, every change the anonymiser made
-    (never what was removed), and the questions to answer before consenting. Example:
+    (never what was removed), and the questions to answer before consenting. With
+    --output DIR it writes review-pack.md, review-pack.html (prints on A4) and the
+    story's pictures exactly as they will be published. Example:
 
-        storysite review stories/2026-11-27-finding-my-voice.md -o pack.md
+        storysite review stories/2026-11-27-finding-my-voice.md --output pack/
     """
     from storysite import review
 
+    day = today or dt.date.today()
     with _content_errors():
         config = load_config(site_dir)
-        pack = review.make_pack(site_dir, story, today or dt.date.today(), config)
+        decision = review.reviewable(site_dir, story, day, config)
     if output is None:
-        click.echo(pack, nl=False)
-    else:
-        output.write_text(pack, encoding="utf-8")
+        click.echo(review.pack_text(config, decision, day), nl=False)
+    elif output.suffix.lower() == ".md":
+        output.write_text(review.pack_text(config, decision, day), encoding="utf-8")
         click.echo(f"Wrote the review pack to {output}", err=True)
+    else:
+        review.write_folder(output, config, decision, day)
+        click.echo(
+            f"Wrote the review pack to {output}: {review.PACK_MD}, {review.PACK_HTML} "
+            "(to print) and the story's pictures",
+            err=True,
+        )
 
 
 @main.command(name="consent")

@@ -165,3 +165,25 @@ def test_every_commented_out_key_is_valid_when_switched_on(tmp_path: Path) -> No
     config = load_config(tmp_path / "s")
     assert config.register[0].named is False
     assert config.privacy_url.startswith("https://")
+
+
+def test_build_and_check_warn_while_base_url_is_inits_example(tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    warning = (
+        "warning: storysite.toml: base_url is still the example address "
+        "https://stories.example.org/ that storysite init wrote — set it to the address the "
+        "site is served from; the feed, the sitemap and the not-found page use it"
+    )
+    built = run_build(site)
+    checked = CliRunner().invoke(main, ["check", "--site", str(site), "--today", TODAY])
+    assert built.exit_code == 0 and checked.exit_code == 0
+    assert warning in built.output.splitlines()
+    assert warning in checked.output.splitlines()
+    toml = site / "storysite.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "https://stories.example.org/", "https://stories.riverside.nhs.uk/"
+        )
+    )
+    assert "warning" not in run_build(site).output
