@@ -227,3 +227,13 @@ def test_a_previous_folder_storysite_did_not_make_is_never_replaced(make_site: M
     assert result.exit_code == 1
     assert "output.previous already holds files that storysite did not write" in result.output
     assert (site / "output.previous/notes.txt").read_text() == "mine"
+
+
+def test_clean_removes_the_previous_site_too(make_site: MakeSite) -> None:
+    site = make_site({"a.md": story(title="Low tide")})
+    assert run_build(site).exit_code == 0
+    assert run_build(site).exit_code == 0
+    result = CliRunner().invoke(main, ["clean", "--site", str(site)])
+    assert result.exit_code == 0
+    assert f"Removed {site / 'output.previous'}" in result.output.splitlines()
+    assert not (site / "output").exists() and not (site / "output.previous").exists()
