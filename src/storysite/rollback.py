@@ -15,7 +15,7 @@ from storysite.audit import Gate
 from storysite.build import Decision, decide, gate_check
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
-from storysite.writing import built_on, previous_of, swap_back
+from storysite.writing import built_on, swap_back
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
@@ -89,6 +89,3 @@ class RollbackRefused(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-__all__ = ["RollbackRefused", "check_previous", "previous_of", "roll_back"]
