@@ -3,7 +3,8 @@
 #   Debian's Chromium, a Java runtime and fonts (apt), and axe-core and the Nu HTML
 #   Checker pinned in package-lock.json (npm, with install scripts off); and Debian's
 #   nginx for the receiver's slow-client test behind the documented proxy
-#   (tests/receiver/test_receiver_slow.py).
+#   (tests/receiver/test_receiver_slow.py) and for tests/workflow/test_nginx.py (the
+#   built site served as www-data).
 # Never downloads a browser of its own. Safe to run again; skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null
 
 /usr/bin/chromium --version
 java -version 2>&1 | head -n 1
+/usr/sbin/nginx -v
 test -f node_modules/axe-core/axe.min.js
 test -f node_modules/vnu-jar/build/dist/vnu.jar
 "$(command -v nginx || echo /usr/sbin/nginx)" -v

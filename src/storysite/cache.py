@@ -33,7 +33,7 @@ from storysite import __version__
 from storysite.config import SiteConfig
 from storysite.markup import Markup
 from storysite.models import AnonymisedStory
-from storysite.writing import MARKER
+from storysite.writing import MARKER, previous_of
 
 CACHE_DIR = ".storysite-cache"
 FORMAT = "storysite-markup-cache 2"
@@ -181,7 +181,8 @@ def clean(site_root: Path, output: Path) -> list[Path]:
     if folder.is_dir():
         shutil.rmtree(folder)
         removed.append(folder)
-    if output.is_dir() and (output / MARKER).exists():
-        shutil.rmtree(output)
-        removed.append(output)
+    for folder in (output, previous_of(output)):  # the previous site too (rollback)
+        if folder.is_dir() and (folder / MARKER).exists():
+            shutil.rmtree(folder)
+            removed.append(folder)
     return removed

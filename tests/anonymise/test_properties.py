@@ -79,7 +79,7 @@ def test_a_protected_name_never_reaches_any_output_file(
         )
         result = run_build(root)
         assert result.exit_code == 0, result.output
-        assert "Published 1 stories" in result.output, result.output
+        assert "Published 1 story" in result.output, result.output
         for path, data in read_tree(root / "output").items():
             assert not re.search(r"\bjane\b|\bdoe\b", path.lower()), path
             assert not re.search(r"\bjane\b|\bdoe\b", readable(data)), (path, body)

@@ -15,6 +15,9 @@ from storysite.config import load_config
 
 JANE = "people:\n  - name: Jane Doe\n    named: false\n    shown_as: a friend\n"
 KEYS = {
+    "warnings",
+    "next_change",
+    "output",
     "ok",
     "today",
     "errors",

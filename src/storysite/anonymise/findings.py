@@ -572,8 +572,9 @@ def initials_of(person: Person) -> str:
 
 
 def initials(text: str, people: Iterable[Person]) -> Iterator[Suspect]:
-    """Initials of a declared person: flagged, never guessed at."""
-    wanted = {initials_of(p) for p in people} - {""}
+    """Initials of a declared person: flagged, never guessed at. A named person's are
+    not (they agreed to be named), unless someone protected has the same initials."""
+    wanted = {initials_of(p) for p in people if not p.named} - {""}
     if not wanted:
         return
     for match in INITIALS_RE.finditer(text):

@@ -244,6 +244,9 @@ HOW_TO_READ = (
     "<strong>trend</strong> (triangle markers) is five or more points each rising or each "
     "falling; a repeated value neither breaks nor counts. A point in both is a diamond. These "
     "signal non-random variation worth looking into; months with few answers deserve caution.</p>"
+    '<p class="note">A <strong>response</strong> is one feedback form sent from a story page. '
+    "Each of its questions may be answered or left blank, so the <strong>answers</strong> to a "
+    "question (the Answers column) can be fewer than the responses that month.</p>"
 )
 
 
