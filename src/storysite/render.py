@@ -23,6 +23,7 @@ from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
+from storysite.search import CHUNK, SearchIndex
 
 THEME = "storysite.theme"
 
@@ -52,6 +53,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.globals["csp"] = feeds.content_security_policy(config)
     env.globals["referrer_policy"] = feeds.REFERRER_POLICY
     env.filters["long_date"] = long_date
+    env.globals["search_chunk"] = CHUNK
     return env
 
 
@@ -80,6 +82,7 @@ class Renderer:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.env = make_environment(config)
+        self._search: tuple[Site, SearchIndex] | None = None
 
     def page(
         self,
@@ -157,7 +160,13 @@ class Renderer:
             *(partial(self.page, "tag.html", t.path + "index.html", tag=t) for t in site.tags),
             partial(self.page, "archive.html", "archive/index.html", years=site.years()),
             partial(
-                self.page, "search.html", "search/index.html", stories=site.stories, tags=site.tags
+                self.page,
+                "search.html",
+                "search/index.html",
+                stories=site.stories[: self.config.per_page],
+                count=len(site.stories),
+                tags=site.tags,
+                search=self.search_index(site),
             ),
             partial(self.page, "accessibility.html", "accessibility/index.html"),
         ]
@@ -226,9 +235,15 @@ class Renderer:
             partial(feeds.feed_xml, self.config, site),
             partial(feeds.sitemap_xml, self.config, self.listed(site)),
             partial(feeds.robots_txt, self.config),
-            partial(feeds.search_index, site),
             partial(feeds.headers_file, self.config),
+            *(partial(ready, f) for f in feeds.search_files(self.search_index(site))),
         ]
+
+    def search_index(self, site: Site) -> SearchIndex:
+        """The site's search index, made once (before any worker process starts)."""
+        if self._search is None or self._search[0] is not site:
+            self._search = (site, feeds.search_index(site))
+        return self._search[1]
 
 
 #: An <img> as the sanitiser writes it (nh3: every value double-quoted and escaped).
