@@ -45,7 +45,7 @@ WEIGHTS = {"title": 10, "tags": 8, "summary": 5}
 #: Words too common to help find a story. search.js holds the same list.
 STOP_WORDS = frozenset(
     """a about after all also am an and any are as at be been but by can could did do
-    does for from had has have he her him his how i if in into is it its just me my no
+    for from had has have he her him his how i if in into is it its just me my no
     not of on or our out she so than that the their them then there these they this to
     too up us was we were what when which who will with would you your""".split()  # noqa: SIM905
 )
@@ -186,11 +186,14 @@ class SearchIndex:
 
 
 def build_index(entries: Sequence[Entry]) -> SearchIndex:
-    postings: dict[str, list[tuple[int, int]]] = {}
+    # By hash, not by term: two terms with one hash (rare, but 32 bits is not much)
+    # share one list, so a query for either finds the stories of both, never fewer.
+    postings: dict[int, dict[int, int]] = {}
     for number, entry in enumerate(entries):
         for term, weight in weights(entry).items():
-            postings.setdefault(term, []).append((number, weight))
-    encoded = {str(term_hash(t)): _encode(p) for t, p in postings.items()}
+            stories = postings.setdefault(term_hash(term), {})
+            stories[number] = stories.get(number, 0) + weight
+    encoded = {str(h): _encode(sorted(p.items())) for h, p in postings.items()}
     shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in encoded.items()))
     buckets: list[list[str]] = [[] for _ in range(shards)]
     for key, value in sorted(encoded.items()):

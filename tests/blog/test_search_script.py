@@ -233,3 +233,33 @@ def test_script_and_build_stem_and_hash_every_word_alike(tmp_path: Path) -> None
     assert stem("carers") == stem("carer") == "carer"
     assert stem("caring") == stem("cared") == stem("care") == "care"
     assert "the" in STOP_WORDS and list(terms("The")) == []
+
+
+def colliding_words() -> tuple[str, str]:
+    """Two words with the same 32-bit hash (a birthday search: about 80,000 tries)."""
+    seen: dict[int, str] = {}
+    number = 0
+    while True:
+        word = f"zq{number}"
+        value = term_hash(stem(word))
+        if value in seen:
+            return seen[value], word
+        seen[value] = word
+        number += 1
+
+
+def test_words_that_share_a_hash_both_find_their_stories(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    first, second = colliding_words()
+    assert first != second and term_hash(first) == term_hash(second)
+    site = make_site(
+        {
+            "a.md": story(title="First", body=f"A {first} here.", date="2020-01-02"),
+            "b.md": story(title="Second", body=f"A {second} here.", date="2020-01-01"),
+        }
+    )
+    assert run_build(site).exit_code == 0
+    # Never fewer: each word finds its own story (and, by the shared hash, the other).
+    assert "First" in titles(run_search(site / "output", first, tmp_path))
+    assert "Second" in titles(run_search(site / "output", second, tmp_path))

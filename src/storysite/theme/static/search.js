@@ -1,7 +1,7 @@
 /* storysite search: reads ?q=, fetches only the pieces of the index that the query
    needs (one file of terms per word, then the stories of the results shown) and lists
    the matching stories, best first. The index is made by storysite/search.py: this
-   file folds, drops stop words, stems and hashes each word exactly as it does.
+   file folds, drops stop words, stems and hashes each word exactly as the build.
    Results are built with DOM calls and textContent only, never as HTML. Without
    JavaScript (or when the index cannot be loaded) the page's links to browse remain. */
 (function () {
@@ -10,7 +10,7 @@
   var PAGE = 20;
   var STOP_WORDS = (
     "a about after all also am an and any are as at be been but by can could did do " +
-    "does for from had has have he her him his how i if in into is it its just me my no " +
+    "for from had has have he her him his how i if in into is it its just me my no " +
     "not of on or our out she so than that the their them then there these they this to " +
     "too up us was we were what when which who will with would you your"
   ).split(" ");
