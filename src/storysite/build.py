@@ -73,7 +73,7 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     the consent register). Raises ContentErrors on bad input."""
     loaded = load_stories(config)
     anonymiser = Anonymiser(config)
-    images = ImageStore(config, ImageCache(cache_dir(config.root)))
+    images = ImageStore(config, ImageCache(cache_dir(config.root), write=False))
     decided = [_decide_one(anonymiser, images, source, today) for source in loaded.stories]
     decisions = [decision for decision, _ in decided]
     _stop_on_problems([*loaded.problems, *(p for _, found in decided for p in found)], decisions)

@@ -194,8 +194,9 @@ class ImageCache:
     (a temporary file renamed into place), so worker processes can share the folder.
     """
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, *, write: bool = True) -> None:
         self.folder = folder / _IMAGES if folder is not None else None
+        self.write = write  # False: entries are read, never written (check, review)
 
     @staticmethod
     def key(source: bytes) -> str:
@@ -212,13 +213,14 @@ class ImageCache:
         try:
             return _read_entry(entry.read_bytes())
         except (OSError, ValueError, TypeError, KeyError, IndexError):
-            with contextlib.suppress(OSError):
-                entry.unlink()
+            if self.write:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
             return None
 
     def put(self, key: str, derived: Derived) -> None:
         entry = self._entry(key)
-        if entry is None:
+        if entry is None or not self.write:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)

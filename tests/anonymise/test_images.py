@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image, PngImagePlugin, features
-from sitekit import MakeSite, all_text, read_tree, run_build, story
+from sitekit import TODAY, MakeSite, all_text, read_tree, run_build, story
+
+from storysite.cli import main
 
 PEOPLE = "people:\n  - name: Jane Doe\n    named: false\n"
 SECRET = b"Jane Doe"
@@ -362,3 +365,30 @@ def test_derivatives_are_cached_by_content_and_made_again_when_the_cache_is_dama
     assert run_build(site).exit_code == 0
     assert list((site / ".storysite-cache/images").iterdir()) == []
     assert image_files(site) == {}
+
+
+def test_a_picture_changed_after_it_was_cached_is_read_again(make_site: MakeSite) -> None:
+    """The cache is keyed by the file's bytes, not its name: a picture that is no
+    longer a picture is an error on the next check, however fresh the cache is."""
+    extra = "image:\n  src: photo.jpg\n  alt: The garden\n"
+    site = make_site(
+        {"a.md": story(extra=extra)}, files={"stories/photo.jpg": photo_with_orientation(900, 600)}
+    )
+    done = CliRunner().invoke(main, ["check", "--site", str(site), "--today", TODAY])
+    assert done.exit_code == 0, done.output
+    assert len(list((site / ".storysite-cache/images").iterdir())) == 1
+    (site / "stories/photo.jpg").write_bytes(b"not a picture any more")
+    done = CliRunner().invoke(main, ["check", "--site", str(site), "--today", TODAY])
+    assert done.exit_code == 1
+    assert "stories/a.md:7: the image 'photo.jpg' cannot be read as a picture" in done.output
+
+
+def test_a_review_pack_reads_the_cache_but_never_writes_it(make_site: MakeSite) -> None:
+    extra = "image:\n  src: photo.jpg\n  alt: The garden\n"
+    site = make_site(
+        {"a.md": story(extra=extra)}, files={"stories/photo.jpg": photo_with_orientation(900, 600)}
+    )
+    args = ["review", "stories/a.md", "--site", str(site), "--today", TODAY]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert not (site / ".storysite-cache/images").exists()
