@@ -1,7 +1,8 @@
 """Responsive pictures: each image a story shows, made again at a few widths and in
 newer formats, from its pixels alone.
 
-A picture is turned upright by its EXIF orientation, then rebuilt from its pixel data
+A picture is turned upright by its EXIF orientation, its colours are converted to
+sRGB from its own ICC profile (when it has one), then it is rebuilt from its pixel data
 (so no EXIF, GPS position, XMP, IPTC, ICC profile or comment survives), then written
 at each of ``WIDTHS`` narrower than itself and once at its own width (capped at the
 widest): never wider than it is. Each width is written as AVIF (when this Pillow can
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import PIL
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
 
 OUTPUT_FOLDER = "images"
 HASH_LENGTH = 20
@@ -34,6 +35,9 @@ _LOSSY_SOURCES = frozenset({"JPEG", "MPO", "WEBP", "AVIF"})
 _QUALITY = {"AVIF": 55, "WEBP": 76, "JPEG": 82}
 _MIME = {"AVIF": "image/avif", "WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png"}
 _EXTENSION = {"AVIF": "avif", "WEBP": "webp", "JPEG": "jpg", "PNG": "png"}
+#: What browsers assume of a picture with no colour profile.
+_SRGB = ImageCms.createProfile("sRGB")
+_COLOUR = "converted to sRGB from the picture's own profile"
 
 
 @cache
@@ -44,7 +48,7 @@ def modern_formats() -> tuple[str, ...]:
 
 def settings_fingerprint() -> str:
     """Everything besides the source's bytes that shapes the derivatives."""
-    parts = [PIL.__version__, repr(WIDTHS), repr(_QUALITY), repr(modern_formats())]
+    parts = [PIL.__version__, repr(WIDTHS), repr(_QUALITY), repr(modern_formats()), _COLOUR]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -109,14 +113,34 @@ def derive(source: bytes) -> Derived | str:
     try:
         with Image.open(io.BytesIO(source)) as original:
             source_format = original.format or "PNG"
+            profile = original.info.get("icc_profile")
             upright = ImageOps.exif_transpose(original)
-            pixels = _plain_mode(upright)
+            pixels = _in_srgb(upright, profile) or _plain_mode(upright)
             # Rebuilt from the pixel data alone: nothing of the file's metadata comes along.
             clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as e:
         return f"cannot be read as a picture ({type(e).__name__}) — save it as JPEG or PNG"
     lossy = source_format in _LOSSY_SOURCES and "A" not in clean.mode
     return _renditions(clean, "JPEG" if lossy else "PNG")
+
+
+def _in_srgb(image: Image.Image, profile: object) -> Image.Image | None:
+    """The picture's colours converted from its own ICC profile to sRGB, before the
+    profile is dropped (a phone's wide-gamut photo would look dull without it), or
+    None when it has no profile this can use."""
+    if not isinstance(profile, bytes) or not profile:
+        return None
+    has_alpha = "A" in image.mode or "transparency" in image.info
+    try:
+        converted = ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+            _SRGB,
+            outputMode="RGBA" if has_alpha else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    return converted
 
 
 def _plain_mode(image: Image.Image) -> Image.Image:

@@ -392,3 +392,37 @@ def test_a_review_pack_reads_the_cache_but_never_writes_it(make_site: MakeSite) 
     done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
     assert not (site / ".storysite-cache/images").exists()
+
+
+def red_blue_swapped_profile() -> bytes:
+    """A real ICC profile: sRGB with its red and blue primaries swapped, so a picture
+    that says "pure red" in it means sRGB's pure blue."""
+    from PIL import ImageCms
+
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = int.from_bytes(profile[128:132], "big")
+    where = {bytes(profile[132 + 12 * i : 136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    red, blue = where[b"rXYZ"], where[b"bXYZ"]
+    profile[red + 4 : red + 12], profile[blue + 4 : blue + 12] = (
+        profile[blue + 4 : blue + 12],
+        profile[red + 4 : red + 12],
+    )
+    return bytes(profile)
+
+
+def test_colours_are_converted_from_the_pictures_profile_before_it_is_dropped(
+    make_site: MakeSite,
+) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), (255, 0, 0)).save(
+        buffer, "JPEG", quality=95, icc_profile=red_blue_swapped_profile()
+    )
+    extra = "image:\n  src: swapped.jpg\n  alt: A square of colour\n"
+    site = built_images(make_site, {"stories/swapped.jpg": buffer.getvalue()}, extra)
+    images = image_files(site)
+    assert len(images) == 2 * (len(FORMATS) + 1)  # 480 and 600
+    for path, data in images.items():
+        assert metadata_in(data) == [], path
+        with Image.open(io.BytesIO(data)) as image:
+            red, green, blue = image.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
+            assert blue > 200 and red < 60 and green < 60, (path, red, green, blue)
