@@ -97,6 +97,11 @@ def test_images_lose_metadata_and_names(make_site: MakeSite) -> None:
     assert "jane" not in page.lower()
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
     assert len(sources) == 3  # the front-matter figure and two in the body
+    tags = re.findall(r"<img\b[^>]*>", page)
+    assert len(tags) == 3
+    for tag in tags:  # every picture: its size, decoded off the main thread
+        assert re.search(r' width="(32|10)" height="(24|10)"', tag) and 'decoding="async"' in tag
+    assert page.count("<picture>") == 3
     for src in sources:
         assert (site / "output/stories/a-story" / src).resolve().is_file(), src
     assert "<figure" in page and 'alt="[Name removed] in the garden"' in page

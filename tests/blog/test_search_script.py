@@ -169,6 +169,8 @@ def test_markup_in_a_query_is_shown_as_text(output: Path, tmp_path: Path) -> Non
     script = (output / "assets" / "search.js").read_text()
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
     assert "eval(" not in script and "Function(" not in script  # the CSP allows neither
+    headers = (output / "_headers").read_text()
+    assert "script-src 'self';" in headers and "eval" not in headers
 
 
 def test_results_come_twenty_at_a_time(make_site: MakeSite, tmp_path: Path) -> None:
