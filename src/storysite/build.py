@@ -17,7 +17,7 @@ from storysite import feeds, schedule
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate, search_tag_address
 from storysite.awkward import awkward_replacements
-from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
+from storysite.cache import ImageCache, MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
 from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.consent import hold_reasons
@@ -36,15 +36,18 @@ from storysite.models import (
     SourceStory,
 )
 from storysite.parallel import map_ordered, worker_count
+from storysite.pictures import Picture
 from storysite.render import Renderer, ready
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.writing import BUILT_KEY, Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
-#: from an address with a scheme or host: a request to another website.
+#: from an address with a scheme or host: a request to another website. A link whose
+#: rel is only "canonical" names the page's own address and loads nothing.
 FOREIGN_LOAD_RE = re.compile(
-    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|link\b[^>]*\shref\s*=)\s*"""
-    r"""["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
+    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|"""
+    r"""link\b(?![^>]*\srel\s*=\s*(?:"canonical"|'canonical'|canonical[\s>]))[^>]*\shref\s*=)"""
+    r"""\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
     re.IGNORECASE,
 )
 _FOREIGN_LOAD_BYTES = re.compile(FOREIGN_LOAD_RE.pattern.encode(), re.IGNORECASE)
@@ -61,6 +64,7 @@ class Decision:
     images: tuple[OutputFile, ...] = ()
     tree_pass: TreeHook | None = None
     warnings: tuple[str, ...] = ()  # images left out (images.py), awkward replacements
+    pictures: tuple[tuple[str, Picture], ...] = ()  # what each image's renditions are
 
     @property
     def published(self) -> bool:
@@ -72,7 +76,7 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     the consent register). Raises ContentErrors on bad input."""
     loaded = load_stories(config)
     anonymiser = Anonymiser(config)
-    images = ImageStore(config)
+    images = ImageStore(config, ImageCache(cache_dir(config.root), write=False))
     decided = [_decide_one(anonymiser, images, source, today) for source in loaded.stories]
     decisions = [decision for decision, _ in decided]
     _stop_on_problems([*loaded.problems, *(p for _, found in decided for p in found)], decisions)
@@ -108,7 +112,13 @@ def _decide_one(
         path = source.display_path
         warnings += tuple(a.message(path) for a in awkward_replacements(story))
     decision = Decision(
-        story, reasons, tuple(findings), files, anonymiser.tree_pass(story), warnings
+        story,
+        reasons,
+        tuple(findings),
+        files,
+        anonymiser.tree_pass(story),
+        warnings,
+        found.pictures(),
     )
     return decision, list(problems)
 
@@ -140,7 +150,7 @@ class _StoryWork:
         self.sources = sources
         self.include_held = include_held
         self.anonymiser = Anonymiser(config)
-        self.images = ImageStore(config)
+        self.images = ImageStore(config, ImageCache(markup_cache.folder))
         self.gate = Gate(config, sources)
         self.cache = markup_cache
         self.salt = config_fingerprint(config)
@@ -218,6 +228,9 @@ def build_site(
         (r.key for r in results if r.key),
     )
     markup_cache.close()
+    ImageCache(markup_cache.folder).prune(
+        p.cache_key for r in results for _, p in r.decision.pictures
+    )
     return replace(outcome.report(config, written, output), today=today, next_change=upcoming)
 
 
@@ -260,7 +273,7 @@ class _Outcome:
                 on_story(decision, len(decisions))
             if result.markup is None:
                 continue
-            rendered = RenderedStory(decision.story, result.markup)
+            rendered = RenderedStory(decision.story, result.markup, decision.pictures)
             if result.leak is None:
                 (published if decision.published else preview_only).append(rendered)
             elif decision.published:

@@ -20,8 +20,9 @@ from storysite.awkward import awkward_replacements
 from storysite.build import Decision, decide, gate_check, story_markup
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
-from storysite.images import FROM_STORY_PAGE, OUTPUT_FOLDER
+from storysite.images import FROM_STORY_PAGE
 from storysite.models import Consent, Replacement
+from storysite.pictures import OUTPUT_FOLDER
 from storysite.plaintext import PlainStory, plain_story
 from storysite.render import long_date
 
