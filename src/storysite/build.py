@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from storysite import feeds
+from storysite import feeds, schedule
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate, Leak
-from storysite.cache import MarkupCache, cache_dir, config_fingerprint, markup_key
+from storysite.awkward import awkward_replacements
+from storysite.cache import ImageCache, MarkupCache, cache_dir, config_fingerprint, markup_key
 from storysite.collate import RenderedStory, Site
-from storysite.config import SiteConfig
+from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.consent import hold_reasons
 from storysite.errors import ContentErrors, Problem, StorySiteError
 from storysite.images import ImageStore, unique_files, with_clean_images
@@ -31,17 +32,22 @@ from storysite.models import (
     Held,
     HoldReason,
     OutputFile,
+    ScheduledChange,
     SourceStory,
 )
 from storysite.parallel import map_ordered, worker_count
+from storysite.pictures import Picture
 from storysite.render import Renderer, ready
-from storysite.writing import Staging
+from storysite.scaffold import EXAMPLE_BASE_URL
+from storysite.writing import BUILT_KEY, Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
-#: from an address with a scheme or host: a request to another website.
+#: from an address with a scheme or host: a request to another website. A link whose
+#: rel is only "canonical" names the page's own address and loads nothing.
 FOREIGN_LOAD_RE = re.compile(
-    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|link\b[^>]*\shref\s*=)\s*"""
-    r"""["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
+    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|"""
+    r"""link\b(?![^>]*\srel\s*=\s*(?:"canonical"|'canonical'|canonical[\s>]))[^>]*\shref\s*=)"""
+    r"""\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
     re.IGNORECASE,
 )
 _FOREIGN_LOAD_BYTES = re.compile(FOREIGN_LOAD_RE.pattern.encode(), re.IGNORECASE)
@@ -57,7 +63,8 @@ class Decision:
     # The story's cleaned images, and its anonymiser pass over the parsed tree.
     images: tuple[OutputFile, ...] = ()
     tree_pass: TreeHook | None = None
-    warnings: tuple[str, ...] = ()  # images left out of the page (images.py)
+    warnings: tuple[str, ...] = ()  # images left out (images.py), awkward replacements
+    pictures: tuple[tuple[str, Picture], ...] = ()  # what each image's renditions are
 
     @property
     def published(self) -> bool:
@@ -69,7 +76,7 @@ def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     the consent register). Raises ContentErrors on bad input."""
     loaded = load_stories(config)
     anonymiser = Anonymiser(config)
-    images = ImageStore(config)
+    images = ImageStore(config, ImageCache(cache_dir(config.root), write=False))
     decided = [_decide_one(anonymiser, images, source, today) for source in loaded.stories]
     decisions = [decision for decision, _ in decided]
     _stop_on_problems([*loaded.problems, *(p for _, found in decided for p in found)], decisions)
@@ -100,8 +107,18 @@ def _decide_one(
     if findings:
         reasons += (HoldReason("findings", _findings_message(findings)),)
     files = tuple(found.files(story.slug))
+    warnings = tuple(found.warnings)
+    if not findings:  # with findings, the text may still hold a name: quote none of it
+        path = source.display_path
+        warnings += tuple(a.message(path) for a in awkward_replacements(story))
     decision = Decision(
-        story, reasons, tuple(findings), files, anonymiser.tree_pass(story), found.warnings
+        story,
+        reasons,
+        tuple(findings),
+        files,
+        anonymiser.tree_pass(story),
+        warnings,
+        found.pictures(),
     )
     return decision, list(problems)
 
@@ -133,7 +150,7 @@ class _StoryWork:
         self.sources = sources
         self.include_held = include_held
         self.anonymiser = Anonymiser(config)
-        self.images = ImageStore(config)
+        self.images = ImageStore(config, ImageCache(markup_cache.folder))
         self.gate = Gate(config, sources)
         self.cache = markup_cache
         self.salt = config_fingerprint(config)
@@ -183,6 +200,7 @@ def build_site(
     on_story: StoryCallback | None = None,
     use_cache: bool = True,
     workers: int | None = None,
+    keep_previous: bool = False,
 ) -> BuildReport:
     """Build the site into ``output``: the pipeline, top to bottom.
 
@@ -191,21 +209,29 @@ def build_site(
     ``on_story`` sees each story's decision as it is rendered (progress, preview).
     ``use_cache`` reuses stories' HTML from ``<site>/.storysite-cache`` (cache.py);
     ``workers`` forces the number of processes (default: see parallel.py).
+    ``keep_previous`` keeps the site this build replaces as ``output.previous``.
     """
     markup_cache = MarkupCache(cache_dir(config.root) if use_cache else None)
     markup_cache.prepare()
     results, gate = _work_on_stories(config, today, include_held, markup_cache, workers)
     outcome = _Outcome.sort(results, on_story)
     site = Site.collate(outcome.published + outcome.preview_only)
-    with Staging(output) as staging:
+    upcoming = outcome.upcoming(today)
+    record = [f"{BUILT_KEY}{today.isoformat()}"]
+    if upcoming:
+        record.append(f"next change: {upcoming[0].day.isoformat()}")
+    with Staging(output, keep_previous=keep_previous) as staging:
         paths = _render_and_audit(config, gate, site, results, workers, staging)
-        written = staging.publish(paths)
+        written = staging.publish(paths, record)
     markup_cache.save(
         ((r.key, r.markup) for r in results if r.fresh and r.markup is not None),
         (r.key for r in results if r.key),
     )
     markup_cache.close()
-    return outcome.report(config, written, output)
+    ImageCache(markup_cache.folder).prune(
+        p.cache_key for r in results for _, p in r.decision.pictures
+    )
+    return replace(outcome.report(config, written, output), today=today, next_change=upcoming)
 
 
 def _work_on_stories(
@@ -247,12 +273,27 @@ class _Outcome:
                 on_story(decision, len(decisions))
             if result.markup is None:
                 continue
-            rendered = RenderedStory(decision.story, result.markup)
+            rendered = RenderedStory(decision.story, result.markup, decision.pictures)
             if result.leak is None:
                 (published if decision.published else preview_only).append(rendered)
             elif decision.published:
                 held.append(Held(decision.story.source, (result.leak,)))
         return cls(tuple(results), published, preview_only, held)
+
+    def upcoming(self, today: dt.date) -> tuple[ScheduledChange, ...]:
+        """The next day on which the site changes by itself, and the stories it concerns."""
+        return schedule.next_change(
+            (
+                (
+                    r.decision.story.source,
+                    r.decision.story.title,
+                    r.decision.story.slug,
+                    r.decision.reasons + ((r.leak,) if r.leak else ()),
+                )
+                for r in self.results
+            ),
+            today,
+        )
 
     def report(self, config: SiteConfig, written: int, output: Path) -> BuildReport:
         decisions = [r.decision for r in self.results]
@@ -264,7 +305,11 @@ class _Outcome:
             replacements=sum(len(s.story.replacements) for s in public),
             files_written=written,
             output=output,
-            warnings=(*feeds.warnings(config), *(w for d in decisions for w in d.warnings)),
+            warnings=(
+                *feeds.warnings(config),
+                *site_warnings(config),
+                *(w for d in decisions for w in d.warnings),
+            ),
         )
 
 
@@ -388,9 +433,10 @@ def _stop_message(path: str, leak: Leak) -> str:
 
 
 def _findings_message(findings: list[Finding]) -> str:
-    count = len(findings)
-    noun = "thing" if count == 1 else "things"
-    return f"the anonymiser found {count} {noun} it could not decide — see the findings"
+    return (
+        f"the anonymiser found {plural(len(findings), 'thing')} it could not decide — "
+        "see the findings"
+    )
 
 
 def _duplicate_slugs(decisions: list[Decision]) -> list[Problem]:
@@ -416,12 +462,28 @@ def _duplicate_slugs(decisions: list[Decision]) -> list[Problem]:
     return problems
 
 
+def site_warnings(config: SiteConfig) -> tuple[str, ...]:
+    """What is not wrong, but not finished either, in the site file."""
+    if config.base_url == EXAMPLE_BASE_URL:
+        return (
+            f"{CONFIG_NAME}: base_url is still the example address "
+            f"{EXAMPLE_BASE_URL} that storysite init wrote — set it to the address the "
+            "site is served from; the feed, the sitemap and the not-found page use it",
+        )
+    return ()
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    """``1 story``, ``2 stories``: the count with the right form of the word."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def summarise(report: BuildReport) -> list[str]:
     """The build summary, in plain words."""
     lines = [
-        f"Published {len(report.published)} stories, held {len(report.held)}; "
-        f"{report.replacements} replacements; {report.files_written} files written "
-        f"to {report.output}."
+        f"Published {plural(len(report.published), 'story', 'stories')}, held "
+        f"{len(report.held)}; {plural(report.replacements, 'replacement')}; "
+        f"{plural(report.files_written, 'file')} written to {report.output}."
     ]
     counts = Counter(h.reasons[0].rule for h in report.held)
     for rule, count in sorted(counts.items()):
@@ -432,4 +494,6 @@ def summarise(report: BuildReport) -> list[str]:
     for finding in report.findings:
         lines.append(str(finding))
     lines.extend(f"warning: {w}" for w in report.warnings)
+    if report.today is not None:
+        lines.extend(schedule.describe(report.next_change, report.today))
     return lines

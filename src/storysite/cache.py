@@ -5,6 +5,11 @@ body, with the anonymiser's pass over the parsed tree and the sanitiser. Consent
 anonymiser's decisions and the output gate run on every build, so a withdrawn or
 expired consent takes effect on the very next build whatever the cache holds.
 
+Pictures' derivatives (pictures.py) are kept too, under ``images/``: one file per
+source picture, named by a hash of the source file's bytes and of every setting that
+shapes the derivatives. The same rules hold: each file carries a checksum of each
+derivative, anything unreadable is made again, and entries no build used are removed.
+
 An entry's key is a hash of everything its HTML depends on: the anonymised body, the
 story's people, whether it needs the notice, the whole site configuration (register,
 allow list, placeholder, notice, replacements), the versions of storysite (and a hash
@@ -22,6 +27,7 @@ import json
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -33,7 +39,8 @@ from storysite import __version__
 from storysite.config import SiteConfig
 from storysite.markup import Markup
 from storysite.models import AnonymisedStory
-from storysite.writing import MARKER
+from storysite.pictures import Derived, Picture, Rendition, settings_fingerprint
+from storysite.writing import MARKER, previous_of
 
 CACHE_DIR = ".storysite-cache"
 FORMAT = "storysite-markup-cache 2"
@@ -174,6 +181,122 @@ class MarkupCache:
         self._connection = None
 
 
+IMAGE_FORMAT = "storysite-image-cache 1"
+_IMAGES = "images"
+_IMAGE_SUFFIX = ".picture"
+
+
+class ImageCache:
+    """Pictures' derivatives by a hash of the source file. ``folder`` None: no cache.
+
+    Each entry is one file: a line of JSON (the picture, and each derivative's path,
+    length and checksum), then the derivatives' bytes. Entries are written whole
+    (a temporary file renamed into place), so worker processes can share the folder.
+    """
+
+    def __init__(self, folder: Path | None, *, write: bool = True) -> None:
+        self.folder = folder / _IMAGES if folder is not None else None
+        self.write = write  # False: entries are read, never written (check, review)
+
+    @staticmethod
+    def key(source: bytes) -> str:
+        salt = f"{IMAGE_FORMAT}\0{__version__}\0{settings_fingerprint()}\0".encode()
+        return hashlib.sha256(salt + source).hexdigest()
+
+    def _entry(self, key: str) -> Path | None:
+        return self.folder / f"{key}{_IMAGE_SUFFIX}" if self.folder is not None else None
+
+    def get(self, key: str) -> Derived | None:
+        entry = self._entry(key)
+        if entry is None or not entry.is_file():
+            return None
+        try:
+            return _read_entry(entry.read_bytes())
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            if self.write:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+            return None
+
+    def put(self, key: str, derived: Derived) -> None:
+        entry = self._entry(key)
+        if entry is None or not self.write:
+            return
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as temporary:
+                temporary.write(_entry_bytes(derived))
+            os.replace(temporary.name, entry)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temporary.name)
+
+    def prune(self, used: Iterable[str]) -> None:
+        """Remove every entry whose key is not in ``used`` (and any stray file)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        keep = {f"{key}{_IMAGE_SUFFIX}" for key in used}
+        for path in self.folder.iterdir():
+            if path.name not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _rows(renditions: tuple[Rendition, ...]) -> list[list[object]]:
+    return [[r.path, r.width, r.height, r.mime] for r in renditions]
+
+
+def _renditions(rows: list[list[object]]) -> tuple[Rendition, ...]:
+    made = []
+    for path, width, height, mime in rows:
+        if not (isinstance(path, str) and isinstance(mime, str)):
+            raise TypeError("a rendition's path and type are text")
+        if not (isinstance(width, int) and isinstance(height, int)):
+            raise TypeError("a rendition's size is numbers")
+        made.append(Rendition(path, width, height, mime))
+    return tuple(made)
+
+
+def _entry_bytes(derived: Derived) -> bytes:
+    picture = derived.picture
+    head = {
+        "format": IMAGE_FORMAT,
+        "fallback": _rows(picture.fallback),
+        "alternates": [_rows(group) for group in picture.alternates],
+        "files": [[p, len(b), hashlib.sha256(b).hexdigest()] for p, b in derived.files],
+    }
+    return json.dumps(head).encode() + b"\n" + b"".join(b for _, b in derived.files)
+
+
+def _read_entry(data: bytes) -> Derived:
+    """An entry read back, or ValueError/TypeError/KeyError when anything is off."""
+    line, _, rest = data.partition(b"\n")
+    head = json.loads(line)
+    if head["format"] != IMAGE_FORMAT:
+        raise ValueError("another format")
+    files: list[tuple[str, bytes]] = []
+    offset = 0
+    for path, length, checksum in head["files"]:
+        content = rest[offset : offset + length]
+        offset += length
+        if not isinstance(path, str) or hashlib.sha256(content).hexdigest() != checksum:
+            raise ValueError("a derivative does not match its checksum")
+        files.append((path, content))
+    if offset != len(rest):
+        raise ValueError("the entry's length is wrong")
+    picture = Picture(
+        _renditions(head["fallback"]), tuple(_renditions(g) for g in head["alternates"])
+    )
+    written = {p for p, _ in files}
+    if not picture.fallback or not {r.path for r in _all(picture)} <= written:
+        raise ValueError("the picture names a file the entry does not hold")
+    return Derived(picture, tuple(files))
+
+
+def _all(picture: Picture) -> tuple[Rendition, ...]:
+    return (*picture.fallback, *(r for group in picture.alternates for r in group))
+
+
 def clean(site_root: Path, output: Path) -> list[Path]:
     """Remove the cache and the output (only a folder storysite wrote); say what went."""
     removed = []
@@ -181,7 +304,8 @@ def clean(site_root: Path, output: Path) -> list[Path]:
     if folder.is_dir():
         shutil.rmtree(folder)
         removed.append(folder)
-    if output.is_dir() and (output / MARKER).exists():
-        shutil.rmtree(output)
-        removed.append(output)
+    for folder in (output, previous_of(output)):  # the previous site too (rollback)
+        if folder.is_dir() and (folder / MARKER).exists():
+            shutil.rmtree(folder)
+            removed.append(folder)
     return removed

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storysite.build import Decision, build_site
+from storysite.build import Decision, build_site, plural
 from storysite.config import CONFIG_NAME, SiteConfig, load_config
 from storysite.errors import ContentErrors, Problem, StorySiteError
-from storysite.models import BuildReport, Finding, HoldReason
+from storysite.models import BuildReport, Finding, HoldReason, ScheduledChange
+from storysite.schedule import CONSENT_RULES, describe, next_change
+from storysite.writing import built_on
 
-#: Hold rules that are a normal part of publishing: they do not fail a check.
-CONSENT_RULES = frozenset(
-    {"withdrawn", "draft", "future", "no-consent", "no-consent-date", "consent-not-yet", "expired"}
-)
 EXPIRY_WARNING_DAYS = 30
 HIDDEN_TITLE = "(title hidden until the anonymiser's questions are resolved)"
 
@@ -52,21 +50,74 @@ class StoryStatus:
 
 
 @dataclass(frozen=True)
+class OutputAge:
+    """Whether a built site (``check --output``) is as a build today would make it."""
+
+    path: Path
+    built: dt.date | None  # None: no build record (not built by this storysite)
+    due: tuple[ScheduledChange, ...] = ()  # changes due since it was built
+    extra: tuple[str, ...] = ()  # titles of stories it shows that today's build would not
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.built is not None and not self.due and not self.extra
+
+    def lines(self) -> list[str]:
+        where = str(self.path)
+        if self.built is None:
+            return [
+                f"{where}: no record of when this site was built (it is not a site that "
+                "this version of storysite built) — build it with storysite build"
+            ]
+        found = []
+        for change in self.due:
+            what = "went on" if change.goes_on else "came off"
+            found.append(
+                f'{where}: built on {self.built}, but "{change.title}" '
+                f"(stories/{change.slug}/) {what} the website on {change.day} — build the "
+                "site now, and every day (see docs/hosting.md)"
+            )
+        for title in self.extra:
+            found.append(
+                f'{where}: shows "{title}", which a build today would not publish — '
+                "build the site now"
+            )
+        return found or [f"{where}: up to date (built on {self.built})."]
+
+
+@dataclass(frozen=True)
 class Survey:
     today: dt.date
     errors: tuple[Problem, ...] = ()
     stories: tuple[StoryStatus, ...] = ()
     report: BuildReport | None = None
     config: SiteConfig | None = None
+    output: OutputAge | None = None
 
     @property
     def ok(self) -> bool:
-        """No errors, no findings, and nothing held except by the consent rules."""
+        """No errors, no findings, nothing held except by the consent rules, and the
+        built site (when one was named) up to date."""
+        if self.output is not None and not self.output.up_to_date:
+            return False
         return not self.errors and not self.findings and not any(s.unsafe for s in self.stories)
+
+    @property
+    def next_change(self) -> tuple[ScheduledChange, ...]:
+        return self.report.next_change if self.report is not None else ()
 
     @property
     def findings(self) -> list[Finding]:
         return [f for s in self.stories for f in s.decision.findings]
+
+    def findings_by_word(self) -> list[tuple[str, list[str]]]:
+        """Each word found, with the stories it was found in, most stories first: one
+        decision (declare, or allow) often resolves it everywhere."""
+        stories: dict[str, dict[str, None]] = {}
+        for finding in self.findings:
+            stories.setdefault(finding.word, {})[finding.path] = None
+        grouped = [(word, list(paths)) for word, paths in stories.items()]
+        return sorted(grouped, key=lambda item: (-len(item[1]), item[0].casefold()))
 
     def expiring(self) -> list[tuple[StoryStatus, dt.date]]:
         """Stories whose consent ends within the warning window (and has not yet ended)."""
@@ -80,8 +131,9 @@ class Survey:
         return found
 
 
-def survey(site_dir: Path, today: dt.date) -> Survey:
-    """Decide every story as a build would, in a throwaway folder."""
+def survey(site_dir: Path, today: dt.date, output: Path | None = None) -> Survey:
+    """Decide every story as a build would, in a throwaway folder. With ``output``,
+    also say whether that built site is what a build today would make."""
     try:
         config = load_config(site_dir)
     except ContentErrors as error:
@@ -102,7 +154,31 @@ def survey(site_dir: Path, today: dt.date) -> Survey:
         StoryStatus(d, held.get(d.story.source.display_path, ()))
         for d in sorted(decisions, key=lambda d: d.story.source.display_path)
     )
-    return Survey(today, stories=stories, report=report, config=config)
+    age = output_age(output, stories, today) if output is not None else None
+    return Survey(today, stories=stories, report=report, config=config, output=age)
+
+
+def output_age(output: Path, stories: tuple[StoryStatus, ...], today: dt.date) -> OutputAge:
+    """Compare a built site with today's decisions: the changes due since its build
+    day, and stories it shows that a build today holds (or no longer has)."""
+    built = built_on(output)
+    if built is None:
+        return OutputAge(output, None)
+    due: tuple[ScheduledChange, ...] = ()
+    if built < today:
+        upcoming = next_change(
+            ((s.decision.story.source, s.title, s.decision.story.slug, s.reasons) for s in stories),
+            built,
+        )
+        due = tuple(c for c in upcoming if c.day <= today)
+    shown = {p.parent.name for p in (output / "stories").glob("*/index.html")}
+    published = {s.decision.story.slug for s in stories if s.published}
+    by_slug = {s.decision.story.slug: s.title for s in stories}
+    extra = tuple(
+        by_slug.get(slug, f"stories/{slug}/ (no story file makes it now)")
+        for slug in sorted(shown - published)
+    )
+    return OutputAge(output, built, due, extra)
 
 
 def as_json(result: Survey) -> dict[str, Any]:
@@ -120,8 +196,18 @@ def as_json(result: Survey) -> dict[str, Any]:
             if not s.published
         ],
         "findings": [
-            {"path": f.path, "line": f.line, "word": f.word, "why": f.why, "fix": f.fix}
+            {
+                "path": f.path,
+                "line": f.line,
+                "word": f.word,
+                "signal": f.signal,
+                "why": f.why,
+                "fix": f.fix,
+            }
             for f in result.findings
+        ],
+        "findings_by_word": [
+            {"word": word, "stories": paths} for word, paths in result.findings_by_word()
         ],
         "expiring": [
             {
@@ -137,6 +223,41 @@ def as_json(result: Survey) -> dict[str, Any]:
             if s.published and s.decision.story.replacements
         ],
         "published": [_story_keys(s) for s in result.stories if s.published],
+        "warnings": list(result.report.warnings) if result.report is not None else [],
+        "next_change": _change_keys(result.next_change),
+        "output": _output_keys(result.output),
+    }
+
+
+def _change_keys(changes: tuple[ScheduledChange, ...]) -> dict[str, Any] | None:
+    if not changes:
+        return None
+    return {
+        "date": changes[0].day.isoformat(),
+        "stories": [
+            {"slug": c.slug, "title": c.title, "change": "on" if c.goes_on else "off"}
+            for c in changes
+        ],
+    }
+
+
+def _output_keys(age: OutputAge | None) -> dict[str, Any] | None:
+    if age is None:
+        return None
+    return {
+        "path": str(age.path),
+        "built": age.built.isoformat() if age.built else None,
+        "up_to_date": age.up_to_date,
+        "due": [
+            {
+                "date": c.day.isoformat(),
+                "slug": c.slug,
+                "title": c.title,
+                "change": "on" if c.goes_on else "off",
+            }
+            for c in age.due
+        ],
+        "not_published_today": list(age.extra),
     }
 
 
@@ -151,29 +272,44 @@ def as_text(result: Survey) -> list[str]:
         for reason in status.reasons:
             lines.append(f"{status.path}: held — {reason.message}")
     lines.extend(str(f) for f in result.findings)
+    grouped = result.findings_by_word()
+    if grouped:
+        lines.append("Findings by word (one decision may resolve each everywhere):")
+        for word, paths in grouped:
+            stories = "story" if len(paths) == 1 else "stories"
+            lines.append(f"  {word}: {len(paths)} {stories} ({', '.join(paths)})")
     for status, day in result.expiring():
         days = (day - result.today).days
         lines.append(
-            f"{status.path}: consent ends on {day} (in {days} days) — ask the storyteller "
+            f"{status.path}: consent ends on {day} (in {plural(days, 'day')}) — ask the "
+            "storyteller "
             "whether to renew it, or the story will be held from that day"
         )
     for status in result.stories:
         count = len(status.decision.story.replacements)
         if status.published and count:
-            lines.append(f"{status.path}: published with {count} replacements")
+            lines.append(f"{status.path}: published with {plural(count, 'replacement')}")
+    if result.report is not None:
+        lines.extend(f"warning: {w}" for w in result.report.warnings)
+        lines.extend(describe(result.next_change, result.today))
+    if result.output is not None:
+        lines.extend(result.output.lines())
     lines.append(summary(result))
     return lines
 
 
 def summary(result: Survey) -> str:
     if result.errors:
-        count = len(result.errors)
-        return f"Check failed: {count} {'error' if count == 1 else 'errors'} to fix."
+        return f"Check failed: {plural(len(result.errors), 'error')} to fix."
     published = sum(s.published for s in result.stories)
     held = len(result.stories) - published
-    findings = len(result.findings)
     verdict = "OK" if result.ok else "Check failed"
+    stale = (
+        "; the built site is out of date"
+        if result.output is not None and not result.output.up_to_date
+        else ""
+    )
     return (
-        f"{verdict}: {len(result.stories)} stories, {published} would be published, "
-        f"{held} held; {findings} findings."
+        f"{verdict}: {plural(len(result.stories), 'story', 'stories')}, {published} would "
+        f"be published, {held} held; {plural(len(result.findings), 'finding')}{stale}."
     )

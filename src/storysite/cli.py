@@ -96,7 +96,8 @@ def build(
     """Build the site into OUTPUT, atomically.
 
     Stories without valid consent, or with a name the anonymiser could not resolve,
-    are held: they appear nowhere in the output. Example:
+    are held: they appear nowhere in the output. The site it replaces is kept as
+    OUTPUT.previous, for storysite rollback. Example:
 
         storysite build --site my-site --today 2026-11-27
     """
@@ -110,6 +111,7 @@ def build(
             on_story=progress,
             use_cache=not no_cache,
             workers=workers,
+            keep_previous=True,
         )
     finally:
         progress.close()
@@ -150,8 +152,54 @@ def clean(site_dir: Path, output: Path | None) -> None:
         click.echo("Nothing to remove.")
 
 
+@main.command(name="rollback")
+@site_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built site to roll back (default: SITE/output).",
+)
+@today_option
+def rollback_command(site_dir: Path, output: Path | None, today: dt.date | None) -> None:
+    """Put back the site the last build replaced (OUTPUT.previous).
+
+    The two are swapped in one step, so running it again brings the newer site back.
+    It is refused, changing nothing, when the previous site shows a story that is
+    held today (consent withdrawn or ended, a finding) or a name that must stay
+    private today. Example:
+
+        storysite rollback --site my-site
+    """
+    from storysite.rollback import RollbackRefused, roll_back
+
+    output = output or site_dir / "output"
+    with _content_errors():
+        config = load_config(site_dir)
+        try:
+            built = roll_back(config, output, today or dt.date.today())
+        except RollbackRefused as refused:
+            for line in refused.problems:
+                click.echo(line, err=True)
+            click.echo(
+                bad(
+                    "Rollback refused: the previous site would show again what must stay "
+                    f"off the website today. Nothing was changed. Build instead: "
+                    f"storysite build --site {site_dir}"
+                ),
+                err=True,
+            )
+            raise SystemExit(1) from None
+    when = f" (built on {built})" if built else ""
+    click.echo(good(f"Rolled back: {output} is the previous site again{when}."))
+    click.echo(
+        "The newer site is now the previous one: storysite rollback again brings it back, "
+        "and the next build replaces it."
+    )
+
+
 def _colour_summary(line: str) -> str:
-    return good(line) if "held 0" in line else warn(line)
+    return good(line) if ", held 0;" in line else warn(line)
 
 
 def _published_lines(report: BuildReport) -> Iterable[str]:
@@ -205,17 +253,27 @@ def new(title: str, site_dir: Path, today: dt.date | None) -> None:
     help="json is for other programs; its keys are listed in docs/commands.md.",
 )
 @quiet_option
-def check_command(site_dir: Path, today: dt.date | None, fmt: str, quiet: bool) -> None:
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also check that this built site is up to date (for monitoring a daily build).",
+)
+def check_command(
+    site_dir: Path, today: dt.date | None, fmt: str, quiet: bool, output: Path | None
+) -> None:
     """Report everything a build would decide, without writing the site.
 
     Exit 0 when there are no errors and no findings (stories held for consent are
-    normal), 1 otherwise: usable in a site's own CI. Example:
+    normal), 1 otherwise: usable in a site's own CI. With --output, exit 1 too when
+    that built site is older than a change that is already due (a missed daily
+    build). Example:
 
         storysite check --site my-site --format json
     """
     from storysite import check
 
-    result = check.survey(site_dir, today or dt.date.today())
+    result = check.survey(site_dir, today or dt.date.today(), output)
     if fmt == "json":
         click.echo(json.dumps(check.as_json(result), indent=2, ensure_ascii=False))
     else:
@@ -235,28 +293,38 @@ def check_command(site_dir: Path, today: dt.date | None, fmt: str, quiet: bool) 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Write the pack to this file instead of printing it.",
+    help="A folder for the pack, its HTML version and its pictures (a FILE.md: the pack alone).",
 )
 def review_command(story: str, site_dir: Path, today: dt.date | None, output: Path | None) -> None:
     """Make a review pack for STORY (a story file or its slug), for the storyteller.
 
     It shows the story as readers will see it, every change the anonymiser made
-    (never what was removed), and the questions to answer before consenting. Example:
+    (never what was removed), and the questions to answer before consenting. With
+    --output DIR it writes review-pack.md, review-pack.html (prints on A4) and the
+    story's pictures exactly as they will be published. Example:
 
-        storysite review stories/2026-11-27-finding-my-voice.md -o pack.md
+        storysite review stories/2026-11-27-finding-my-voice.md --output pack/
     """
     from storysite import review
 
+    day = today or dt.date.today()
     with _content_errors():
         config = load_config(site_dir)
-        pack = review.make_pack(site_dir, story, today or dt.date.today(), config)
+        decision = review.reviewable(site_dir, story, day, config)
     if output is None:
-        click.echo(pack, nl=False)
-    else:
-        output.write_text(pack, encoding="utf-8")
+        click.echo(review.pack_text(config, decision, day), nl=False)
+    elif output.suffix.lower() == ".md":
+        output.write_text(review.pack_text(config, decision, day), encoding="utf-8")
         click.echo(f"Wrote the review pack to {output}", err=True)
+    else:
+        review.write_folder(output, config, decision, day)
+        click.echo(
+            f"Wrote the review pack to {output}: {review.PACK_MD}, {review.PACK_HTML} "
+            "(to print) and the story's pictures",
+            err=True,
+        )
 
 
 @main.command(name="consent")
@@ -270,10 +338,17 @@ def review_command(story: str, site_dir: Path, today: dt.date | None, output: Pa
     show_default=True,
     help="csv opens in a spreadsheet; json is for other programs.",
 )
-def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="The table with every column, one line per story (by default it fits 100 columns).",
+)
+def consent_command(site_dir: Path, today: dt.date | None, fmt: str, wide: bool) -> None:
     """Print the consent register: one row per story, for audits.
 
-    People with named: false appear only as readers see them. Example:
+    Each row gives the consent's reference (consent: reference:), so an auditor can
+    find the signed form. People with named: false appear only as readers see them.
+    Example:
 
         storysite consent --site my-site --format csv > consent-register.csv
     """
@@ -284,8 +359,12 @@ def consent_command(site_dir: Path, today: dt.date | None, fmt: str) -> None:
         _print_problems(result.errors)
         raise SystemExit(1)
     found = register.rows(result)
-    formats = {"table": register.as_table, "csv": register.as_csv, "json": register.as_json}
-    click.echo(formats[fmt](found), nl=fmt == "json")
+    if fmt == "table":
+        click.echo(register.as_table(found, wide=wide), nl=False)
+    else:
+        click.echo(
+            register.as_csv(found) if fmt == "csv" else register.as_json(found), nl=fmt == "json"
+        )
 
 
 @main.command(name="serve")

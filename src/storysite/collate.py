@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from storysite.markup import Markup
 from storysite.models import AnonymisedStory
+from storysite.pictures import Picture
 from storysite.slugs import slugify
 
 
@@ -18,6 +19,12 @@ class RenderedStory:
 
     story: AnonymisedStory
     markup: Markup
+    #: (path inside the output the text points at, its renditions) per image.
+    pictures: tuple[tuple[str, Picture], ...] = field(default=(), compare=False)
+
+    def picture(self, path: str) -> Picture | None:
+        """The renditions of the image whose fallback is at ``path`` (from the root)."""
+        return next((p for at, p in self.pictures if at == path), None)
 
     @property
     def slug(self) -> str:

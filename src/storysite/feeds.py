@@ -19,6 +19,7 @@ from markupsafe import escape
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
+from storysite.search import Entry, SearchIndex, build_index
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -207,26 +208,26 @@ def sitemap_xml(
     return OutputFile(path="sitemap.xml", content=(text + "\n").encode("utf-8"), kind=KIND)
 
 
-def search_index(site: Site) -> OutputFile:
-    """The stories' published text for the search page. URLs are relative to the root.
+def search_index(site: Site) -> SearchIndex:
+    """The search index (search.py) of the stories' published text. URLs are relative
+    to the root."""
+    return build_index(
+        [
+            Entry(
+                url=story.path,
+                title=printable(story.story.title),
+                date=story.story.date.isoformat(),
+                summary=printable(story.story.summary),
+                tags=tuple(printable(tag) for tag in story.story.tags),
+                text=printable(story.markup.text),
+            )
+            for story in site.stories
+        ]
+    )
 
-    Each entry is encoded on its own and the pieces joined once: the same bytes as
-    dumping the whole document, without holding its text as well as its bytes."""
-    pieces = [b'{"stories":[']
-    for number, story in enumerate(site.stories):
-        entry = {
-            "url": story.path,
-            "title": printable(story.story.title),
-            "date": story.story.date.isoformat(),
-            "summary": printable(story.story.summary),
-            "tags": [printable(tag) for tag in story.story.tags],
-            "text": printable(story.markup.text),
-        }
-        if number:
-            pieces.append(b",")
-        pieces.append(_json(entry).encode("utf-8"))
-    pieces.append(b"]}")
-    return OutputFile(path="search-index.json", content=b"".join(pieces), kind=KIND)
+
+def search_files(index: SearchIndex) -> list[OutputFile]:
+    return [OutputFile(path=path, content=content, kind=KIND) for path, content in index.files]
 
 
 def _json(value: object) -> str:

@@ -2,9 +2,11 @@
 
 Every image a story references (``image:`` in the front matter, ``![alt](src)``,
 ``![alt][ref]`` or ``<img src>`` in the body) is read with Pillow and written again
-from its pixels alone, so no EXIF, GPS position, XMP, IPTC, ICC profile or comment
-survives. Its new name is a hash of those pixels (``images/3f2a…9c.jpg``): a file
-name like ``jane-doe-at-home.jpg`` never reaches the output.
+from its pixels alone, at a few widths and in newer formats (pictures.py), so no
+EXIF, GPS position, XMP, IPTC, ICC profile or comment survives. Its new names are a
+hash of those pixels (``images/3f2a…9c-800.jpg``): a file name like
+``jane-doe-at-home.jpg`` never reaches the output. The text then points at the
+fallback rendition; the story page shows every rendition in a ``<picture>``.
 
 Sources are resolved before the anonymiser runs, from the text as written: relative
 to the story's folder first, then to the site's root.
@@ -18,25 +20,21 @@ host for anything, and a stray ``<img src=x>`` should not stop the whole site.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
+from storysite.cache import ImageCache
 from storysite.config import SiteConfig
 from storysite.errors import Problem
 from storysite.models import ImageRef, OutputFile, SourceStory
+from storysite.pictures import Derived, Picture, derive
 
-OUTPUT_FOLDER = "images"
 #: From a story page (stories/<slug>/index.html) back to the site's root.
 FROM_STORY_PAGE = "../../"
-HASH_LENGTH = 20
 
 #: Alt text: any characters, with brackets nested one deep ("a [b] c"), as Markdown allows.
 _ALT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
@@ -50,15 +48,19 @@ _INLINE_WHOLE_RE = re.compile(
 _HTML_TAG_RE = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
 _ALT_RE = re.compile(r"""\balt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _HTML_IMG_RE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
-_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
 
 
 @dataclass(frozen=True)
 class CleanImage:
-    """An image ready for the output: its new path inside the output and its bytes."""
+    """An image ready for the output: every rendition, and each file's bytes."""
 
-    path: str
-    content: bytes
+    picture: Picture
+    files: tuple[tuple[str, bytes], ...]
+
+    @property
+    def path(self) -> str:
+        """The path inside the output that the story's text points at."""
+        return self.picture.path
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,14 @@ class StoryImages:
 
     def files(self, slug: str) -> list[OutputFile]:
         return [
-            OutputFile(path=image.path, content=image.content, story_slug=slug, kind="image")
+            OutputFile(path=path, content=content, story_slug=slug, kind="image")
             for image in self.sources.values()
+            for path, content in image.files
         ]
+
+    def pictures(self) -> tuple[tuple[str, Picture], ...]:
+        """(path the text points at, picture) for each image."""
+        return tuple((image.path, image.picture) for image in self.sources.values())
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,12 @@ class _Ref:
 
 
 class ImageStore:
-    """Cleans each image file once, however many stories use it."""
+    """Cleans each image file once, however many stories use it (and, with a cache,
+    once for as long as the file and the settings stay the same)."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, cache: ImageCache | None = None) -> None:
         self.root = config.root
+        self.cache = cache or ImageCache(None)
         self._cache: dict[Path, CleanImage | str] = {}
 
     def collect(self, story: SourceStory) -> tuple[StoryImages, list[Problem]]:
@@ -116,11 +125,26 @@ class ImageStore:
         if path is None:
             return None, why
         if path not in self._cache:
-            self._cache[path] = clean_image(path)
+            self._cache[path] = self._derived(path)
         result = self._cache[path]
         if isinstance(result, str):
             return None, f"the image '{src}' {result}"
         return result, ""
+
+    def _derived(self, path: Path) -> CleanImage | str:
+        try:
+            source = path.read_bytes()
+        except OSError as e:
+            return f"cannot be read ({type(e).__name__}) — check the file's permissions"
+        key = self.cache.key(source)
+        found: Derived | str | None = self.cache.get(key)
+        if found is None:
+            found = derive(source)
+            if isinstance(found, Derived):
+                self.cache.put(key, found)
+        if isinstance(found, str):
+            return found
+        return CleanImage(dataclasses.replace(found.picture, cache_key=key), found.files)
 
 
 _NOT_FOUND = "is not found"
@@ -227,35 +251,6 @@ def resolve(root: Path, story_path: Path, src: str) -> tuple[Path | None, str]:
         f"the image '{src}' {_NOT_FOUND} — put it beside the story or give its path "
         "from the site's folder (for example images/group.jpg)"
     )
-
-
-def clean_image(path: Path) -> CleanImage | str:
-    """The image rebuilt from its pixels alone, or why it cannot be."""
-    try:
-        with Image.open(path) as original:
-            source_format = original.format or "PNG"
-            upright = ImageOps.exif_transpose(original)
-            pixels = _plain_mode(upright)
-            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as e:
-        return f"cannot be read as a picture ({type(e).__name__}) — save it as JPEG or PNG"
-    save_format, extension = _FORMATS.get(source_format, ("PNG", "png"))
-    if save_format == "JPEG" and clean.mode not in ("L", "RGB"):
-        clean = clean.convert("RGB")
-    buffer = io.BytesIO()
-    options: dict[str, object] = {"quality": 90} if save_format in ("JPEG", "WEBP") else {}
-    clean.save(buffer, save_format, **options)
-    content = buffer.getvalue()
-    digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
-    return CleanImage(f"{OUTPUT_FOLDER}/{digest}.{extension}", content)
-
-
-def _plain_mode(image: Image.Image) -> Image.Image:
-    """A mode whose pixels need nothing outside the pixel data (no palette)."""
-    if image.mode in ("RGB", "RGBA", "L", "LA"):
-        return image
-    has_alpha = "A" in image.mode or "transparency" in image.info
-    return image.convert("RGBA" if has_alpha else "RGB")
 
 
 def with_clean_images(story: SourceStory, images: StoryImages) -> SourceStory:

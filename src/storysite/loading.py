@@ -21,13 +21,14 @@ from frontmatter.default_handlers import YAMLHandler
 from storysite.config import SiteConfig, person_from_mapping
 from storysite.errors import Problem, display_path
 from storysite.models import Consent, ImageRef, Person, SourceStory
+from storysite.scaffold import PLACEHOLDER_BODY, PLACEHOLDER_NAME
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STORY_KEYS = {
     "title", "date", "summary", "tags", "slug", "authors", "draft",
-    "image", "consent", "people", "content_warning",
+    "image", "consent", "people", "content_warning", "allow",
 }  # fmt: skip
-CONSENT_KEYS = {"publish", "date", "expires", "withdrawn"}
+CONSENT_KEYS = {"publish", "date", "expires", "withdrawn", "reference"}
 IMAGE_KEYS = {"src", "alt"}
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -284,11 +285,39 @@ def _story_from_mapping(
         content_warning=fields.text("content_warning", data.get("content_warning")),
         consent=_consent(fields, data.get("consent")),
         people=people,
+        allow=fields.text_list("allow", data.get("allow")),
         field_lines=tuple(sorted(lines.items())),
     )
+    fields.problems.extend(_unfinished(story))
     if fields.problems:
         return None, fields.problems
     return story, []
+
+
+def _unfinished(story: SourceStory) -> list[Problem]:
+    """The text ``storysite new`` wrote for people to replace, still in the story."""
+    found = [
+        Problem(
+            story.display_path,
+            person.line,
+            f"the person is still '{PLACEHOLDER_NAME}', as storysite new wrote it — write "
+            "the real name of someone the story mentions, or remove this entry",
+        )
+        for person in story.people
+        if person.name == PLACEHOLDER_NAME
+    ]
+    at = story.body.find(PLACEHOLDER_BODY)
+    if at >= 0:
+        found.append(
+            Problem(
+                story.display_path,
+                story.body_line + story.body[:at].count("\n"),
+                f"the story still says '{PLACEHOLDER_BODY}', as storysite new wrote it — "
+                "write the story in its place (while it is being written, start the file "
+                "name with _ and storysite leaves it alone)",
+            )
+        )
+    return found
 
 
 def _slug(fields: _Fields, value: object) -> str | None:
@@ -325,7 +354,15 @@ def _consent(fields: _Fields, value: object) -> Consent | None:
         date=fields.day("consent.date", value.get("date")),
         expires=fields.day("consent.expires", value.get("expires")),
         withdrawn=withdrawn,
+        reference=_reference(fields, value.get("reference")),
     )
+
+
+def _reference(fields: _Fields, value: object) -> str:
+    """The consent form's identifier: text, or a bare number (CF numbers often are)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return fields.text("consent.reference", value)
 
 
 def _people(fields: _Fields, value: object) -> tuple[Person, ...]:

@@ -47,6 +47,7 @@ class Consent:
     date: dt.date | None = None
     expires: dt.date | None = None
     withdrawn: object = None
+    reference: str = ""  # the signed form or record this consent is in (for audits)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class SourceStory:
     content_warning: str = ""
     consent: Consent | None = None
     people: tuple[Person, ...] = ()
+    #: Words in this story that are not people (places, organisations): never findings.
+    allow: tuple[str, ...] = ()
     field_lines: tuple[tuple[str, int], ...] = ()
 
     def line_of(self, name: str) -> int | None:
@@ -98,6 +101,8 @@ class Finding:
     word: str
     why: str
     fix: str
+    #: The detector's signal that raised it ("safe-list", "title or role", ...).
+    signal: str = ""
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -125,6 +130,16 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
+class ScheduledChange:
+    """A story that goes on (or comes off) the website on ``day`` by its dates alone."""
+
+    day: dt.date
+    title: str  # as readers see it: anonymised
+    slug: str
+    goes_on: bool
+
+
+@dataclass(frozen=True)
 class BuildReport:
     published: tuple[str, ...] = ()
     held: tuple[Held, ...] = ()
@@ -133,6 +148,8 @@ class BuildReport:
     files_written: int = 0
     output: Path | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    today: dt.date | None = None
+    next_change: tuple[ScheduledChange, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import textwrap
 from dataclasses import asdict, dataclass
 
 from storysite.anonymise.names import NameIndex, NameMatcher
@@ -28,7 +29,15 @@ COLUMNS = (
     "withdrawn",
     "people",
     "replacements",
+    "reference",
 )
+#: The table at a terminal: what an auditor needs to go from a row to the signed form.
+#: The other columns are in ``--wide``, the CSV and the JSON.
+NARROW = ("file", "reference", "status", "consent_date", "expires", "withdrawn", "reason")
+#: Columns whose text may be wrapped onto more lines to fit the width.
+WRAPPABLE = ("file", "reference", "reason", "title", "people")
+TABLE_WIDTH = 100
+MIN_WRAPPED = 12
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Row:
     withdrawn: str
     people: str
     replacements: int
+    reference: str
 
 
 def rows(result: Survey) -> list[Row]:
@@ -67,6 +77,7 @@ def rows(result: Survey) -> list[Row]:
                 withdrawn=_withdrawn(consent.withdrawn),
                 people="; ".join(_person(p, config) for p in source.people),
                 replacements=len(status.decision.story.replacements),
+                reference=mask(consent.reference, matcher, config.placeholder),
             )
         )
     return found
@@ -113,10 +124,49 @@ def as_json(found: list[Row]) -> str:
     return json.dumps([asdict(row) for row in found], indent=2, ensure_ascii=False)
 
 
-def as_table(found: list[Row]) -> str:
-    """Columns padded to line up, for reading at a terminal."""
-    header = [c.replace("_", " ") for c in COLUMNS]
-    cells = [header] + [[str(v) for v in asdict(row).values()] for row in found]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)) for line in cells]
+def as_table(found: list[Row], wide: bool = False) -> str:
+    """Columns lined up, for reading at a terminal. By default the audit columns fit
+    100 characters, long cells wrapped onto more lines (rows then have a blank line
+    between them); ``wide``: every column, each row on one line."""
+    columns = COLUMNS if wide else NARROW
+    header = [c.replace("_", " ") for c in columns]
+    cells = [[str(getattr(row, c)) for c in columns] for row in found]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(columns))]
+    if not wide:
+        widths = _fit(columns, widths, TABLE_WIDTH)
+    wrapped = any(len(cell) > w for line in cells for cell, w in zip(line, widths, strict=True))
+    lines = _table_lines(header, widths)
+    for line in cells:
+        if wrapped:
+            lines.append("")
+        lines.extend(_table_lines(line, widths))
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _fit(columns: tuple[str, ...], widths: list[int], limit: int) -> list[int]:
+    """Narrow the widest wrappable column, a character at a time, until the table fits."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > limit:
+        candidates = [
+            i for i, c in enumerate(columns) if c in WRAPPABLE and widths[i] > MIN_WRAPPED
+        ]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _table_lines(cells: list[str], widths: list[int]) -> list[str]:
+    """One row, as many lines as its most wrapped cell needs."""
+    pieces = [
+        textwrap.wrap(cell, width, break_on_hyphens=False) or [""] if len(cell) > width else [cell]
+        for cell, width in zip(cells, widths, strict=True)
+    ]
+    height = max(len(p) for p in pieces)
+    return [
+        "  ".join(
+            (p[n] if n < len(p) else "").ljust(w) for p, w in zip(pieces, widths, strict=True)
+        )
+        for n in range(height)
+    ]

@@ -5,7 +5,11 @@ passed in already sanitised and is never evaluated as a template."""
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -19,6 +23,7 @@ from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
+from storysite.search import CHUNK, SearchIndex
 
 THEME = "storysite.theme"
 
@@ -48,6 +53,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.globals["csp"] = feeds.content_security_policy(config)
     env.globals["referrer_policy"] = feeds.REFERRER_POLICY
     env.filters["long_date"] = long_date
+    env.globals["search_chunk"] = CHUNK
     return env
 
 
@@ -76,6 +82,7 @@ class Renderer:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.env = make_environment(config)
+        self._search: tuple[Site, SearchIndex] | None = None
 
     def page(
         self,
@@ -98,15 +105,39 @@ class Renderer:
 
     def story_page(self, site: Site, story: RenderedStory) -> OutputFile:
         newer, older = site.neighbours(story)
+        path = story.path + "index.html"
         return self.page(
             "story.html",
-            story.path + "index.html",
+            path,
             story=story,
-            body=SafeHTML(story.markup.html),
+            body=SafeHTML(self.responsive(story, root_of(path))),
+            picture=story.picture(story.story.source.image.src)
+            if story.story.source.image
+            else None,
+            share=share_card(self.config, story),
             newer=newer,
             older=older,
             slug=story.slug,
         )
+
+    def responsive(self, story: RenderedStory, root: str) -> str:
+        """The story's HTML with each of its pictures shown through the theme's
+        ``_picture.html`` (every rendition, its size, loaded lazily)."""
+        if not story.pictures:
+            return story.markup.html
+        macro = self.env.get_template("_picture.html").module.picture  # type: ignore[attr-defined]
+
+        def swap(match: re.Match[str]) -> str:
+            attributes = dict(_ATTRIBUTE_RE.findall(match.group(0)))
+            src = htmllib.unescape(attributes.get("src", ""))
+            picture = story.picture(src[len(root) :]) if src.startswith(root) else None
+            if picture is None:
+                return match.group(0)
+            # The sanitiser wrote these values: they are escaped already.
+            alt = SafeHTML(attributes.get("alt", ""))
+            return str(macro(picture, root, alt, title=SafeHTML(attributes.get("title", ""))))
+
+        return _IMG_TAG_RE.sub(swap, story.markup.html)
 
     def _index_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
         pages = site.pages(self.config.per_page)
@@ -129,7 +160,13 @@ class Renderer:
             *(partial(self.page, "tag.html", t.path + "index.html", tag=t) for t in site.tags),
             partial(self.page, "archive.html", "archive/index.html", years=site.years()),
             partial(
-                self.page, "search.html", "search/index.html", stories=site.stories, tags=site.tags
+                self.page,
+                "search.html",
+                "search/index.html",
+                stories=site.stories[: self.config.per_page],
+                count=len(site.stories),
+                tags=site.tags,
+                search=self.search_index(site),
             ),
             partial(self.page, "accessibility.html", "accessibility/index.html"),
         ]
@@ -198,9 +235,94 @@ class Renderer:
             partial(feeds.feed_xml, self.config, site),
             partial(feeds.sitemap_xml, self.config, self.listed(site)),
             partial(feeds.robots_txt, self.config),
-            partial(feeds.search_index, site),
             partial(feeds.headers_file, self.config),
+            *(partial(ready, f) for f in feeds.search_files(self.search_index(site))),
         ]
+
+    def search_index(self, site: Site) -> SearchIndex:
+        """The site's search index, made once (before any worker process starts)."""
+        if self._search is None or self._search[0] is not site:
+            self._search = (site, feeds.search_index(site))
+        return self._search[1]
+
+
+#: An <img> as the sanitiser writes it (nh3: every value double-quoted and escaped).
+_IMG_TAG_RE = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE_RE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+#: How long a card's description may be when the story has no summary.
+DESCRIPTION_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ShareCard:
+    """What a shared link shows (Open Graph, Twitter card) and what search engines
+    read (schema.org Article). Addresses are absolute, so they exist only with
+    ``base_url``. Every text is the story's published (anonymised) text."""
+
+    description: str
+    url: str | None
+    image: str | None
+    image_width: int | None
+    image_height: int | None
+    image_alt: str
+    json_ld: SafeHTML
+
+
+def share_card(config: SiteConfig, story: RenderedStory) -> ShareCard:
+    base = feeds.uri(config.base_url) if config.base_url else None
+    url = base + story.path if base else None
+    picture = story.picture(story.story.source.image.src) if story.story.source.image else None
+    image = base + picture.share.path if base and picture else None
+    description = story.story.summary or _shortened(story.markup.text)
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": story.story.title,
+        "datePublished": story.story.date.isoformat(),
+        "inLanguage": config.language,
+        "publisher": {"@type": "Organization", "name": config.title},
+    }
+    if description:
+        data["description"] = description
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    if image:
+        data["image"] = [image]
+    authors = named_authors(story)
+    if authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in authors]
+    return ShareCard(
+        description=description,
+        url=url,
+        image=image,
+        image_width=picture.share.width if image and picture else None,
+        image_height=picture.share.height if image and picture else None,
+        image_alt=story.story.image_alt,
+        json_ld=json_ld(data),
+    )
+
+
+def named_authors(story: RenderedStory) -> list[str]:
+    """The byline, person by person, only where the story names them (named: true).
+    Loading already refuses any other author; this keeps the promise here too."""
+    named = {p.name for p in story.story.source.people if p.named}
+    return [a for a in story.story.source.authors if a in named]
+
+
+def json_ld(data: Mapping[str, object]) -> SafeHTML:
+    """JSON for a <script type="application/ld+json"> block: '<' is written as \\u003c,
+    so no text can close the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return SafeHTML(feeds.printable(text).replace("<", "\\u003c"))
+
+
+def _shortened(text: str) -> str:
+    """The start of ``text``, cut at a word, with an ellipsis when it was cut."""
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    cut = text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return cut + "…"
 
 
 def ready(file: OutputFile) -> OutputFile:

@@ -9,14 +9,20 @@ or that the output gate held gets no pack: its text may still hold a name.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import shutil
 import textwrap
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from storysite.awkward import awkward_replacements
 from storysite.build import Decision, decide, gate_check, story_markup
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
+from storysite.images import FROM_STORY_PAGE
 from storysite.models import Consent, Replacement
+from storysite.pictures import OUTPUT_FOLDER
 from storysite.plaintext import PlainStory, plain_story
 from storysite.render import long_date
 
@@ -53,8 +59,20 @@ QUESTIONS = (
 )
 
 
+PACK_MD = "review-pack.md"
+PACK_HTML = "review-pack.html"
+#: Reserved for examples (RFC 2606, RFC 6761): an address there is made up.
+EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+EXAMPLE_TLDS = ("example", "test", "invalid", "localhost")
+
+
 def make_pack(site_dir: Path, story: str, today: dt.date, config: SiteConfig) -> str:
     """The review pack for ``story`` (a file path or a slug)."""
+    return pack_text(config, reviewable(site_dir, story, today, config), today)
+
+
+def reviewable(site_dir: Path, story: str, today: dt.date, config: SiteConfig) -> Decision:
+    """The story's decision, when its text is safe to show: no findings, no gate hold."""
     decisions, gate = decide(config, today)
     decision = find_story(decisions, story, site_dir)
     path = decision.story.source.display_path
@@ -70,7 +88,7 @@ def make_pack(site_dir: Path, story: str, today: dt.date, config: SiteConfig) ->
             f"{path}: no review pack was made — a private name was still in the finished "
             "story. Check that 'people' lists every way the text writes each name."
         )
-    return pack_text(config, decision, today)
+    return decision
 
 
 def find_story(decisions: list[Decision], story: str, site_dir: Path) -> Decision:
@@ -91,17 +109,68 @@ def find_story(decisions: list[Decision], story: str, site_dir: Path) -> Decisio
     )
 
 
-def pack_text(config: SiteConfig, decision: Decision, today: dt.date) -> str:
+def pack_text(
+    config: SiteConfig, decision: Decision, today: dt.date, pictures: tuple[str, ...] = ()
+) -> str:
+    """The pack in Markdown that reads as plain text. ``pictures``: the paths of the
+    picture files written beside it (``review --output DIR``)."""
+    before, after = _sections(config, decision, today)
+    story = _story_section(config, decision)
+    if pictures:
+        story += (
+            "\n\nThe pictures, exactly as the website will show them, are in the images "
+            "folder beside this pack:\n" + "\n".join(f"- {p}" for p in pictures)
+        )
+    sections = [*map(wrap, before), story, *map(wrap, after)]
+    return "\n\n".join(sections).rstrip() + "\n"
+
+
+def _sections(
+    config: SiteConfig, decision: Decision, today: dt.date
+) -> tuple[list[str], list[str]]:
+    """The pack's sections before and after the story, unwrapped."""
     story = decision.story
     before = [f"# Review pack: {story.title}", f"Made on {long_date(today)}.", _introduction()]
     after = [
         _where(config, story.slug),
         _consent(decision),
-        _changes(story.replacements),
+        _changes(story.replacements) + _awkward(decision),
         _questions(),
     ]
-    sections = [*map(wrap, before), _story_section(config, decision), *map(wrap, after)]
-    return "\n\n".join(sections).rstrip() + "\n"
+    return before, after
+
+
+def write_folder(folder: Path, config: SiteConfig, decision: Decision, today: dt.date) -> None:
+    """``review --output DIR``: the Markdown pack, an HTML pack that prints on A4, and
+    every picture of the story exactly as the build publishes it (same bytes, same
+    name), which the HTML pack shows."""
+    _check_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / OUTPUT_FOLDER, ignore_errors=True)  # an older pack's pictures
+    pictures = []
+    for image in sorted(set(decision.images), key=lambda i: i.path):
+        target = folder / image.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(image.content)
+        pictures.append(image.path)
+    text = pack_text(config, decision, today, tuple(pictures))
+    (folder / PACK_MD).write_text(text, encoding="utf-8")
+    (folder / PACK_HTML).write_text(pack_html(config, decision, today), encoding="utf-8")
+
+
+def _check_folder(folder: Path) -> None:
+    """Write only into a new folder or an earlier pack's: never over someone's files."""
+    if folder.exists() and not folder.is_dir():
+        raise StorySiteError(f"{folder} is a file — give a folder for the review pack")
+    ours = {PACK_MD, PACK_HTML, OUTPUT_FOLDER}
+    other = (
+        sorted(p.name for p in folder.iterdir() if p.name not in ours) if folder.is_dir() else []
+    )
+    if other:
+        raise StorySiteError(
+            f"{folder} already holds other files ({other[0]}) — give a new folder for the "
+            "review pack"
+        )
 
 
 def wrap(section: str, width: int = 78) -> str:
@@ -177,8 +246,16 @@ def story_url(config: SiteConfig, slug: str) -> str:
     return f"{config.base_url or ''}stories/{slug}/"
 
 
+def made_up(address: str | None) -> bool:
+    """Whether ``address`` is on a domain kept for examples, so never the real site."""
+    host = (urlsplit(address or "").hostname or "").rstrip(".").lower()
+    return host.rsplit(".", 1)[-1] in EXAMPLE_TLDS or any(
+        host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS
+    )
+
+
 def _where(config: SiteConfig, slug: str) -> str:
-    if config.base_url:
+    if config.base_url and not made_up(config.base_url):
         place = f"It will be at this address: {story_url(config, slug)}"
     else:
         place = (
@@ -249,6 +326,19 @@ def _change(replacement: Replacement) -> str:
     return f'{line[0].upper()}{line[1:]}: {what} now reads "{replacement.shown_as}".'
 
 
+def _awkward(decision: Decision) -> str:
+    found = awkward_replacements(decision.story)
+    if not found:
+        return ""
+    items = "\n".join(
+        f"- '{a.text}'" + (f" (line {a.line} of the story file)" if a.line else "") for a in found
+    )
+    return (
+        "\n\nThese words may read awkwardly now that a name is changed. Please read them "
+        "aloud, and say if you would like them put another way:\n\n" + items
+    )
+
+
 def _questions() -> str:
     items = "\n".join(f"{n}. {q}" for n, q in enumerate(QUESTIONS, start=1))
     return (
@@ -259,3 +349,98 @@ def _questions() -> str:
         "and you can withdraw your consent at any time: the story comes off the website "
         "the next time the website is rebuilt."
     )
+
+
+PRINT_CSS = """\
+@page { size: A4; margin: 20mm 18mm; }
+body { font: 12pt/1.5 Georgia, "Times New Roman", serif; color: #000; max-width: 174mm;
+  margin: 0 auto; padding: 1rem; }
+h1 { font-size: 20pt; } h2 { font-size: 15pt; margin-top: 1.6em; break-after: avoid; }
+.story { border: 1px solid #555; padding: 0 6mm 4mm; margin: 1em 0; }
+.mark { font-family: sans-serif; font-size: 10pt; text-transform: uppercase; color: #333; }
+img { max-width: 100%; height: auto; break-inside: avoid; }
+figure { margin: 1em 0; break-inside: avoid; }
+ol.questions li { margin-bottom: 3.5em; break-inside: avoid; }
+@media print { a { color: #000; } a[href]::after { content: " (" attr(href) ")"; } }
+"""
+
+
+def pack_html(config: SiteConfig, decision: Decision, today: dt.date) -> str:
+    """The pack as one HTML page that prints well on A4: the same sections as the
+    Markdown pack, and the story as its page shows it, pictures included (from the
+    images folder beside it). The story's HTML is the build's own, already anonymised
+    and sanitised; everything else is escaped here."""
+    before, after = _sections(config, decision, today)
+    parts = [*map(_html_section, before), _html_story(config, decision)]
+    parts += [_html_section(s) for s in after]
+    parts[-1] = parts[-1].replace("<ol>", '<ol class="questions">', 1)
+    title = html.escape(f"Review pack: {decision.story.title}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(config.language)}"><head>'
+        f'<meta charset="utf-8"><title>{title}</title>\n<style>\n{PRINT_CSS}</style></head>\n'
+        "<body>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )
+
+
+def _html_section(section: str) -> str:
+    """One section of the pack's own text (headings, paragraphs, lists) as HTML."""
+    out: list[str] = []
+    open_list = ""
+    for line in section.split("\n"):
+        kind, text = _line_kind(line)
+        if open_list and kind != open_list:
+            out.append(f"</{open_list}>")
+            open_list = ""
+        if kind in ("ul", "ol") and not open_list:
+            out.append(f"<{kind}>")
+            open_list = kind
+        if kind in ("ul", "ol"):
+            out.append(f"<li>{html.escape(text)}</li>")
+        elif kind != "blank":
+            out.append(f"<{kind}>{html.escape(text)}</{kind}>")
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "<section>\n" + "\n".join(out) + "\n</section>"
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    if not line.strip():
+        return "blank", ""
+    for prefix, kind in (("## ", "h2"), ("# ", "h1"), ("- ", "ul")):
+        if line.startswith(prefix):
+            return kind, line[len(prefix) :]
+    numbered = re.match(r"^\d+\. ", line)
+    if numbered:
+        return "ol", line[numbered.end() :]
+    return "p", line
+
+
+def _html_story(config: SiteConfig, decision: Decision) -> str:
+    story = decision.story
+    escape = html.escape
+    lines = [
+        "<section>",
+        "<h2>2. Your story, as readers will see it</h2>",
+        '<p class="mark">The story starts here</p>',
+        '<div class="story">',
+        f"<h1>{escape(story.title)}</h1>",
+    ]
+    if story.summary:
+        lines.append(f"<p><em>{escape(story.summary)}</em></p>")
+    if story.tags:
+        lines.append(f"<p>Tags: {escape(', '.join(story.tags))}</p>")
+    if story.content_warning:
+        lines.append(f"<p><strong>Content warning:</strong> {escape(story.content_warning)}</p>")
+    image = story.source.image
+    if image is not None:
+        lines.append(
+            f'<figure><img src="{escape(image.src)}" alt="{escape(story.image_alt)}"></figure>'
+        )
+    body = story_markup(decision).html.replace(
+        f'"{FROM_STORY_PAGE}{OUTPUT_FOLDER}/', f'"{OUTPUT_FOLDER}/'
+    )
+    lines.append(body)
+    if story.needs_notice:
+        lines.append(f"<p><em>{escape(config.notice)}</em></p>")
+    lines += ["</div>", '<p class="mark">The story ends here</p>', "</section>"]
+    return "\n".join(lines)

@@ -9,6 +9,9 @@ from pathlib import Path
 from storysite.errors import StorySiteError
 from storysite.slugs import slugify
 
+#: The address ``init`` writes: a reserved example domain, never a real site.
+EXAMPLE_BASE_URL = "https://stories.example.org/"
+
 SITE_FILE = """\
 # storysite.toml: the settings for this website.
 # Lines starting with # are notes for people; storysite ignores them.
@@ -123,6 +126,11 @@ Templates are Jinja templates. Keep each story's text as it is given to the
 template: it has already been anonymised and made safe.
 """
 
+#: Text that ``new`` writes for people to replace: a story still holding it is an
+#: error (loading.py), so an unfinished story is never published as it stands.
+PLACEHOLDER_NAME = "Firstname Lastname"
+PLACEHOLDER_BODY = "Write the story here."
+
 NEW_STORY = """\
 ---
 title: {title}   # the headline readers see; names in it are changed too
@@ -130,18 +138,24 @@ date: {date}   # the story's date; it is not published before this day
 summary: ""   # one sentence for the list of stories and the news feed
 tags: []   # topics, like [co-production, peer support]
 draft: false   # true while the story is still being written
+# Optional fields: remove the # at the start of a line to use it.
+# slug: my-story   # the story's address (a-z, 0-9 and -); made from the title if left out
+# authors: [Sam Rivera]   # a byline; each author must be under people with named: true
+# image: {{src: images/photo.jpg, alt: What the picture shows}}   # a picture at the top
+# content_warning: This story mentions self-harm.   # shown before the story
 consent:   # the storyteller's agreement: nothing is published without it
   publish: false   # change to true only when the storyteller has said yes
   date:   # the day they said yes, like {date}
-  # expires: {next_year}   # optional: the story comes down on this day
+  # expires: {next_year}   # the story comes down on this day
   # withdrawn: true   # if they change their mind: the story comes down at the next build
+  # reference: CF-{year}-001   # the signed consent form, or its record in your system
 people:   # everyone the story mentions by name, one block each
-  - name: Firstname Lastname   # the person's name, as written in the story
+  - name: {placeholder_name}   # the person's name, as written in the story
     named: false   # false = their name is changed; true only if they agreed to be named
     aliases: []   # other ways the story writes their name, like [Sam, Sammy]
     shown_as: a service user   # what readers see instead of their name
 ---
-Write the story here. A blank line starts a new paragraph.
+{placeholder_body} A blank line starts a new paragraph.
 """
 
 
@@ -185,6 +199,9 @@ def new_story(site: Path, title: str, today: dt.date) -> Path:
         title=json.dumps(title.strip(), ensure_ascii=False),
         date=today.isoformat(),
         next_year=next_year.isoformat(),
+        year=today.year,
+        placeholder_name=PLACEHOLDER_NAME,
+        placeholder_body=PLACEHOLDER_BODY,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:

@@ -87,8 +87,7 @@ class Preview:
 
         def note(decision: Decision, _total: int) -> None:
             if not decision.published:
-                why = tuple(r.message for r in decision.reasons)
-                held[f"stories/{decision.story.slug}/index.html"] = why
+                held[f"stories/{decision.story.slug}/index.html"] = banner_reasons(decision)
 
         error: str | None = None
         try:
@@ -105,6 +104,19 @@ class Preview:
         with self._lock:
             self.state = PreviewState(self.state.version + 1, error, held)
             return self.state
+
+
+def banner_reasons(decision: Decision) -> tuple[str, ...]:
+    """Why a story is held, in plain words: each consent reason, and each word the
+    anonymiser could not decide with its line and what to do (not "see the findings")."""
+    reasons = [r.message for r in decision.reasons if r.rule != "findings"]
+    for finding in decision.findings:
+        where = f"line {finding.line} of {finding.path}" if finding.line else finding.path
+        reasons.append(
+            f"the anonymiser could not decide whether '{finding.word}' ({where}) is a person "
+            f"to protect (it {finding.why.rstrip('.')}). To fix it: {finding.fix.rstrip('.')}."
+        )
+    return tuple(reasons)
 
 
 def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int]]:
@@ -277,7 +289,9 @@ def _url(host: str, port: int) -> str:
 def _report(say: Callable[[str], None], state: PreviewState) -> None:
     stamp = time.strftime("%H:%M:%S")
     if state.error is None:
-        say(f"{stamp} built the preview ({len(state.held)} held stories shown with a banner)")
+        count = len(state.held)
+        shown = f"{count} held {'story' if count == 1 else 'stories'}"
+        say(f"{stamp} built the preview ({shown} shown with a banner)")
     else:
         first = state.error.splitlines()[0] if state.error else ""
         say(f"{stamp} the preview could not be built: {first}")

@@ -133,7 +133,10 @@ def decoded_blocks(blocks: list[str]) -> list[str]:
 
 
 def json_strings(text: str) -> list[str] | None:
-    """Every string (keys too) in a JSON document; None if it is not JSON."""
+    """Every string (keys too) in a JSON document; None if it is not JSON. A key made
+    of digits only is left out: it holds no letter, so no name, and such keys are
+    the search index's word hashes (search.py), whose ten digits would read as NHS
+    numbers; a number from a story never reaches them (only its hash does)."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -145,7 +148,7 @@ def json_strings(text: str) -> list[str] | None:
         if isinstance(item, str):
             found.append(item)
         elif isinstance(item, dict):
-            stack.extend(item.keys())
+            stack.extend(key for key in item if not key.isdigit())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

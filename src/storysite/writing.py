@@ -3,6 +3,10 @@
 The new site is written into a temporary folder beside the output, then swapped in
 with one rename (an atomic exchange where the system has one). Readers never see a
 half-written site, and a failed or killed build leaves the previous output whole.
+The site that was replaced is kept beside the new one (``output.previous``) for
+``storysite rollback``. Folders and files get the modes the user's umask gives any
+new folder or file (0755 and 0644 under umask 022), so a web server running as
+another user can read them.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import datetime as dt
 import fcntl
 import os
+import secrets
 import shutil
 import stat
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from storysite.errors import StorySiteError
@@ -26,6 +31,28 @@ _TEMP_PREFIX = ".storysite-tmp-"
 _OLD_PREFIX = ".storysite-old-"
 _LOCK_PREFIX = ".storysite-lock-"
 _RENAME_EXCHANGE = 2
+PREVIOUS_SUFFIX = ".previous"
+MARKER_TEXT = "Built by storysite. This folder is replaced on every build.\n"
+BUILT_KEY = "built: "
+
+
+def previous_of(output: Path) -> Path:
+    """Where the site a build replaced is kept: ``output.previous`` beside ``output``."""
+    return output.with_name(output.name + PREVIOUS_SUFFIX)
+
+
+def built_on(output: Path) -> dt.date | None:
+    """The day (``--today``) the site in ``output`` was built, as its marker records it;
+    None when the folder is not a storysite build or is older than the record."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        if line.startswith(BUILT_KEY):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(line[len(BUILT_KEY) :].strip())
+    return None
 
 
 def safe_relative_path(path: str) -> PurePosixPath:
@@ -36,9 +63,9 @@ def safe_relative_path(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(files: Iterable[OutputFile], output: Path) -> int:
+def write_site(files: Iterable[OutputFile], output: Path, keep_previous: bool = False) -> int:
     """Write ``files`` as the new content of ``output``; return how many were written."""
-    with Staging(output) as staging:
+    with Staging(output, keep_previous=keep_previous) as staging:
         return staging.publish([staging.put(file) for file in files])
 
 
@@ -52,9 +79,14 @@ class Staging:
     and so it does when the build is killed (the next build clears the leftover).
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, keep_previous: bool = False) -> None:
         self.output = output.absolute()
+        self.keep_previous = keep_previous
         _check_output_is_ours(self.output)
+        if keep_previous and self.output.is_dir():  # it will be replaced
+            _check_output_is_ours(previous_of(self.output))
+        # Read once, here: worker processes inherit it (umask is per process).
+        self.file_mode = 0o666 & ~_umask()
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self._lock = _BuildLock(self.output)
@@ -62,8 +94,7 @@ class Staging:
             raise _cannot_write(self.output, error) from None
         try:
             _remove_leftovers(self.output)
-            prefix = _TEMP_PREFIX + self.output.name + "-"
-            self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+            self.root = _new_folder(self.output, _TEMP_PREFIX)
         except BaseException as error:
             self._lock.release()
             if isinstance(error, OSError):
@@ -87,7 +118,7 @@ class Staging:
         target = self.root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         if self.previous is None or not _link_unchanged(
-            self.previous.joinpath(*relative.parts), target, file.content
+            self.previous.joinpath(*relative.parts), target, file.content, self.file_mode
         ):
             # Never open a file that is there already: it may be a link to the old
             # site's file, which writing would change. Two files with one path (in
@@ -99,9 +130,10 @@ class Staging:
                 raise StorySiteError(f"two pages want the same path {file.path!r}") from None
         return file.path
 
-    def publish(self, paths: Iterable[str]) -> int:
+    def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         """Swap the folder in as ``output``; ``paths`` are every file ``put`` wrote, in
-        any process. Returns how many there are."""
+        any process. ``record``: lines for the marker file (the build day). Returns how
+        many files there are."""
         seen: set[PurePosixPath] = set()
         for path in paths:
             relative = safe_relative_path(path)
@@ -114,20 +146,21 @@ class Staging:
                 f"{len(missing)} files of the new site went missing before it was "
                 f"published (first: {sorted(missing)[0]}) — nothing was changed; build again"
             )
-        (self.root / MARKER).write_text(
-            "Built by storysite. This folder is replaced on every build.\n"
-        )
-        _swap_in(self.root, self.output)
+        (self.root / MARKER).write_text(MARKER_TEXT + "".join(f"{r}\n" for r in record))
+        _swap_in(self.root, self.output, self.keep_previous)
         self._published = True
         return len(seen)
 
 
-def _link_unchanged(old: Path, target: Path, content: bytes) -> bool:
-    """Hard-link ``old`` to ``target`` when it is a plain file holding ``content``.
-    False (write the file instead) on any doubt or error, such as another file system."""
+def _link_unchanged(old: Path, target: Path, content: bytes, mode: int) -> bool:
+    """Hard-link ``old`` to ``target`` when it is a plain file holding ``content`` with
+    the ``mode`` a new file would get. False (write the file instead) on any doubt or
+    error, such as another file system, or a file an earlier umask made unreadable."""
     try:
         status = old.lstat()
         if not stat.S_ISREG(status.st_mode) or status.st_size != len(content):
+            return False
+        if stat.S_IMODE(status.st_mode) != mode:
             return False
         if old.read_bytes() != content:
             return False
@@ -190,7 +223,7 @@ def _check_output_is_ours(output: Path) -> None:
 def _remove_leftovers(output: Path) -> None:
     """Clear what a killed build left: staging folders, and restore an output it moved.
 
-    Only this output's: tempfile's random part holds no '-', so a name with one after
+    Only this output's: the random part of their names holds no '-', so a name with one after
     ``NAME-`` is another output's (``out-2`` beside ``out``), whose build may be
     running now (its own lock, not this one, is held)."""
     for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
@@ -203,18 +236,83 @@ def _remove_leftovers(output: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap_in(staging: Path, output: Path) -> None:
+def _umask() -> int:
+    """The process's umask (reading it means setting it: put it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _new_folder(output: Path, prefix: str) -> Path:
+    """A new, empty folder beside ``output`` with the mode the umask gives any folder
+    (tempfile.mkdtemp would make it 0700, and a web server could not read the site)."""
+    while True:
+        # A random part without '-': see _remove_leftovers.
+        folder = output.parent / f"{prefix}{output.name}-{secrets.token_hex(6)}"
+        try:
+            folder.mkdir(0o777)
+        except FileExistsError:
+            continue
+        return folder
+
+
+def _swap_in(staging: Path, output: Path, keep_previous: bool) -> None:
+    """Put ``staging`` in the place of ``output``, in one step where the system can.
+    The replaced site then goes to ``output.previous`` (or is removed)."""
     if not output.exists():
         staging.rename(output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)
-        return
-    old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX + output.name + "-", dir=output.parent))
+        old = staging  # the exchange left the replaced site here
+    else:
+        old = _new_folder(output, _OLD_PREFIX)
+        old.rmdir()
+        output.rename(old)
+        staging.rename(output)
+    if keep_previous:
+        _replace(old, previous_of(output))
+    else:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace(folder: Path, target: Path) -> None:
+    """Move ``folder`` to ``target``, removing the folder that was there."""
+    if target.exists():
+        if _exchange(folder, target):
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        shutil.rmtree(target)
+    folder.rename(target)
+
+
+def swap_back(output: Path, check: Callable[[Path], None]) -> None:
+    """Exchange ``output`` and ``output.previous`` in one step, under the build lock,
+    once ``check(previous)`` has returned (it raises to refuse)."""
+    output = output.absolute()
+    previous = previous_of(output)
+    for folder in (output, previous):
+        if not (folder / MARKER).is_file():
+            raise StorySiteError(
+                f"{folder}: there is no site here that storysite built — nothing to roll "
+                "back to (a build keeps the site it replaces; build twice first)"
+            )
+    lock = _BuildLock(output)
+    try:
+        _remove_leftovers(output)
+        check(previous)
+        if not _exchange(previous, output):
+            _replace_by_renames(previous, output)
+    finally:
+        lock.release()
+
+
+def _replace_by_renames(previous: Path, output: Path) -> None:
+    """Swap two folders without renameat2: three renames, output missing for an instant."""
+    old = _new_folder(output, _OLD_PREFIX)
     old.rmdir()
     output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    previous.rename(output)
+    old.rename(previous)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -249,7 +249,9 @@ HOSTILE = [
     "]]></content><entry><title>pwn</title>",
 ]
 BAD_MARKUP = re.compile(
-    r"<script(?![^>]*assets/search\.js)|\son[a-z]+\s*=|javascript:alert|vbscript:|data:text|"
+    # The theme's own scripts: search.js, and the share card's JSON-LD data block.
+    r"<script(?![^>]*assets/search\.js)(?! type=\"application/ld\+json\">\{\"@context\")|"
+    r"\son[a-z]+\s*=|javascript:alert|vbscript:|data:text|"
     r"<iframe|<object|<embed|<base\s|http-equiv=\"?refresh|evil\.example|<svg[^>]*onload|"
     r"<style|<video|<form[^>]*evil",
     re.I,

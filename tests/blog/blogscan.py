@@ -100,6 +100,8 @@ class Page:
     style_elements: int = 0
     stylesheets: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)  # <link rel="canonical"> (loads nothing)
+    json_ld: list[str] = field(default_factory=list)  # data blocks: never run
 
 
 class Scanner(HTMLParser):
@@ -108,12 +110,19 @@ class Scanner(HTMLParser):
         self.page = Page()
         self._script_has_src = False
         self._in_script = False
+        self._in_data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        if tag == "link" and values.get("rel") == "canonical":
+            self.page.canonical.append(values.get("href", ""))
+            return
         for name in ("href", "src", "action"):
             if name in values:
                 self.page.links.append((tag, name, values[name]))
+        for candidate in values.get("srcset", "").split(","):
+            if candidate.strip():
+                self.page.links.append((tag, "srcset", candidate.split()[0]))
         if "id" in values:
             self.page.ids.append(values["id"])
         if "style" in values:
@@ -127,13 +136,16 @@ class Scanner(HTMLParser):
         if tag == "script":
             self._in_script = True
             self._script_has_src = "src" in values
+            self._in_data_block = values.get("type") == "application/ld+json"
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self._in_script and data.strip():
+        if self._in_script and self._in_data_block:
+            self.page.json_ld.append(data)
+        elif self._in_script and data.strip():
             self.page.inline_scripts += 1
         self.page.text.append(data)
 

@@ -103,7 +103,7 @@ def test_nothing_is_loaded_from_another_host(tree: dict[str, bytes]) -> None:
     base_host = urlsplit(BASE_URL).netloc
     for path, html in pages(tree).items():
         page = scan(html)
-        loaded = [u for tag, a, u in page.links if a == "src" or tag == "link"]
+        loaded = [u for tag, a, u in page.links if a in ("src", "srcset") or tag == "link"]
         assert page.stylesheets, path
         for url in loaded:
             host = urlsplit(url).netloc
@@ -243,10 +243,18 @@ def test_404_links_are_absolute_and_loads_stay_on_the_host(tree: dict[str, bytes
     assert any(url == BASE_URL for tag, _, url in page.links if tag == "a")
 
 
-def test_search_page_lists_everything_without_javascript(tree: dict[str, bytes]) -> None:
+def test_search_page_leads_to_everything_without_javascript(tree: dict[str, bytes]) -> None:
+    """Without JavaScript the search page links the newest stories, every tag, and the
+    archive, where every story is: a page listing them all would weigh too much at
+    thousands of stories."""
     html = pages(tree)["search/index.html"]
+    newest = [s["url"] for s in json.loads(tree["search-index.json"])["stories"][:10]]
+    listed = re.findall(r'<li><a href="\.\./(stories/[^"]+)">', html)
+    assert listed == newest
+    assert f'<a href="../archive/">Every story, year by year ({PUBLISHED})</a>' in html
+    archive = pages(tree)["archive/index.html"]
     for slug in slugs():
-        assert f'href="../stories/{slug}/"' in html
+        assert f'href="../stories/{slug}/"' in archive
     assert 'href="../tags/quality-improvement/"' in html
     assert '<script src="../assets/search.js" defer></script>' in html
     assert '<form class="search-form search-page-form" role="search" method="get"' in html

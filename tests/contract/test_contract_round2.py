@@ -58,7 +58,7 @@ def test_the_register_keeps_a_person_private_even_when_a_story_names_them(
     site = make_site({"a.md": story(body="Quill Marsh came. Marsh left.", extra=extra)}, REGISTER)
     result = run_build(site)
     assert result.exit_code == 0, result.output
-    assert "Published 1 stories" in result.output
+    assert "Published 1 story" in result.output
     assert traces(site / "output", "Quill") == []
     assert traces(site / "output", "Marsh") == []
 

@@ -50,6 +50,15 @@ def test_json_strings_are_read_with_their_escapes_undone() -> None:
         assert leak(gate, hidden, "search-index.json") == "name", hidden
 
 
+def test_the_search_index_word_hashes_are_not_numbers_but_its_text_is_read() -> None:
+    gate = make_gate(config=XIMENA)
+    hashes = '{"3020200101": [0, 10], "1234567890": [1, 5, 2, 8]}'
+    assert leak(gate, hashes, "search-index/terms-0.json") is None
+    assert leak(gate, '{"07700900123": "x"}'.replace("x", "07700 900123"), "s.json") == "phone"
+    assert leak(gate, '{"t": "9434765919"}', "search-index/stories-0.json") == "nhs_number"
+    assert leak(gate, '{"Ximena": 1}', "search-index.json") == "name"
+
+
 def test_paths_are_read_for_every_part_decoded() -> None:
     gate = make_gate(config=XIMENA)
     for path in ["stories/ximena-s-day/", "stories/x%69mena/", "images/oduya.png"]:
@@ -114,8 +123,9 @@ def _build(site: Path, seed: str, workers: str) -> subprocess.CompletedProcess[s
 def test_a_story_hiding_a_name_deep_in_a_code_block_is_held_not_the_whole_site(
     make_site: MakeSite,
 ) -> None:
-    """The story that hides another story's private person is held (its own check
-    sees what the search index will show), on one worker or two."""
+    """The story that hides another story's private person is held, on one worker or
+    two, and the site is built (the name hides from the undeclared-names detector
+    too, which holds it first since issue 12: held either way, never a stop)."""
     hidden = deep("Jane") + " " + deep("Doe")
     private = story(
         "Quiet one",
@@ -127,7 +137,8 @@ def test_a_story_hiding_a_name_deep_in_a_code_block_is_held_not_the_whole_site(
     for seed, workers in [("1", "1"), ("2", "2")]:
         result = _build(site, seed, workers)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "stories/b.md: held — a name that must stay private" in result.stdout
+        assert "stories/b.md: held — " in result.stdout
+        assert "Published 1 story, held 1" in result.stdout
         text = all_text(site / "output")
         assert hidden not in text
         assert "Jane Doe" not in text

@@ -74,7 +74,7 @@ def test_summary_names_the_rule_and_counts(make_site: MakeSite) -> None:
     )
     result = run_build(site)
     assert result.exit_code == 0
-    assert "Published 1 stories, held 2" in result.output
+    assert "Published 1 story, held 2" in result.output
     assert "stories/b.md: held — consent was withdrawn" in result.output
     assert "stories/c.md: held — its date 2030-01-01 is after today" in result.output
 

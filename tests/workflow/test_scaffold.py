@@ -11,6 +11,7 @@ from sitekit import TODAY, MakeSite, all_text, run_build, run_subprocess
 
 from storysite.cli import main
 from storysite.config import load_config
+from storysite.loading import CONSENT_KEYS, STORY_KEYS
 
 
 def invoke(*args: str) -> object:
@@ -26,7 +27,7 @@ def test_init_then_build_publishes_the_example_with_its_name_changed(tmp_path: P
     assert list((site / "templates").iterdir()) == [site / "templates" / "README.md"]
     built = run_build(site)
     assert built.exit_code == 0, built.output
-    assert "Published 1 stories, held 0" in built.output
+    assert "Published 1 story, held 0" in built.output
     pages = list((site / "output" / "stories").glob("*/index.html"))
     assert len(pages) == 1
     text = all_text(site / "output")
@@ -84,10 +85,38 @@ def test_new_story_is_dated_today_and_held_until_consent(make_site: MakeSite) ->
     for line in path.read_text().split("---")[1].splitlines():
         if line.strip() and not line.strip().startswith("#"):
             assert "#" in line, f"no note beside {line!r}"
+    shown = f"stories/{TODAY}-zoes-first-workshop.md"
+    unfinished = run_build(site)
+    assert unfinished.exit_code == 1
+    assert unfinished.output.splitlines()[:2] == [
+        f"{shown}:19: the person is still 'Firstname Lastname', as storysite new wrote it — "
+        "write the real name of someone the story mentions, or remove this entry",
+        f"{shown}:24: the story still says 'Write the story here.', as storysite new wrote it "
+        "— write the story in its place (while it is being written, start the file name "
+        "with _ and storysite leaves it alone)",
+    ]
+    assert not (site / "output").exists()
+    text = path.read_text().replace("Firstname Lastname", "Ola Brennan")
+    path.write_text(text.replace("Write the story here.", "Ola Brennan met me."))
     built = run_build(site)
     assert built.exit_code == 0, built.output
     assert "held 1" in built.output and "consent" in built.output
     assert not (site / "output" / "stories").exists()
+
+
+def test_new_writes_every_field_with_the_optional_ones_commented(make_site: MakeSite) -> None:
+    site = make_site({})
+    result = CliRunner().invoke(main, ["new", "Low tide", "--site", str(site), "--today", TODAY])
+    front = Path(result.output.strip()).read_text().split("---")[1]
+    written = yaml.safe_load(front)
+    assert set(written) == STORY_KEYS - {"slug", "authors", "image", "content_warning"}
+    assert set(written["consent"]) == {"publish", "date"}
+    assert set(written["people"][0]) == {"name", "named", "aliases", "shown_as"}
+    uncommented = re.sub(r"(?m)^(\s*)# (?=[a-z_]+:)", r"\1", front)
+    everything = yaml.safe_load(uncommented)
+    assert set(everything) == STORY_KEYS
+    assert set(everything["consent"]) == CONSENT_KEYS
+    assert everything["consent"]["reference"] == "CF-2026-001"
 
 
 def test_new_refuses_to_overwrite(make_site: MakeSite) -> None:
@@ -113,10 +142,15 @@ def test_new_then_build_as_subprocesses(make_site: MakeSite) -> None:
     site = make_site({})
     made = run_subprocess("new", "My first week", "--site", str(site), "--today", TODAY)
     assert made.returncode == 0, made.stderr
-    assert Path(made.stdout.strip()).is_file()
+    path = Path(made.stdout.strip())
+    unfinished = run_subprocess("build", "--site", str(site), "--today", TODAY)
+    assert unfinished.returncode == 1
+    assert "Traceback" not in unfinished.stderr
+    renamed = path.with_name("_" + path.name)  # being written: left alone
+    path.rename(renamed)
     built = run_subprocess("build", "--site", str(site), "--today", TODAY)
     assert built.returncode == 0, built.stderr
-    assert "held 1" in built.stdout
+    assert "Published 0 stories, held 0" in built.stdout
 
 
 def test_every_commented_out_key_is_valid_when_switched_on(tmp_path: Path) -> None:
@@ -131,3 +165,25 @@ def test_every_commented_out_key_is_valid_when_switched_on(tmp_path: Path) -> No
     config = load_config(tmp_path / "s")
     assert config.register[0].named is False
     assert config.privacy_url.startswith("https://")
+
+
+def test_build_and_check_warn_while_base_url_is_inits_example(tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    warning = (
+        "warning: storysite.toml: base_url is still the example address "
+        "https://stories.example.org/ that storysite init wrote — set it to the address the "
+        "site is served from; the feed, the sitemap and the not-found page use it"
+    )
+    built = run_build(site)
+    checked = CliRunner().invoke(main, ["check", "--site", str(site), "--today", TODAY])
+    assert built.exit_code == 0 and checked.exit_code == 0
+    assert warning in built.output.splitlines()
+    assert warning in checked.output.splitlines()
+    toml = site / "storysite.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "https://stories.example.org/", "https://stories.riverside.nhs.uk/"
+        )
+    )
+    assert "warning" not in run_build(site).output

@@ -165,7 +165,8 @@ def describe(chart: RunChart, analysis: Analysis) -> str:
     if not present or analysis.median is None:
         return f"No data for {chart.title.lower()}."
     parts = [
-        f"Run chart of {len(present)} points from {chart.labels[0]} to {chart.labels[-1]}.",
+        f"Run chart of {len(present)} {'point' if len(present) == 1 else 'points'} from "
+        f"{chart.labels[0]} to {chart.labels[-1]}.",
         f"Median {chart.fmt(analysis.median)}.",
     ]
     signals = sorted((*analysis.shifts, *analysis.trends), key=lambda s: s.start)

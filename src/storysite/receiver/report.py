@@ -244,6 +244,9 @@ HOW_TO_READ = (
     "<strong>trend</strong> (triangle markers) is five or more points each rising or each "
     "falling; a repeated value neither breaks nor counts. A point in both is a diamond. These "
     "signal non-random variation worth looking into; months with few answers deserve caution.</p>"
+    '<p class="note">A <strong>response</strong> is one feedback form sent from a story page. '
+    "Each of its questions may be answered or left blank, so the <strong>answers</strong> to a "
+    "question (the Answers column) can be fewer than the responses that month.</p>"
 )
 
 
@@ -275,7 +278,7 @@ def render_report(
     else:
         parts.append(f"<p>Generated {escape(when)}. No feedback has been received yet.</p>")
     if signups is not None:
-        parts.append(f"<p>Newsletter sign-ups currently held: {signups}.</p>")
+        parts.append(f"<p>Newsletter addresses currently held: {signups}.</p>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 

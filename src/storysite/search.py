@@ -1,0 +1,241 @@
+"""The search index, split so that one query downloads a few small files, never all.
+
+Every published story gets a number (newest first). Its words (title, tags, summary,
+text) are folded (accents and case), stop words are dropped, and the rest are stemmed
+(``stem``: "carers", "caring" and "cared" all become "care"). For each stem the index
+keeps the stories that hold it, each with a weight: a word in the title counts most,
+then the tags, the summary, and the text (more often, a little more).
+
+Files (all plain JSON, read by the output gate like every other file):
+
+- ``search-index/terms-N.json``: the stems whose hash falls in shard N, each written as
+  that hash (in decimal) with its stories: ``[story, weight, gap, weight, ...]``,
+  each story number after the first as the gap from the one before. The index holds
+  no word at all, only numbers: nothing in it can be read as a name (a hash written
+  in letters could spell one by chance, and stop the build at the output gate).
+- ``search-index/stories-N.json``: stories N*CHUNK to N*CHUNK+CHUNK-1 as
+  ``[url, title, date, summary]``, for showing results.
+- ``search-index.json``: what the whole index is (its format, the number of shards and
+  stories), and every story's url, title, date, summary and tags for other tools.
+  The search page never downloads it.
+
+``theme/static/search.js`` does the same folding, stop words, stemming and hashing
+(tests run both over the same words), fetches one shard per word and the stories of
+the first results, and ranks by weight times rarity (see the script).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+FORMAT = "storysite-search 2"
+FOLDER = "search-index"
+#: Stories per file of results: a first page of results fetches a few small files.
+CHUNK = 16
+#: About this many bytes per shard of terms: shards are a power of two in number.
+SHARD_BYTES = 24_000
+WEIGHTS = {"title": 10, "tags": 8, "summary": 5}
+#: Words too common to help find a story. search.js holds the same list.
+STOP_WORDS = frozenset(
+    """a about after all also am an and any are as at be been but by can could did do
+    for from had has have he her him his how i if in into is it its just me my no
+    not of on or our out she so than that the their them then there these they this to
+    too up us was we were what when which who will with would you your""".split()  # noqa: SIM905
+)
+_WORD_RE = re.compile(r"[a-z0-9']+")
+_MARKS_RE = re.compile("[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, curly apostrophes straight (as search.js folds)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _MARKS_RE.sub("", decomposed).replace("\u2018", "'").replace("\u2019", "'").lower()
+
+
+def terms(text: str) -> Iterator[str]:
+    """The stems of ``text``'s words that the index keeps, in order."""
+    for word in _WORD_RE.findall(fold(text)):
+        word = word.strip("'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        yield stem(word)
+
+
+# --- stemming: Porter's first and last steps (plurals, -ed, -ing, final e, y) ----------
+
+
+def _consonant(word: str, i: int) -> bool:
+    letter = word[i]
+    if letter in "aeiou":
+        return False
+    if letter == "y":
+        return i == 0 or not _consonant(word, i - 1)
+    return True
+
+
+def _measure(word: str) -> int:
+    """How many vowel-consonant runs ``word`` has (Porter's m)."""
+    pattern = "".join("c" if _consonant(word, i) else "v" for i in range(len(word)))
+    return len(re.findall(r"v+c+", pattern))
+
+
+def _has_vowel(word: str) -> bool:
+    return any(not _consonant(word, i) for i in range(len(word)))
+
+
+def _ends_cvc(word: str) -> bool:
+    """Consonant, vowel, consonant (not w, x or y): "hop", "car", "writ"."""
+    n = len(word)
+    return (
+        n >= 3
+        and _consonant(word, n - 3)
+        and not _consonant(word, n - 2)
+        and _consonant(word, n - 1)
+        and word[-1] not in "wxy"
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A light English stemmer: "carers" -> "carer", "caring" -> "care", "stories"
+    -> "stori". Mirrored line by line in search.js."""
+    if len(word) <= 2:
+        return word
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    else:
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
+                word = word[: -len(suffix)]
+                if word.endswith(("at", "bl", "iz")):
+                    word += "e"
+                elif len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1):
+                    if word[-1] not in "lsz":
+                        word = word[:-1]
+                elif _measure(word) == 1 and _ends_cvc(word):
+                    word += "e"
+                break
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    if word.endswith("e"):
+        m = _measure(word[:-1])
+        if m > 1 or (m == 1 and not _ends_cvc(word[:-1])):
+            word = word[:-1]
+    if word.endswith("ll") and _measure(word) > 1:
+        word = word[:-1]
+    return word
+
+
+def term_hash(term: str) -> int:
+    """32-bit FNV-1a of the term's UTF-8 bytes (search.js computes the same)."""
+    value = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+# --- the index ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One story as the index sees it: its published (anonymised) fields."""
+
+    url: str
+    title: str
+    date: str
+    summary: str
+    tags: tuple[str, ...]
+    text: str
+
+
+def weights(entry: Entry) -> Counter[str]:
+    """Each stem of the story with its weight (see the module's docstring)."""
+    found: Counter[str] = Counter()
+    for field, weight in WEIGHTS.items():
+        value = " ".join(entry.tags) if field == "tags" else getattr(entry, field)
+        for term in set(terms(value)):
+            found[term] += weight
+    for term, count in Counter(terms(entry.text)).items():
+        found[term] += 1 + min(3, int(math.log2(count)))
+    return found
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Every file of the index, by path inside the output, and the numbers the
+    search page needs to find them."""
+
+    shards: int
+    count: int
+    files: tuple[tuple[str, bytes], ...]
+
+
+def build_index(entries: Sequence[Entry]) -> SearchIndex:
+    # By hash, not by term: two terms with one hash (rare, but 32 bits is not much)
+    # share one list, so a query for either finds the stories of both, never fewer.
+    postings: dict[int, dict[int, int]] = {}
+    for number, entry in enumerate(entries):
+        for term, weight in weights(entry).items():
+            stories = postings.setdefault(term_hash(term), {})
+            stories[number] = stories.get(number, 0) + weight
+    encoded = {str(h): _encode(sorted(p.items())) for h, p in postings.items()}
+    shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in encoded.items()))
+    buckets: list[list[str]] = [[] for _ in range(shards)]
+    for key, value in sorted(encoded.items()):
+        buckets[int(key) % shards].append(f'"{key}":{value}')
+    files = [
+        (f"{FOLDER}/terms-{n}.json", ("{" + ",".join(b) + "}").encode())
+        for n, b in enumerate(buckets)
+    ]
+    for start in range(0, len(entries), CHUNK):
+        rows = [[e.url, e.title, e.date, e.summary] for e in entries[start : start + CHUNK]]
+        files.append((f"{FOLDER}/stories-{start // CHUNK}.json", _json(rows).encode("utf-8")))
+    files.append(("search-index.json", _manifest(entries, shards).encode("utf-8")))
+    return SearchIndex(shards, len(entries), tuple(files))
+
+
+def _encode(postings: list[tuple[int, int]]) -> str:
+    flat: list[int] = []
+    previous = 0
+    for number, weight in postings:
+        flat += (number - previous, weight)
+        previous = number
+    return "[" + ",".join(map(str, flat)) + "]"
+
+
+def _shard_count(size: int) -> int:
+    shards = 1
+    while shards * SHARD_BYTES < size:
+        shards *= 2
+    return shards
+
+
+def _manifest(entries: Iterable[Entry], shards: int) -> str:
+    """search-index.json: the whole index described, then every story's fields. Each
+    story is encoded on its own and the pieces joined once."""
+    stories = [
+        _json({"url": e.url, "title": e.title, "date": e.date, "summary": e.summary,
+               "tags": list(e.tags)})
+        for e in entries
+    ]  # fmt: skip
+    head = _json({"format": FORMAT, "folder": FOLDER + "/", "shards": shards, "chunk": CHUNK})
+    return head[:-1] + ',"stories":[' + ",".join(stories) + "]}"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
