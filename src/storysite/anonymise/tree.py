@@ -155,6 +155,10 @@ class TreeAnonymiser:
 
     def _attributes(self, element: ET.Element) -> None:
         for name, value in list(element.attrib.items()):
+            if not isinstance(value, str):
+                # attr_list gives a bare word (`{: foo }`) the value None: there is
+                # nothing to read, and the sanitiser drops the attribute.
+                continue
             spans = self.find(value)
             if not spans:
                 continue
