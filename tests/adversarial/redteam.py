@@ -15,6 +15,7 @@ confusable-homoglyphs package, accents and case dropped), not the product's.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -66,9 +67,10 @@ class Case:
 
     @property
     def marker(self) -> str:
-        """A word only this case's story holds: letters only, so it has a skeleton."""
-        letters = re.sub(r"[^a-z0-9]", "", self.id.lower()).translate(_DIGIT_LETTERS)
-        return f"zx{letters}qv"
+        """A word only this case's story holds: letters only, so it has a skeleton, and
+        made from a hash, so it holds no part of a name."""
+        digest = hashlib.sha256(self.id.encode()).hexdigest()[:10]
+        return f"zq{digest.translate(_DIGIT_LETTERS)}"
 
     @property
     def file(self) -> str:
@@ -190,13 +192,14 @@ class SiteRun:
             if any(key in view for view in views)
         )
 
-    def page_of(self, case: Case) -> tuple[str, str] | None:
-        """(path, text as a browser shows it) of the case's story page."""
+    def page_of(self, case: Case) -> tuple[str, str, str] | None:
+        """(path, text as a browser shows it, decoded HTML) of the case's story page."""
         for name, data in self.files.items():
             if name.startswith("stories/") and name.endswith("index.html"):
+                page = unquote(html.unescape(data.decode("utf-8")))
                 text = html.unescape(re.sub(r"<[^>]*>", "", data.decode("utf-8")))
                 if case.marker in text:
-                    return name, text
+                    return name, text, page
         return None
 
     def held_lines(self, case: Case) -> list[str]:
@@ -228,16 +231,20 @@ def check(run: SiteRun, case: Case, register: Sequence[str] = ()) -> None:
         assert run.leaks([case.marker]) == [], f"{case.id}: a held story left a trace"
     else:
         assert page is not None, f"{case.id}: not published:\n" + "\n".join(run.held_lines(case))
-        path, text = page
+        path, text, decoded = page
         if isinstance(expect, Replaced):
+            # In an address the replacement is written as a slug (name-removed).
+            wanted = re.sub(r"[^a-z0-9]+", "-", expect.shown.lower()).strip("-")
             if expect.in_path:
-                wanted = re.sub(r"[^a-z0-9]+", "-", expect.shown.lower()).strip("-")
                 assert wanted in path, f"{case.id}: {path} lacks {wanted}"
             else:
-                assert expect.shown.lower() in text.lower(), f"{case.id}: no {expect.shown!r}:\n{text}"
+                shown = expect.shown.lower() in text.lower() or wanted in decoded.lower()
+                assert shown, f"{case.id}: no {expect.shown!r}:\n{text}"
         else:
             assert expect.text in text, f"{case.id}: {expect.text!r} not kept:\n{text}"
-    keys = [k for name in (*case.protected(), *register) for k in name_keys(name)]
+    # A part a named person shares (Gordon, of "Gordon Price" named) may be shown.
+    named = {skeleton(w) for p in case.people if p.endswith("|true") for w in p[:-5].split()}
+    keys = [k for n in (*case.protected(), *register) for k in name_keys(n) if k not in named]
     assert run.leaks(keys) == [], f"{case.id}: a protected name reached the output"
     secrets = [skeleton(s, digits=True) for s in case.secrets]
     assert run.leaks(secrets, digits=True) == [], f"{case.id}: an identifier reached the output"

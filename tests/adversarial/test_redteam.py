@@ -251,7 +251,7 @@ FIELDS = [
     Case("f-footnote-text", "Text[^1].\n\n[^1]: JaneQuarrington said so.\n"),
     Case("f-footnote-label-camel", "Text[^JaneQuarrington].\n\n[^JaneQuarrington]: A note.\n", expect=Kept("A note.")),
     Case("f-link-title", 'Go [there](https://example.org/ "JaneQuarrington").', expect=Kept("there")),
-    Case("f-abbreviation", "*[JQ]: JaneQuarrington\n\nJQ came.\n", expect=Kept("JQ came.")),
+    Case("f-abbreviation", "*[HQ]: JaneQuarrington\n\nHQ came.\n", expect=Kept("HQ came.")),
     Case("f-definition", "Quarringtons\n:   a family\n", expect=Kept("a family")),
     Case("f-table-header", "| JaneQuarrington | b |\n|---|---|\n| x | y |\n"),
     Case("f-blockquote", "> The Quarringtons said so.\n"),

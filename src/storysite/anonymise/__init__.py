@@ -137,7 +137,8 @@ class Anonymiser:
     def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
         view = decode(text)
         search = view.text if view is not None else text
-        return _Scan(text, view, search, matcher.find(search), find_identifiers(search))
+        names = matcher.find(search) + matcher.find_joined(search)
+        return _Scan(text, view, search, names, find_identifiers(search))
 
     def _field(
         self,
@@ -216,7 +217,9 @@ class Anonymiser:
         of a protected name counts there in any case (the output gate reads paths so).
         An explicit slug is also searched for identifiers, read with '-' as a space."""
         written = source.slug if source.slug is not None else slugify(title)
-        spans = [self._name_span(m) for m in matcher.find(written, parts_any_case=True)]
+        found = matcher.find(written, parts_any_case=True)
+        found += matcher.find_joined(written, parts_any_case=True)
+        spans = [self._name_span(m) for m in found]
         if source.slug is not None:
             spans.extend(self._identifier_spans(written))
         if spans:

@@ -8,16 +8,19 @@ costs a dictionary look-up per word of text, never one regular expression per na
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
 
 from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, word_key
+from storysite.anonymise.vocabulary import ordinary_words
 from storysite.models import Person
 
 #: What may stand between the words of a name: spaces, line breaks, '-', '_', '.',
-#: apostrophes inside a name (O'Neill), and Markdown emphasis marks (**Jane** Doe).
-SEPARATOR_RE = re.compile(rf"[\s\-_.'*~{JOINER}]+")
+#: apostrophes inside a name (O'Neill), Markdown emphasis marks (**Jane** Doe), and
+#: the joins of addresses and handles: '+' (?q=jane+doe), '/', '·', '•' and dashes.
+SEPARATOR_RE = re.compile(rf"[\s\-_.'*~+/\u00b7\u2022\u2027\u2013\u2014{JOINER}]+")
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
 #: The size of a piece of a long text (see ``pieces``).
@@ -35,6 +38,9 @@ class NameForm:
     #: A part of a name kept private by *another* story: a name this story declares
     #: itself (say its own named "Sam Rivera") wins a tie against it.
     foreign: bool = False
+    #: A part that is not ordinary English ("quarrington"): it counts in lower case
+    #: too. An ordinary one ("doe", "hill") needs a capital, so "the doe ran" stays.
+    any_case: bool = False
 
     @property
     def protected(self) -> bool:
@@ -42,8 +48,9 @@ class NameForm:
 
     @property
     def needs_capital(self) -> bool:
-        """A single part of a name counts only when it is not written all in lower case."""
-        return self.kind == "part"
+        """A single part of a name that is an ordinary word counts only when it is not
+        written all in lower case."""
+        return self.kind == "part" and not self.any_case
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,10 @@ def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
     for alias in person.aliases:
         yield NameForm(split_words(alias), person, "alias", dotted=alias.endswith("."))
     if with_parts:
+        ordinary = ordinary_words()
         for part in name_parts(person.name):
-            yield NameForm(part, person, "part")
+            any_case = not all(word in ordinary for word in part)
+            yield NameForm(part, person, "part", any_case=any_case)
 
 
 class NameIndex:
@@ -103,6 +112,8 @@ class NameIndex:
     def __init__(self, forms: Iterable[NameForm] = ()) -> None:
         self.by_first: dict[str, list[NameForm]] = {}
         self._protected_firsts: frozenset[str] | None = None
+        self._protected_names: frozenset[tuple[str, ...]] | None = None
+        self._joined: JoinedKeys | None = None
         self._plans: dict[str, _Plan] = {}
         for form in forms:
             self.add(form)
@@ -111,7 +122,29 @@ class NameIndex:
         if form.words:
             self.by_first.setdefault(form.words[0], []).append(form)
             self._protected_firsts = None
+            self._protected_names = None
+            self._joined = None
             self._plans.pop(form.words[0], None)
+
+    @property
+    def protected_names(self) -> frozenset[tuple[str, ...]]:
+        """The words of every protected full name and alias: a longer name that holds
+        one of them never shadows it (see NameMatcher.shadows)."""
+        if self._protected_names is None:
+            self._protected_names = frozenset(
+                form.words
+                for forms in self.by_first.values()
+                for form in forms
+                if form.protected and form.kind in ("full", "alias")
+            )
+        return self._protected_names
+
+    @property
+    def joined(self) -> JoinedKeys:
+        """Every form with its words run together, for ``NameMatcher.find_joined``."""
+        if self._joined is None:
+            self._joined = JoinedKeys.of(f for forms in self.by_first.values() for f in forms)
+        return self._joined
 
     def plan(self, word: str) -> _Plan:
         """The forms starting with ``word`` to try, best first (kept: the register's
@@ -167,6 +200,26 @@ class NameMatcher:
         # copying its keys into one set per story.
         self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
         self._plans: dict[str, _Plan] = {}
+        self._shadowing: dict[NameForm, bool] = {}
+
+    def shadows(self, form: NameForm) -> bool:
+        """Whether ``form``, a name that may be shown, holds a protected full name or
+        alias inside it ("Gordon Pryce Junior" named, "Gordon Pryce" protected): it must
+        not win there, or it would publish the protected name inside it."""
+        if form.protected or len(form.words) < 2:
+            return False
+        found = self._shadowing.get(form)
+        if found is None:
+            words = form.words
+            inner = {
+                words[i:j]
+                for i in range(len(words))
+                for j in range(i + 1, len(words) + 1)
+                if j - i < len(words)
+            }
+            found = any(not inner.isdisjoint(index.protected_names) for index in self.indexes)
+            self._shadowing[form] = found
+        return found
 
     def first_words_in(self, keys: Iterable[str]) -> set[str]:
         """Those of ``keys`` that start some name (one set operation per index)."""
@@ -214,6 +267,46 @@ class NameMatcher:
             free_from = position + length
         return matches
 
+    def find_joined(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
+        """Protected names the word-by-word ``find`` cannot see, because they change
+        where words start and end: run together ("JaneQuarrington's", "#janedoe",
+        "@jane_doe90", "SmithJones"), in the plural ("the Quarringtons"), or letter
+        by letter ("J A N E  D O E"). A word holding one is replaced whole; see
+        docs/anonymising.md for the rules that keep ordinary words out."""
+        folded = fold(text)
+        tokens = [
+            (m.start(), m.end(), key)
+            for m in _LETTERS_RE.finditer(folded)
+            if (key := word_key(m.group()))
+        ]
+        if not tokens:
+            return []
+        joined = [index.joined for index in self.indexes if index.by_first]
+        hits: list[tuple[int, int, NameForm]] = []
+        for number, (start, end, key) in enumerate(tokens):
+            form = _token_hit(joined, key, partial(_lower, text, start, end), parts_any_case)
+            if form is not None:
+                hits.append((number, number, form))
+        hits.extend(_spaced_hits(joined, folded, tokens))
+        return [self._joined_match(text, folded, tokens, hit) for hit in _merged(hits, tokens, folded)]
+
+    def _joined_match(
+        self,
+        text: str,
+        folded: str,
+        tokens: list[tuple[int, int, str]],
+        hit: tuple[int, int, NameForm],
+    ) -> NameMatch:
+        first, last, form = hit
+        start, end = tokens[first][0], tokens[last][1]
+        possessive = ""
+        if folded.startswith("'s", end):
+            tail = POSSESSIVE_RE.match(folded, end)
+            if tail:
+                possessive = text[end : tail.end()]
+                end = tail.end()
+        return NameMatch(start, end, form, start, possessive)
+
     def _plan(self, word: str) -> _Plan:
         """The forms to try at ``word``: each index's plan, joined (see ``_Plan``)."""
         found = self._plans.get(word)
@@ -238,10 +331,14 @@ class NameMatcher:
         for forms in (longer, plan.singles):
             for form in forms:
                 length = len(form.words)
-                if _words_match(folded, words, position, form.words) and not (
-                    form.needs_capital
-                    and not parts_any_case
-                    and _all_lower(text, words, position, length)
+                if (
+                    _words_match(folded, words, position, form.words)
+                    and not (
+                        form.needs_capital
+                        and not parts_any_case
+                        and _all_lower(text, words, position, length)
+                    )
+                    and not self.shadows(form)
                 ):
                     return form, length
         return None
@@ -318,6 +415,154 @@ class _Plan:
         forms = [form for plan in plans for form in plan.singles]
         forms.extend(f for plan in plans for group in plan.by_second.values() for f in group)
         return cls.of(forms)
+
+
+#: A word for ``find_joined``: letters only (digits and '_' end it), hidden
+#: characters and combining marks (JOINER) inside.
+_LETTERS_RE = re.compile(rf"(?:[^\W\d_]|{JOINER})+")
+#: What may join two parts of one name run together in a handle or an address.
+_JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022]{1,2}")
+#: What may stand between the letters of a name written letter by letter.
+_SPACED_GAP_RE = re.compile(rf"[\s.\-_*+/\u00b7\u2022{JOINER}]{{1,3}}")
+#: A part of one word must be this long to be found inside a longer word
+#: ("Quarrington" in "JaneQuarrington"; "Ann" is never looked for in "Annual").
+INNER_PART = 5
+#: Letters written one by one: this many in a row are read as one word.
+SPACED_RUN = 3
+
+
+@dataclass(frozen=True)
+class JoinedKeys:
+    """One index's protected names with their words run together ("janedoe"), for
+    words that hold them: ``exact`` by the whole word, ``inner`` by their first four
+    letters, for a look-up at each letter of a word that is not ordinary English.
+    ``shown`` holds the words of names that may be shown (named people, the allow
+    list): such a word is never read as holding a protected name."""
+
+    exact: dict[str, tuple[NameForm, ...]]
+    inner: dict[str, tuple[tuple[str, NameForm], ...]]
+    shown: frozenset[str]
+
+    @classmethod
+    def of(cls, forms: Iterable[NameForm]) -> JoinedKeys:
+        exact: dict[str, list[NameForm]] = {}
+        inner: dict[str, list[tuple[str, NameForm]]] = {}
+        shown: set[str] = set()
+        for form in sorted(forms, key=_rank, reverse=True):
+            key = "".join(form.words)
+            if not form.protected:
+                if len(form.words) == 1:
+                    shown.add(key)
+                continue
+            exact.setdefault(key, []).append(form)
+            if len(key) >= (INNER_PART if len(form.words) == 1 else 4):
+                inner.setdefault(key[:4], []).append((key, form))
+        return cls(
+            {k: tuple(v) for k, v in exact.items()},
+            {k: tuple(v) for k, v in inner.items()},
+            frozenset(shown),
+        )
+
+
+def _counts(form: NameForm, lower: Callable[[], bool], parts_any_case: bool) -> bool:
+    """Whether a hit of ``form`` counts: a part that is an ordinary word needs a capital."""
+    return not (form.needs_capital and not parts_any_case and lower())
+
+
+def _token_hit(
+    joined: Sequence[JoinedKeys],
+    key: str,
+    lower: Callable[[], bool],
+    parts_any_case: bool,
+) -> NameForm | None:
+    """The protected name one word holds, if any: the word is the name run together or
+    one part of it, alone or in the plural (-s, -es), or, when the word is not ordinary
+    English, holds a long part or a whole name inside it."""
+    if any(key in keys.shown for keys in joined):
+        return None  # a named person's or an allowed word: ``find`` decides there
+    stems = [key]
+    if key.endswith("s") and len(key) > 2:
+        stems.append(key[:-1])
+        if key.endswith("es"):
+            stems.append(key[:-2])
+    for keys in joined:
+        for stem in stems:
+            for form in keys.exact.get(stem, ()):
+                if _counts(form, lower, parts_any_case):
+                    return form
+    if len(key) < 4 or key in ordinary_words():
+        return None
+    for keys in joined:
+        for at in range(len(key) - 3):
+            for whole, form in keys.inner.get(key[at : at + 4], ()):
+                if key.startswith(whole, at) and _counts(form, lower, parts_any_case):
+                    return form
+    return None
+
+
+def _spaced_hits(
+    joined: Sequence[JoinedKeys], folded: str, tokens: list[tuple[int, int, str]]
+) -> Iterator[tuple[int, int, NameForm]]:
+    """Names written letter by letter ("J A N E  D O E", "D.O.E."): a run of single
+    letters is read as one word, and any protected name or part of three letters or
+    more inside it counts."""
+    run: list[int] = []
+    for number, (start, _, key) in enumerate(tokens + [(len(folded), len(folded), "")]):
+        if len(key) == 1 and run and _SPACED_GAP_RE.fullmatch(folded, tokens[run[-1]][1], start):
+            run.append(number)
+            continue
+        if len(run) >= SPACED_RUN:
+            form = _inside(joined, "".join(tokens[n][2] for n in run))
+            if form is not None:
+                yield run[0], run[-1], form
+        run = [number] if len(key) == 1 else []
+
+
+def _inside(joined: Sequence[JoinedKeys], letters: str) -> NameForm | None:
+    for keys in joined:
+        for key, forms in keys.exact.items():
+            if len(key) >= SPACED_RUN and key in letters:
+                return forms[0]
+    return None
+
+
+def _merged(
+    hits: list[tuple[int, int, NameForm]], tokens: list[tuple[int, int, str]], folded: str
+) -> list[tuple[int, int, NameForm]]:
+    """Hits in order, overlapping ones joined, and a hit next to another part of the same
+    person's name with only a joining mark between (jane_quarrington90) joined to it."""
+    ordered = sorted(hits, key=lambda h: (h[0], -h[1]))
+    merged: list[tuple[int, int, NameForm]] = []
+    for first, last, form in ordered:
+        if merged and first <= merged[-1][1]:
+            prior = merged[-1]
+            merged[-1] = (prior[0], max(prior[1], last), prior[2])
+            continue
+        merged.append((first, last, form))
+    return [_widened(hit, tokens, folded) for hit in merged]
+
+
+def _widened(
+    hit: tuple[int, int, NameForm], tokens: list[tuple[int, int, str]], folded: str
+) -> tuple[int, int, NameForm]:
+    first, last, form = hit
+    person = form.person
+    if person is None:
+        return hit
+    parts = {"".join(p) for p in name_parts(person.name)} | {"".join(split_words(person.name))}
+
+    def joins(a: int, b: int) -> bool:
+        return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
+
+    while first > 0 and tokens[first - 1][2] in parts and joins(first - 1, first):
+        first -= 1
+    while last + 1 < len(tokens) and tokens[last + 1][2] in parts and joins(last, last + 1):
+        last += 1
+    return first, last, form
+
+
+def _lower(text: str, start: int, end: int) -> bool:
+    return not any(char.isupper() for char in text[start:end])
 
 
 #: The last character of a title TITLE_BEFORE_RE finds (mr, mrs, ms, miss, mx, dr,
@@ -454,7 +699,7 @@ def pieces(text: str) -> Iterator[str]:
 
 #: ASCII characters that are neither in a word nor between the words of a name (see
 #: SEPARATOR_RE), and that folding leaves as they are: no match of ``find`` holds one.
-_MATCH_BREAK_RE = re.compile(r"[\"!#$%&()+,/:;<=>?@\[\\\]^{|}]")
+_MATCH_BREAK_RE = re.compile(r"[\"!#$%&(),:;<=>?@\[\\\]^{|}]")
 
 
 def match_pieces(text: str, size: int = _PIECE) -> Iterator[str]:
