@@ -4,6 +4,9 @@ then asserts its own outcome (see redteam.py): replaced with the replacement sho
 held for the reason it names, or kept as ordinary text — and no trace of a protected
 name or identifier in any output file, read decoded on a skeleton of its letters."""
 
+# The tables keep one case to a line, so each class reads as a table.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,6 +24,7 @@ BIRTH = Replaced("[date of birth removed]")
 MIXED = Held("mixes letters of different alphabets")
 HIDDEN = Held("hidden character")
 CONTROL = Held("control character")
+NONCHARACTER = Held("noncharacter")
 TWO = ("Eve Smithson", "Tom Jonesby")
 
 # --- Run together: the parts of a name with nothing between them -------------------
@@ -145,13 +149,22 @@ SHADOWING = [
 LOWER_CASE = [
     Case("lc-in-link-target", "Read [this](https://example.org/quarrington/) now."),
     Case("lc-bare-url", "Read https://example.org/quarrington/ now."),
-    Case("lc-footnote-label", "Text[^quarrington].\n\n[^quarrington]: A note.\n", expect=Kept("A note.")),
+    Case(
+        "lc-footnote-label",
+        "Text[^quarrington].\n\n[^quarrington]: A note.\n",
+        expect=Kept("A note."),
+    ),
     Case("lc-other-slug", "See [the other story](/stories/quarrington-day/)."),
     Case("lc-in-text", "we saw quarrington there."),
     Case("lc-hashtag", "tagged #quarrington today."),
     Case("lc-anchor", "Go [up](#quarrington) now."),
     Case("lc-heading-id", "## About us {#quarrington}\n\nText.\n", expect=Kept("About us")),
-    Case("lc-ordinary-kept", "we walked up the hill.", people=("Rose Hill",), expect=Kept("up the hill.")),
+    Case(
+        "lc-ordinary-kept",
+        "we walked up the hill.",
+        people=("Rose Hill",),
+        expect=Kept("up the hill."),
+    ),
     Case("lc-doe-kept", "the doe ran off.", people=("Jon Doe",), expect=Kept("the doe ran off.")),
     Case("lc-capital-part", "Then Hill said so.", people=("Rose Hill",)),
 ]
@@ -198,7 +211,11 @@ CRASH = [
     Case("cr-heading-id-name", "# Quarrington {#Quarrington}\n\nText.\n"),
     Case("cr-heading-bare", "## Hello {: data }\n\nText.\n", expect=Kept("Hello")),
     Case("cr-bare-name", "A paragraph.\n{: Quarrington }\n", expect=Kept("A paragraph.")),
-    Case("cr-title-attr-name", 'A paragraph.\n{: title="Jane Quarrington" }\n', expect=Kept("A paragraph.")),
+    Case(
+        "cr-title-attr-name",
+        'A paragraph.\n{: title="Jane Quarrington" }\n',
+        expect=Kept("A paragraph."),
+    ),
 ]
 
 # --- Control characters and noncharacters: a finding on the story, not a stop ------
@@ -207,12 +224,14 @@ CONTROL_CHARACTERS = [
     Case("cc-escape", "Jane Quarr\x1bington came.", expect=CONTROL),
     Case("cc-delete", "Jane Quarr\x7fington came.", expect=CONTROL),
     Case("cc-c1", "Jane Quarr\x85ington came.", expect=CONTROL),
-    Case("cc-noncharacter", "Ja\ufdd0ne Quarrington came.", expect=CONTROL),
-    Case("cc-fffe", "Jane Quarr\ufffeington came.", expect=CONTROL),
-    Case("cc-title", "Words.", title="Ja\x07ne day", expect=CONTROL),
+    Case("cc-noncharacter", "Ja\ufdd0ne Quarrington came.", expect=NONCHARACTER),
+    Case("cc-fffe", "Jane Quarr\ufffeington came.", expect=NONCHARACTER),
+    Case("cc-title", "Words.", title="Ja\x07ne day", expect=Held("cc-title.md:2: 'Jane' — has a control character (U+0007)")),
+    Case("cc-line", "One.\n\nTwo.\n\nThe Quarr\x07ingtons.", expect=Held("cc-line.md:15: 'Quarringtons.' — has a control character")),
+    Case("cc-isolate", "We said \u2067مرحبا\u2069 to all.", expect=Kept("مرحبا")),
     Case("cc-no-name", "A bell \x07 rang.", expect=CONTROL),
     Case("cc-neighbour-publishes", "Jane Quarrington came."),
-]
+]  # fmt: skip
 
 # --- Ordinary text that was held ------------------------------------------------------
 OVER_HOLDING = [
@@ -304,4 +323,6 @@ def test_the_suite_is_wide() -> None:
 
 @pytest.mark.parametrize(("group", "case"), CASES, ids=[c.id for _, c in CASES])
 def test_case(site_of: Callable[[str], SiteRun], group: str, case: Case) -> None:
-    check(site_of(group), case, GROUPS[group][2])
+    cases, _, register = GROUPS[group]
+    named = [p.removesuffix("|true") for c in cases for p in c.people if p.endswith("|true")]
+    check(site_of(group), case, register, named)

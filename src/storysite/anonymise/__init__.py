@@ -92,6 +92,8 @@ class Anonymiser:
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
         known = Known(self.register_known, known_words(source.people, ()))
         run = _StoryRun(source, self.matcher_for(source), known)
+        for flaw in source.flaws:  # characters a page cannot show, removed at loading
+            run.add(flaw.line, flaw.word, flaw.why, flaw.fix)
         line = source.line_of
         title = self._field(run, source.title, "title", line("title"), prose=False)
         summary = self._field(run, source.summary, "summary", line("summary"))

@@ -75,10 +75,11 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_ORDINALS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
-).split()
+_ORDINALS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+]  # fmt: skip
 #: A day: 3, 3rd, third, twenty-first, thirtieth.
 _DAY = (
     r"(?:[0-3]?\d(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-]?)?(?:"
@@ -135,7 +136,9 @@ def find_identifiers(text: str) -> list[Identifier]:
         digits = ascii_digits(text)
         numbers = zeros_beside_digits(digits)
         if _LONG_NUMBER_RE.search(numbers):
-            found.extend(Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(numbers))
+            found.extend(
+                Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(numbers)
+            )
             found.extend(
                 Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(numbers)
             )

@@ -288,7 +288,8 @@ class NameMatcher:
             if form is not None:
                 hits.append((number, number, form))
         hits.extend(_spaced_hits(joined, folded, tokens))
-        return [self._joined_match(text, folded, tokens, hit) for hit in _merged(hits, tokens, folded)]
+        merged = _merged(hits, tokens, folded)
+        return [self._joined_match(text, folded, tokens, hit) for hit in merged]
 
     def _joined_match(
         self,
@@ -507,7 +508,7 @@ def _spaced_hits(
     letters is read as one word, and any protected name or part of three letters or
     more inside it counts."""
     run: list[int] = []
-    for number, (start, _, key) in enumerate(tokens + [(len(folded), len(folded), "")]):
+    for number, (start, _, key) in enumerate([*tokens, (len(folded), len(folded), "")]):
         if len(key) == 1 and run and _SPACED_GAP_RE.fullmatch(folded, tokens[run[-1]][1], start):
             run.append(number)
             continue
