@@ -152,10 +152,10 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
 
 
 #: What a page cannot show, so a reader would see a word other than the one checked
-#: ("Ja\x07ne" shows as "Jane"): C0 and C1 control characters but tab and line feed,
-#: DEL, and Unicode's noncharacters.
+#: ("Ja\x07ne" shows as "Jane"): C0 and C1 control characters but tab, line feed and
+#: form feed (a page break, shown as a space), DEL, and Unicode's noncharacters.
 CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
     + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
     + "]"
 )

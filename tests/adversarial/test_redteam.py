@@ -326,3 +326,24 @@ def test_case(site_of: Callable[[str], SiteRun], group: str, case: Case) -> None
     cases, _, register = GROUPS[group]
     named = [p.removesuffix("|true") for c in cases for p in c.people if p.endswith("|true")]
     check(site_of(group), case, register, named)
+
+
+def test_a_replacement_inside_raw_html_stays_text(tmp_path: Path) -> None:
+    """The tree pass writes the replacement into raw HTML as text: markup in a shown_as
+    is shown as its characters, never as tags."""
+    extra = (
+        "people:\n  - name: Jane Quarrington\n    named: false\n"
+        '    shown_as: "<b>Sam</b> & co"\n'
+    )
+    case = Case(
+        "raw-shown-as",
+        "<div>Ja<b></b>ne Quarrington came.</div>\n",
+        expect=Kept("<b>Sam</b> & co came."),
+        people=(),
+        extra=extra,
+    )
+    run = build_cases(tmp_path, [case])
+    check(run, case, register=("Jane Quarrington",))
+    page = run.page_of(case)
+    assert page is not None
+    assert "&lt;b&gt;Sam&lt;/b&gt; &amp; co came." in run.files[page[0]].decode()

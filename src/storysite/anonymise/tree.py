@@ -170,7 +170,8 @@ class TreeAnonymiser:
             _, used = apply_spans(text, spans)
             edits: list[tuple[int, int, str]] = []
             for span in used:
-                shown = replacement_for(readable, span)
+                # Written into HTML as text: "<" or "&" in a shown_as must stay text.
+                shown = html.escape(replacement_for(readable, span), quote=False)
                 for order, (start, end) in enumerate(view.cuts(span.start, span.end)):
                     edits.append((start, end, shown if order == 0 else ""))
                 self.replaced += 1
