@@ -332,8 +332,7 @@ def test_a_replacement_inside_raw_html_stays_text(tmp_path: Path) -> None:
     """The tree pass writes the replacement into raw HTML as text: markup in a shown_as
     is shown as its characters, never as tags."""
     extra = (
-        "people:\n  - name: Jane Quarrington\n    named: false\n"
-        '    shown_as: "<b>Sam</b> & co"\n'
+        'people:\n  - name: Jane Quarrington\n    named: false\n    shown_as: "<b>Sam</b> & co"\n'
     )
     case = Case(
         "raw-shown-as",

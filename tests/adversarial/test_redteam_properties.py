@@ -63,7 +63,7 @@ FORMS: dict[str, Form] = {
     "lower-surname-url": lambda f, s: f"https://example.org/{s.lower()}/",
     "fullwidth": lambda f, s: f"{FULLWIDTH(f)} {FULLWIDTH(s)}",
     "latin-look-alikes": lambda f, s: f"{LATIN_LOOK_ALIKES(f)} {LATIN_LOOK_ALIKES(s)}",
-    "raw-html": lambda f, s: f"\n\n<div>{f[:2]}<b></b>{f[2:]} {s[:3]}<img src='d.png' alt=''>{s[3:]}</div>\n\n",
+    "raw-html": lambda f, s: f"\n\n<div>{f[:2]}<b></b>{f[2:]} {s[:3]}<i></i>{s[3:]}</div>\n\n",
     "emphasis-joined": lambda f, s: f"**{f}**{s}",
 }  # fmt: skip
 

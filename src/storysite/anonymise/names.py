@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate
 
@@ -274,20 +274,33 @@ class NameMatcher:
         by letter ("J A N E  D O E"). A word holding one is replaced whole; see
         docs/anonymising.md for the rules that keep ordinary words out."""
         folded = fold(text)
-        tokens = [
-            (m.start(), m.end(), key)
-            for m in _LETTERS_RE.finditer(folded)
-            if (key := word_key(m.group()))
-        ]
-        if not tokens:
-            return []
+        # Tokenised in C, as in ``find``; only the words that may hold a name (found
+        # with set operations, see JoinedKeys.candidates) are looked at one by one.
+        if JOINER in folded:
+            # JOINER as a letter no folded text holds (ª folds to a), so one plain
+            # class splits, then removed from the keys (same lengths, same bounds).
+            parts = _LETTERS_SPLIT_RE.split(folded.replace(JOINER, _JOINER_LETTER))
+            keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
+        else:
+            parts = _LETTERS_SPLIT_RE.split(folded)
+            keys = parts[1::2]
         joined = [index.joined for index in self.indexes if index.by_first]
+        unique = set(keys)
+        candidates = set().union(*(j.candidates(unique) for j in joined))
+        # Three one-letter words in a row (checked in C): perhaps a name letter by letter.
+        spaced = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))
+        if not candidates and not spaced:
+            return []
+        bounds = list(accumulate(map(len, parts)))
+        tokens = [(bounds[2 * n], bounds[2 * n + 1], key) for n, key in enumerate(keys)]
         hits: list[tuple[int, int, NameForm]] = []
-        for number, (start, end, key) in enumerate(tokens):
+        for number in [n for n, key in enumerate(keys) if key in candidates]:
+            start, end, key = tokens[number]
             form = _token_hit(joined, key, partial(_lower, text, start, end), parts_any_case)
             if form is not None:
                 hits.append((number, number, form))
-        hits.extend(_spaced_hits(joined, folded, tokens))
+        if spaced:
+            hits.extend(_spaced_hits(joined, folded, tokens))
         merged = _merged(hits, tokens, folded)
         return [self._joined_match(text, folded, tokens, hit) for hit in merged]
 
@@ -419,17 +432,19 @@ class _Plan:
 
 
 #: A word for ``find_joined``: letters only (digits and '_' end it), hidden
-#: characters and combining marks (JOINER) inside.
-_LETTERS_RE = re.compile(rf"(?:[^\W\d_]|{JOINER})+")
+#: characters and combining marks (JOINER) inside; captured for ``split``.
+_LETTERS_SPLIT_RE = re.compile(r"([^\W\d_]+)")
+_JOINER_LETTER = "\u00aa"
 #: What may join two parts of one name run together in a handle or an address.
 _JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022]{1,2}")
+#: Letters written one by one: this many in a row are read as one word.
+SPACED_RUN = 3
 #: What may stand between the letters of a name written letter by letter.
 _SPACED_GAP_RE = re.compile(rf"[\s.\-_*+/\u00b7\u2022{JOINER}]{{1,3}}")
+
 #: A part of one word must be this long to be found inside a longer word
 #: ("Quarrington" in "JaneQuarrington"; "Ann" is never looked for in "Annual").
 INNER_PART = 5
-#: Letters written one by one: this many in a row are read as one word.
-SPACED_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -443,6 +458,38 @@ class JoinedKeys:
     exact: dict[str, tuple[NameForm, ...]]
     inner: dict[str, tuple[tuple[str, NameForm], ...]]
     shown: frozenset[str]
+    #: Words not ordinary English, by whether a name is inside them (bounded; the
+    #: register's keys are shared by every story, and such words repeat).
+    _inside: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def candidates(self, words: set[str]) -> set[str]:
+        """Those of ``words`` (keys) that may hold a protected name, in any case: a name
+        or part, alone or in the plural, or a word not ordinary English with one
+        inside. A superset: ``_token_hit`` decides for each place such a word is."""
+        found = words & self.exact.keys()
+        found.update(
+            word
+            for word in words
+            if word.endswith("s")
+            and (word[:-1] in self.exact or (word.endswith("es") and word[:-2] in self.exact))
+        )
+        for word in words - ordinary_words() - found:
+            if len(word) >= 4 and self._holds_inside(word):
+                found.add(word)
+        return found
+
+    def _holds_inside(self, word: str) -> bool:
+        known = self._inside.get(word)
+        if known is None:
+            known = any(
+                word.startswith(whole, at)
+                for at in range(len(word) - 3)
+                for whole, _ in self.inner.get(word[at : at + 4], ())
+            )
+            if len(self._inside) >= _TOKEN_KEYS_MAX:
+                self._inside.clear()
+            self._inside[word] = known
+        return known
 
     @classmethod
     def of(cls, forms: Iterable[NameForm]) -> JoinedKeys:
