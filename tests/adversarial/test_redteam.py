@@ -53,6 +53,11 @@ RUN_TOGETHER = [
     Case("rt-slug", "Some words.", extra="slug: janequarrington-day\n", expect=Replaced("name removed", in_path=True)),
     Case("rt-tag", "Some words.", extra="tags: [JaneQuarrington]\n"),
     Case("rt-heading", "## JaneQuarrington\n\nShe came.\n"),
+    Case("rt-one-word-name", "Ask @quarrington_fan today.", people=("Quarrington",)),
+    Case("rt-code-split", "Type `Quarr`ington now."),
+    Case("rt-wbr", "Ask Quarr<wbr>ington now."),
+    Case("rt-reference-link", "See [her page][p].\n\n[p]: https://example.org/JaneQuarrington\n", expect=Kept("her page")),
+    Case("rt-joined-upper-possessive", "JANEQUARRINGTON'S idea."),
 ]  # fmt: skip
 
 # --- Plurals and possessives --------------------------------------------------------
@@ -84,6 +89,8 @@ LOOK_ALIKES = [
     Case("la-fullwidth", "Ｊａｎｅ Ｑｕａｒｒｉｎｇｔｏｎ came."),
     Case("la-math-bold", "𝐉𝐚𝐧𝐞 𝐐𝐮𝐚𝐫𝐫𝐢𝐧𝐠𝐭𝐨𝐧 came."),
     Case("la-circled", "Ⓙⓐⓝⓔ Ⓠⓤⓐⓡⓡⓘⓝⓖⓣⓞⓝ came."),
+    Case("la-combining-underline", "J̲a̲n̲e̲ Q̲u̲a̲r̲r̲i̲n̲g̲t̲o̲n̲ came."),
+    Case("la-cyrillic-capitals-one-word", "Then ВОКС came.", people=("Bokc",)),
     Case("la-mixed-cyrillic-a", "Jane Quаrrington came.", expect=MIXED),
     Case("la-mixed-greek-iota", "Jane Quarrιngton came.", expect=MIXED),
 ]
@@ -112,6 +119,12 @@ SPACING = [
     Case("sp-modifier-apostrophe", "Rory OʼNeill came.", people=("Rory O'Neill",)),
     Case("sp-underscore-camel", "Ask Jane_Quarrington about it."),
     Case("sp-newline", "Ask Jane\nQuarrington about it."),
+    Case("sp-unicode-hyphen", "Ask jane\u2010quarrington about it."),
+    Case("sp-fullwidth-hyphen", "Ask Jane－Quarrington about it."),
+    Case("sp-fullwidth-slash", "Ask jane／quarrington about it."),
+    Case("sp-minus-sign", "Ask Jane\u2212Quarrington about it."),
+    Case("sp-letter-middle-dots", "Ask Q·U·A·R·R·I·N·G·T·O·N about it."),
+    Case("sp-letter-underscores", "Ask j_a_n_e_q_u_a_r_r_i_n_g_t_o_n about it."),
 ]
 
 # --- Raw HTML blocks get the same tree pass as Markdown ----------------------------

@@ -60,7 +60,8 @@ def fold_char(char: str) -> str:
     # maths letters), so a name written in them is still found; only its first
     # character is kept, so the text keeps its length (ﬁ -> f; normalise.py expands
     # such letters first where it reads a text).
-    compatible = category[0] in "LN" or category == "So"
+    # The full-width forms of ASCII punctuation (＿ ． － ／) read as ASCII too.
+    compatible = category[0] in "LN" or category == "So" or "\uff01" <= char <= "\uff5e"
     base = unicodedata.normalize("NFKD" if compatible else "NFD", char)[0]
     if not base.isascii() and unicodedata.category(base)[0] == "L":
         base = look_alikes().get(base, base)

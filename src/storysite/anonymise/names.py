@@ -19,8 +19,9 @@ from storysite.models import Person
 
 #: What may stand between the words of a name: spaces, line breaks, '-', '_', '.',
 #: apostrophes inside a name (O'Neill), Markdown emphasis marks (**Jane** Doe), and
-#: the joins of addresses and handles: '+' (?q=jane+doe), '/', '·', '•' and dashes.
-SEPARATOR_RE = re.compile(rf"[\s\-_.'*~+/\u00b7\u2022\u2027\u2013\u2014{JOINER}]+")
+#: the joins of addresses and handles: '+' (?q=jane+doe), '/', '·', '•', hyphens and
+#: dashes of every kind, and the minus sign.
+SEPARATOR_RE = re.compile(rf"[\s\-_.'*~+/\u00b7\u2022\u2027\u2010-\u2015\u2212\ufe63{JOINER}]+")
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
 #: The size of a piece of a long text (see ``pieces``).
@@ -436,7 +437,7 @@ class _Plan:
 _LETTERS_SPLIT_RE = re.compile(r"([^\W\d_]+)")
 _JOINER_LETTER = "\u00aa"
 #: What may join two parts of one name run together in a handle or an address.
-_JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022]{1,2}")
+_JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022\u2010-\u2015\u2212]{1,2}")
 #: Letters written one by one: this many in a row are read as one word.
 SPACED_RUN = 3
 #: What may stand between the letters of a name written letter by letter.
