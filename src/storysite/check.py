@@ -68,6 +68,15 @@ class Survey:
     def findings(self) -> list[Finding]:
         return [f for s in self.stories for f in s.decision.findings]
 
+    def findings_by_word(self) -> list[tuple[str, list[str]]]:
+        """Each word found, with the stories it was found in, most stories first: one
+        decision (declare, or allow) often resolves it everywhere."""
+        stories: dict[str, dict[str, None]] = {}
+        for finding in self.findings:
+            stories.setdefault(finding.word, {})[finding.path] = None
+        grouped = [(word, list(paths)) for word, paths in stories.items()]
+        return sorted(grouped, key=lambda item: (-len(item[1]), item[0].casefold()))
+
     def expiring(self) -> list[tuple[StoryStatus, dt.date]]:
         """Stories whose consent ends within the warning window (and has not yet ended)."""
         limit = self.today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
@@ -120,8 +129,18 @@ def as_json(result: Survey) -> dict[str, Any]:
             if not s.published
         ],
         "findings": [
-            {"path": f.path, "line": f.line, "word": f.word, "why": f.why, "fix": f.fix}
+            {
+                "path": f.path,
+                "line": f.line,
+                "word": f.word,
+                "signal": f.signal,
+                "why": f.why,
+                "fix": f.fix,
+            }
             for f in result.findings
+        ],
+        "findings_by_word": [
+            {"word": word, "stories": paths} for word, paths in result.findings_by_word()
         ],
         "expiring": [
             {
@@ -151,6 +170,12 @@ def as_text(result: Survey) -> list[str]:
         for reason in status.reasons:
             lines.append(f"{status.path}: held — {reason.message}")
     lines.extend(str(f) for f in result.findings)
+    grouped = result.findings_by_word()
+    if grouped:
+        lines.append("Findings by word (one decision may resolve each everywhere):")
+        for word, paths in grouped:
+            stories = "story" if len(paths) == 1 else "stories"
+            lines.append(f"  {word}: {len(paths)} {stories} ({', '.join(paths)})")
     for status, day in result.expiring():
         days = (day - result.today).days
         lines.append(

@@ -27,7 +27,7 @@ from storysite.models import Consent, Finding, ImageRef, Person, SourceStory
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STORY_KEYS = {
     "title", "date", "summary", "tags", "slug", "authors", "draft",
-    "image", "consent", "people", "content_warning",
+    "image", "consent", "people", "content_warning", "allow",
 }  # fmt: skip
 CONSENT_KEYS = {"publish", "date", "expires", "withdrawn"}
 IMAGE_KEYS = {"src", "alt"}
@@ -362,6 +362,7 @@ def _story_from_mapping(
         content_warning=fields.text("content_warning", data.get("content_warning")),
         consent=_consent(fields, data.get("consent")),
         people=people,
+        allow=fields.text_list("allow", data.get("allow")),
         field_lines=tuple(sorted(lines.items())),
     )
     if fields.problems:

@@ -68,6 +68,8 @@ class SourceStory:
     content_warning: str = ""
     consent: Consent | None = None
     people: tuple[Person, ...] = ()
+    #: Words in this story that are not people (places, organisations): never findings.
+    allow: tuple[str, ...] = ()
     field_lines: tuple[tuple[str, int], ...] = ()
     #: Characters removed at loading that a page cannot show (control characters,
     #: noncharacters): each holds the story until the author deletes it.
@@ -101,6 +103,8 @@ class Finding:
     word: str
     why: str
     fix: str
+    #: The detector's signal that raised it ("safe-list", "title or role", ...).
+    signal: str = ""
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -20,7 +20,12 @@ PADDED = [{"rating": " 3"}, {"usefulness": "4 "}, {"useful": " yes"}, {"story": 
 @pytest.fixture(scope="module")
 def receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     db = tmp_path_factory.mktemp("adv") / "answers.db"
+    built = db.parent / "output"  # the built site: feedback is taken for its stories only
+    built.mkdir()
+    index = {"stories": [{"url": f"stories/{slug}/"} for slug in ("adv-padded", "adv-clean")]}
+    (built / "search-index.json").write_text(json.dumps(index), encoding="utf-8")
     command = [sys.executable, "-m", "storysite", "receive", "--db", str(db), "--port", "0"]
+    command += ["--output", str(built)]
     proc = subprocess.Popen([*command, "--rate-limit", "0"], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     found = re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline())

@@ -6,7 +6,8 @@ from sitekit import BASIC_CONFIG, MakeSite, all_text, run_build, story
 
 FIX = (
     "declare the person in the story's `people` with `named: true` or `named: false`, "
-    "or add the word to `[anonymise] allow` in storysite.toml"
+    "or, if it is not a person, add the word to the story's `allow:` list or to "
+    "`[anonymise] allow` in storysite.toml"
 )
 
 

@@ -36,7 +36,9 @@ POSSESSIVES = ["", "'s", "’s"]
 
 
 def sentence(words: list[str]) -> str:
-    return " ".join(words).capitalize() + "."
+    # "Then" opens each sentence: a word salad that starts "Ward listened" would name
+    # a person (Ward) nobody declared, and rightly hold the story.
+    return "Then " + " ".join(words) + "."
 
 
 prose = st.lists(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12), min_size=1, max_size=6)

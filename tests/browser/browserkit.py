@@ -220,7 +220,9 @@ class Receiver:
             self.proc.wait(timeout=10)
 
 
-def start_receiver(db: Path, thanks_base: str) -> Receiver:
+def start_receiver(db: Path, thanks_base: str, output: Path, consent_version: str) -> Receiver:
+    """The receiver takes feedback for the stories in `output` (the built site) and
+    sign-ups agreeing to the site's `consent_version`."""
     log = db.with_suffix(".log")
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen(
@@ -236,6 +238,10 @@ def start_receiver(db: Path, thanks_base: str) -> Receiver:
                 thanks_base,
                 "--rate-limit",
                 "0",
+                "--output",
+                str(output),
+                "--consent-version",
+                consent_version,
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

@@ -18,6 +18,7 @@ from browserkit import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    REPO,
     VNU_JAR,
     NewPage,
     PageLog,
@@ -31,6 +32,8 @@ from browserkit import (
     start_receiver,
 )
 
+from storysite.receiver.sitecfg import read_consent_version
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -43,7 +46,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     work = tmp_path_factory.mktemp("browser")
     output = work / "output"
     served: Served = serve(output)
-    receiver = start_receiver(work / "receiver.db", served.server.base)
+    consent = read_consent_version(REPO) or "1"  # what the copy's forms will send
+    receiver = start_receiver(work / "receiver.db", served.server.base, output, consent)
     try:
         source = copy_example_site(
             work / "site", base_url=served.server.base, receiver=receiver.origin

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
+import os
 import select
 import sqlite3
 import subprocess
@@ -15,8 +17,37 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
 THANKS_BASE = "https://stories.example.nhs.uk/"
 STARTUP_TIMEOUT = 15.0
+CONSENT = "2026-11"  # the shared server's consent wording version
+# Slugs every test receiver takes feedback for (its built site's search index lists them).
+DEFAULT_SLUGS = (
+    "limited",
+    "s",
+    "schema-check",
+    "canary",
+    "p",
+    "from-env",
+    "last",
+    *(f"story-{n}" for n in range(7)),
+)
+
+
+def publish(output: Path, slugs: tuple[str, ...] | list[str]) -> None:
+    """Write a built site's search index listing these stories, replacing it whole
+    (as a build does), so a running receiver sees the new list."""
+    output.mkdir(parents=True, exist_ok=True)
+    stories = [{"url": f"stories/{slug}/", "title": slug} for slug in slugs]
+    staging = output / "search-index.json.tmp"
+    staging.write_text(json.dumps({"stories": stories}), encoding="utf-8")
+    os.replace(staging, output / "search-index.json")
+
+
+def published(output: Path) -> list[str]:
+    data = json.loads((output / "search-index.json").read_text(encoding="utf-8"))
+    return [entry["url"].split("/")[1] for entry in data["stories"]]
 
 
 def site_with_config(root: Path, config: str) -> Path:
@@ -42,6 +73,11 @@ class Server:
     proc: subprocess.Popen[str]
     port: int
     db: Path
+    output: Path
+
+    def publish(self, *slugs: str) -> None:
+        """Add stories to the site this receiver serves (as a new build would)."""
+        publish(self.output, [*published(self.output), *slugs])
 
     def request(
         self,
@@ -115,14 +151,33 @@ def _wait_until_healthy(port: int) -> None:
             conn.close()
 
 
-def start_server(db: Path, *args: str) -> Server:
-    cmd = [sys.executable, "-m", "storysite.receiver", "--db", str(db), "--port", "0", *args]
+def _output_for(db: Path, args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
+    """The built site the receiver reads: --output if given, else SITE/output, else a
+    folder beside the database; one listing DEFAULT_SLUGS is written if there is none."""
+    if "--output" in args:
+        return Path(args[args.index("--output") + 1]), ()
+    if "--site" in args:
+        output = Path(args[args.index("--site") + 1]) / "output"
+        extra: tuple[str, ...] = ()
+    else:
+        output = db.parent / f"{db.stem}-site"
+        extra = ("--output", str(output))
+    if not (output / "search-index.json").exists():
+        publish(output, DEFAULT_SLUGS)
+    return output, extra
+
+
+def start_server(db: Path, *args: str, **popen: Any) -> Server:
+    output, extra = _output_for(db, args)
+    cmd = [sys.executable, "-m", "storysite.receiver", "--db", str(db), "--port", "0"]
     log = (db.parent / f"{db.stem}.stderr.log").open("w")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    proc = subprocess.Popen(
+        [*cmd, *args, *extra], stdout=subprocess.PIPE, stderr=log, text=True, **popen
+    )
     log.close()
     port = _wait_for_port(proc)
     _wait_until_healthy(port)
-    return Server(proc, port, db)
+    return Server(proc, port, db, output)
 
 
 def stop_server(server: Server) -> None:
@@ -137,3 +192,22 @@ def stop_server(server: Server) -> None:
 
 
 StartServer = Callable[..., Server]
+
+
+def _without_root_override() -> None:
+    """Drop the capabilities that let root ignore file modes (from the bounding set, so
+    the receiver this process becomes never has them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def file_modes_apply() -> Callable[[], None] | None:
+    """How to start a process that file modes apply to: as root, one without the
+    capabilities that let root ignore them; otherwise as it is."""
+    if os.geteuid() != 0:
+        return None
+    probe = subprocess.run(["true"], preexec_fn=_without_root_override, check=False)
+    assert probe.returncode == 0
+    return _without_root_override

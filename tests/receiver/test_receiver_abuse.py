@@ -10,9 +10,12 @@ from receiver_support import Server, StartServer
 
 def test_default_rate_limit_is_20_posts_a_minute(fresh_server: StartServer) -> None:
     srv = fresh_server()  # no --rate-limit: the default applies
-    statuses = [srv.post("/feedback", {"story": "limited"}, as_json=True).status for _ in range(20)]
+    statuses = [
+        srv.post("/feedback", {"story": "limited", "useful": "yes"}, as_json=True).status
+        for _ in range(20)
+    ]
     assert statuses == [200] * 20
-    blocked = srv.post("/feedback", {"story": "limited"}, as_json=True)
+    blocked = srv.post("/feedback", {"story": "limited", "useful": "yes"}, as_json=True)
     assert blocked.status == 429
     assert 1 <= int(blocked.headers["retry-after"]) <= 60
     assert blocked.json()["ok"] is False
@@ -27,11 +30,13 @@ def test_default_rate_limit_is_20_posts_a_minute(fresh_server: StartServer) -> N
 
 def test_rate_limit_is_configurable(fresh_server: StartServer) -> None:
     srv = fresh_server("--rate-limit", "2")
-    codes = [srv.post("/feedback", {"story": "s"}, as_json=True).status for _ in range(3)]
+    codes = [
+        srv.post("/feedback", {"story": "s", "useful": "no"}, as_json=True).status for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
     # without --trusted-proxy a forged X-Forwarded-For does not buy a fresh allowance
     forged = {"X-Forwarded-For": "198.51.100.9"}
-    assert srv.post("/feedback", {"story": "s"}, headers=forged).status == 429
+    assert srv.post("/feedback", {"story": "s", "useful": "no"}, headers=forged).status == 429
 
 
 def test_200_concurrent_posts_none_lost(fresh_server: StartServer) -> None:
@@ -67,7 +72,9 @@ def test_tracking_column_check_can_fail() -> None:
 
 
 def test_no_table_has_a_column_for_an_address_or_agent(server: Server) -> None:
-    server.post("/feedback", {"story": "schema-check"})  # make sure everything exists
+    server.post(
+        "/feedback", {"story": "schema-check", "useful": "yes"}
+    )  # make sure everything exists
     conn = sqlite3.connect(f"{server.db.as_uri()}?mode=ro", uri=True)
     try:
         tables = [
@@ -95,7 +102,7 @@ def test_headers_never_reach_the_database(fresh_server: StartServer) -> None:
         "User-Agent": agent,
         "X-Forwarded-For": "203.0.113.77",
         "Cookie": "session=cookie-canary-51c2",
-        "Referer": "https://referer-canary.example/",
+        "Referer": f"http://127.0.0.1:{srv.port}/stories/referer-canary/",
     }
     assert srv.post("/feedback", {"story": "canary", "useful": "yes"}, headers=headers).status
     srv.post("/newsletter", {"email": "c@example.org", "consent": "yes"}, headers=headers)
@@ -110,7 +117,9 @@ def test_trusted_proxy_limits_each_forwarded_client(fresh_server: StartServer) -
 
     def from_client(address: str) -> int:
         forwarded = {"X-Forwarded-For": address}
-        return srv.post("/feedback", {"story": "p"}, as_json=True, headers=forwarded).status
+        return srv.post(
+            "/feedback", {"story": "p", "rating": "4"}, as_json=True, headers=forwarded
+        ).status
 
     assert from_client("192.0.2.1") == 200
     assert from_client("192.0.2.2") == 200  # a different visitor behind the same proxy

@@ -130,3 +130,48 @@ def test_bad_database_is_one_line_exit_1(tmp_path: Path, args: tuple[str, ...]) 
 )
 def test_wrong_usage_is_exit_2(args: tuple[str, ...]) -> None:
     assert run(*args)[0] == 2
+
+
+FORMULAS = ["=1+2", "+SUM(A1)", "-2-3", "@cmd", "\tx", "\rx", '=HYPERLINK("x")']
+
+
+def test_csv_export_neutralises_every_cell_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    """OWASP's advice: a cell starting with = + - @ tab or CR gets a leading quote."""
+    path = tmp_path / "formulas.db"
+    store = Store.create(path)
+    for text in FORMULAS:
+        store.add_feedback(FeedbackAnswer(text, "yes", None, None, text), at=NOW)
+        store.add_signup(NewsletterSignup(text + "@example.org", text, text), at=NOW)
+    store.add_feedback(FeedbackAnswer("plain-story", "no", 3, None, "stories/a-b/"), at=NOW)
+
+    code, out = run("export", "--db", str(path))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [(r["story"], r["page"]) for r in rows] == [
+        *(("'" + text, "'" + text) for text in FORMULAS),
+        ("plain-story", "stories/a-b/"),
+    ]
+    assert rows[-1]["rating"] == "3"
+
+    code, out = run("export", "--db", str(path), "--kind", "newsletter")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [(r["email"], r["consent_version"], r["page"]) for r in rows] == [
+        ("'" + text + "@example.org", "'" + text, "'" + text) for text in FORMULAS
+    ]
+
+
+def test_a_page_of_minus_2_minus_3_posted_to_the_receiver_is_neutralised(
+    tmp_path: Path,
+) -> None:
+    """The review's case, end to end: the form's `page` accepts "-2-3" (a real path)."""
+    from receiver_support import start_server, stop_server
+
+    srv = start_server(tmp_path / "posted.db", "--rate-limit", "0")
+    try:
+        reply = srv.post("/feedback", {"story": "s", "useful": "yes", "page": "-2-3"})
+        assert reply.status == 200
+    finally:
+        stop_server(srv)
+    code, out = run("export", "--db", str(tmp_path / "posted.db"))
+    assert code == 0
+    assert [row["page"] for row in csv.DictReader(io.StringIO(out))] == ["'-2-3"]

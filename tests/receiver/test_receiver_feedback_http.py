@@ -46,11 +46,30 @@ def test_script_asking_for_json_gets_json(server: Server, slug: str) -> None:
     assert stored(server, slug) == [(slug, "no", None, None, None)]
 
 
-def test_every_answer_but_story_may_be_left_out_or_blank(server: Server, slug: str) -> None:
-    assert server.post("/feedback", {"story": slug}, as_json=True).status == 200
-    blank = {"story": slug, "useful": "", "rating": "", "usefulness": ""}
+def test_any_two_answers_may_be_left_out_or_blank(server: Server, slug: str) -> None:
+    assert server.post("/feedback", {"story": slug, "rating": "2"}, as_json=True).status == 200
+    blank = {"story": slug, "useful": "", "rating": "", "usefulness": "3"}
     assert server.post("/feedback", blank, as_json=True).status == 200
-    assert stored(server, slug) == [(slug, None, None, None, None)] * 2
+    assert stored(server, slug) == [(slug, None, 2, None, None), (slug, None, None, 3, None)]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"useful": "", "rating": "", "usefulness": ""},
+        {"useful": " ", "page": "stories/x/"},
+    ],
+)
+def test_feedback_with_no_answer_at_all_is_400(
+    server: Server, slug: str, fields: dict[str, str]
+) -> None:
+    reply = server.post("/feedback", {"story": slug, **fields}, as_json=True)
+    assert (reply.status, reply.json()) == (
+        400,
+        {"ok": False, "error": "answer at least one question"},
+    )
+    assert stored(server, slug) == []
 
 
 @pytest.mark.parametrize("field", ["rating", "usefulness"])
@@ -86,7 +105,8 @@ def test_scale_values_accepted(server: Server, slug: str, field: str, value: str
 def test_invalid_answer_is_refused_and_not_stored(
     server: Server, slug: str, fields: dict[str, str | None], reason: str
 ) -> None:
-    sent = {k: v for k, v in {"story": slug, **fields}.items() if v is not None}
+    answered = {"story": slug, "usefulness": "2", **fields}
+    sent = {k: v for k, v in answered.items() if v is not None}
     reply = server.post("/feedback", sent, as_json=True)
     assert reply.status == 400
     assert reason in reply.json()["error"]
@@ -122,14 +142,14 @@ def test_honeypot_answered_like_success_but_not_stored(server: Server, slug: str
 
 
 def test_body_over_4kb_is_413(server: Server, slug: str) -> None:
-    big = {"story": slug, "filler": "x" * 4100}
+    big = {"story": slug, "useful": "yes", "filler": "x" * 4100}
     reply = server.post("/feedback", big, as_json=True)
     assert reply.status == 413
     assert stored(server, slug) == []
 
 
 def test_body_of_exactly_4kb_is_accepted(server: Server, slug: str) -> None:
-    prefix = f"story={slug}&filler="
+    prefix = f"story={slug}&useful=no&filler="
     body = (prefix + "x" * (4096 - len(prefix))).encode()
     assert len(body) == 4096
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
@@ -167,15 +187,21 @@ def test_bad_utf8_is_400(server: Server, slug: str) -> None:
 def test_redirect_never_comes_from_the_request(server: Server, slug: str) -> None:
     reply = server.post(
         "/feedback",
-        {"story": slug, "next": "https://evil.example/", "redirect": "https://evil.example/"},
-        headers={"Referer": "https://evil.example/", "Host": "evil.example"},
+        {
+            "story": slug,
+            "useful": "yes",
+            "next": "https://evil.example/",
+            "redirect": "https://evil.example/",
+        },
+        headers={"Host": "evil.example"},
     )
     assert reply.headers["location"] == THANKS_BASE + "feedback/thanks/"
 
 
 def test_without_thanks_base_a_page_is_served(fresh_server: StartServer, slug: str) -> None:
     srv = fresh_server("--rate-limit", "0")
-    reply = srv.post("/feedback", {"story": slug})
+    srv.publish(slug)
+    reply = srv.post("/feedback", {"story": slug, "rating": "5"})
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/html")
     assert b"Thank you for your feedback" in reply.body
@@ -190,8 +216,25 @@ def test_site_base_url_sets_the_redirect(
         '[site]\nbase_url = "https://trust.example/stories"\ntitle = "x"\n[build]\nother = 1\n',
     )
     srv = fresh_server("--site", str(site))
-    assert srv.post("/feedback", {"story": slug}).headers["location"] == (
+    srv.publish(slug)
+    assert srv.post("/feedback", {"story": slug, "useful": "no"}).headers["location"] == (
         "https://trust.example/stories/feedback/thanks/"
     )
     reply = srv.post("/newsletter", {"email": "a@example.org", "consent": "yes"})
     assert reply.headers["location"] == "https://trust.example/stories/newsletter/thanks/"
+
+
+@pytest.mark.parametrize(
+    "name", ["<b>zq-field</b>", "zq-field", "javascript:zq", "=zq()", "zq\u202efield"]
+)
+def test_error_pages_never_repeat_a_field_name_the_client_sent(
+    server: Server, slug: str, name: str
+) -> None:
+    sent = [("story", slug), ("useful", "yes"), (name, "1"), (name, "2")]
+    page = server.post("/feedback", sent)
+    as_json = server.post("/feedback", sent, as_json=True)
+    assert (page.status, as_json.status) == (400, 400)
+    assert as_json.json()["error"] == "a field was sent more than once"
+    for body in (page.body, as_json.body):
+        assert b"zq" not in body
+    assert stored(server, slug) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from receiver_support import THANKS_BASE, Server, StartServer, site_with_config
+from receiver_support import CONSENT, THANKS_BASE, Server, StartServer, site_with_config
 
 SELECT = "SELECT email, consent_version, page, received_at FROM newsletter WHERE email = ?"
 
@@ -31,7 +31,7 @@ def test_valid_signup_is_stored_with_consent_details(server: Server, email: str)
 def test_missing_consent_version_uses_configured_default(server: Server, email: str) -> None:
     reply = server.post("/newsletter", {"email": email, "consent": "yes"}, as_json=True)
     assert (reply.status, reply.json()) == (200, {"ok": True})
-    assert server.rows(SELECT, (email,))[0][1:3] == ("unspecified", None)
+    assert server.rows(SELECT, (email,))[0][1:3] == (CONSENT, None)
 
 
 def test_configured_consent_version(fresh_server: StartServer, email: str) -> None:
@@ -92,13 +92,22 @@ def test_honeypot_signup_not_stored(server: Server, email: str) -> None:
     assert server.rows(SELECT, (email,)) == []
 
 
-def test_signing_up_again_refreshes_one_record(server: Server, email: str) -> None:
-    server.post("/newsletter", {"email": email, "consent": "yes", "consent_version": "v1"})
-    server.post("/newsletter", {"email": email.upper(), "consent": "yes", "consent_version": "v2"})
+def test_signing_up_again_adds_an_event_and_keeps_the_first(server: Server, email: str) -> None:
+    first = {"email": email, "consent": "yes", "page": "stories/first/"}
+    assert server.post("/newsletter", first).status == 303
+    [before] = server.rows(SELECT, (email,))
+    again = {"email": email.upper(), "consent": "yes", "page": "stories/second/"}
+    assert server.post("/newsletter", again).status == 303
     rows = server.rows(
-        "SELECT consent_version FROM newsletter WHERE email = ? COLLATE NOCASE", (email,)
+        "SELECT email, consent_version, page, received_at FROM newsletter"
+        " WHERE email = ? COLLATE NOCASE ORDER BY id",
+        (email,),
     )
-    assert rows == [("v2",)]
+    assert rows[0] == before
+    assert [row[:3] for row in rows] == [
+        (email, CONSENT, "stories/first/"),
+        (email.upper(), CONSENT, "stories/second/"),
+    ]
 
 
 def test_newsletter_body_over_4kb_is_413(server: Server, email: str) -> None:

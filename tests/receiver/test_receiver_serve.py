@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from receiver_support import Server, stop_server
+from receiver_support import Server, publish, stop_server
 
 RECEIVE = [sys.executable, "-m", "storysite.receiver"]
 
@@ -33,7 +33,10 @@ def test_bad_configuration_is_one_line_exit_1(
     site = tmp_path / "empty-site"
     site.mkdir()
     db = tmp_path / "r.db"
-    done = run_receive("--db", str(db), "--port", "0", *(a.format(site=site) for a in args))
+    output = ("--output", str(tmp_path / "output"))
+    done = run_receive(
+        "--db", str(db), "--port", "0", *output, *(a.format(site=site) for a in args)
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("Error: ") and message in done.stderr
     assert done.stderr.count("\n") == 1
@@ -71,7 +74,9 @@ def test_create_app_runs_under_waitress_serve(tmp_path: Path) -> None:
         "STORYSITE_RECEIVER_DB": str(db),
         "STORYSITE_RECEIVER_THANKS_BASE": "https://env.example/site",
         "STORYSITE_RECEIVER_RATE_LIMIT": "0",
+        "STORYSITE_RECEIVER_OUTPUT": str(tmp_path / "built"),
     }
+    publish(tmp_path / "built", ["from-env"])
     cmd = [
         sys.executable,
         "-m",
@@ -91,10 +96,10 @@ def test_create_app_runs_under_waitress_serve(tmp_path: Path) -> None:
             port = int(line.strip().rstrip("/").rsplit(":", 1)[1])
         elif not line:
             break
-    server = Server(proc, port, db)
+    server = Server(proc, port, db, tmp_path / "built")
     try:
         assert port, "waitress did not report its port"
-        reply = server.post("/feedback", {"story": "from-env"})
+        reply = server.post("/feedback", {"story": "from-env", "useful": "yes"})
         assert reply.status == 303
         assert reply.headers["location"] == "https://env.example/site/feedback/thanks/"
         assert server.rows("SELECT story FROM feedback") == [("from-env",)]
@@ -108,7 +113,27 @@ def test_server_stops_cleanly(tmp_path: Path) -> None:
     from receiver_support import start_server
 
     srv = start_server(tmp_path / "stop.db", "--rate-limit", "0")
-    assert srv.post("/feedback", {"story": "last"}, as_json=True).status == 200
+    assert srv.post("/feedback", {"story": "last", "useful": "yes"}, as_json=True).status == 200
     stop_server(srv)
     assert srv.proc.returncode is not None
     assert srv.rows("SELECT story FROM feedback") == [("last",)]
+
+
+def test_receive_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
+    publish(tmp_path / "built", ["s"])
+    where = ["--db", str(tmp_path / "r.db"), "--output", str(tmp_path / "built")]
+    proc = subprocess.Popen(
+        [*RECEIVE, *where, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("storysite receiver listening on http://127.0.0.1:")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()

@@ -73,3 +73,54 @@ def test_built_story_forms_post_to_the_receiver(
     assert srv.rows("SELECT email, consent_version FROM newsletter") == [
         ("reader@example.org", "2026 November")
     ]
+
+
+HELD = "consent:\n  publish: false\n  date: 2020-01-01\n"
+
+
+def test_feedback_only_for_stories_the_built_site_publishes(
+    make_site: MakeSite, fresh_server: StartServer
+) -> None:
+    """The receiver reads the slugs from the build's search index, which never lists a
+    held story; a new build is picked up without restarting the receiver."""
+    site: Path = make_site(
+        {
+            "2020-01-01-hope.md": story(title="Finding hope"),
+            "2020-02-01-quiet.md": story(title="Quiet harbour", consent=HELD),
+        },
+        config=CONFIG,
+    )
+    assert run_build(site).exit_code == 0
+    assert not (site / "output" / "stories" / "quiet-harbour").exists()
+    srv = fresh_server("--site", str(site), "--rate-limit", "0")
+
+    taken = srv.post("/feedback", {"story": "finding-hope", "useful": "yes"}, as_json=True)
+    held = srv.post("/feedback", {"story": "quiet-harbour", "useful": "yes"}, as_json=True)
+    unknown = srv.post("/feedback", {"story": "never-written", "rating": "3"}, as_json=True)
+
+    assert taken.status == 200
+    refused = {"ok": False, "error": "story is not a story this site publishes"}
+    assert (held.status, held.json()) == (400, refused)
+    assert (unknown.status, unknown.json()) == (400, refused)
+    assert srv.rows("SELECT story FROM feedback") == [("finding-hope",)]
+
+    (site / "stories" / "2020-02-01-quiet.md").write_text(
+        story(title="Quiet harbour"), encoding="utf-8"
+    )
+    assert run_build(site).exit_code == 0
+    again = srv.post("/feedback", {"story": "quiet-harbour", "useful": "no"}, as_json=True)
+    assert again.status == 200
+    assert srv.rows("SELECT story FROM feedback ORDER BY id") == [
+        ("finding-hope",),
+        ("quiet-harbour",),
+    ]
+
+
+def test_feedback_before_the_first_build_is_503(tmp_path: Path, fresh_server: StartServer) -> None:
+    site = tmp_path / "unbuilt"
+    site.mkdir()
+    (site / "storysite.toml").write_text(CONFIG, encoding="utf-8")
+    srv = fresh_server("--output", str(tmp_path / "not-yet"), "--site", str(site))
+    reply = srv.post("/feedback", {"story": "finding-hope", "useful": "yes"}, as_json=True)
+    assert (reply.status, reply.headers["retry-after"]) == (503, "30")
+    assert srv.rows("SELECT count(*) FROM feedback") == [(0,)]

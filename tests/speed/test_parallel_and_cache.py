@@ -215,7 +215,8 @@ def test_a_changed_template_changes_the_next_cached_build(make_site: MakeSite) -
 
 def test_a_changed_register_changes_the_next_cached_build(make_site: MakeSite) -> None:
     body = "We planted leeks with Zephyrine Maltravers, who grew the best ones."
-    site = make_site({"a.md": story(title="Leeks", body=body)})
+    named = "people:\n  - name: Zephyrine Maltravers\n    named: true\n"
+    site = make_site({"a.md": story(title="Leeks", body=body, extra=named)})
     before = build_into(site, "output")
     assert b"Zephyrine Maltravers" in before["stories/leeks/index.html"]
     config = site / "storysite.toml"

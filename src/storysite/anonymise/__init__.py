@@ -48,6 +48,10 @@ _URL_RES = (
 _URL_NEEDS = (("](",), ("<",), ("]",), ("http", "www."))
 
 
+#: What a story declares: its people and its allow list.
+_Declared = tuple[tuple[Person, ...], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class FieldResult:
     text: str
@@ -63,10 +67,10 @@ class _StoryRun:
     known: Known
     findings: dict[tuple[int | None, str, str], Finding] = field(default_factory=dict)
 
-    def add(self, line: int | None, word: str, why: str, fix: str) -> None:
+    def add(self, line: int | None, word: str, why: str, fix: str, signal: str = "") -> None:
         key = (line, word, why)
         if key not in self.findings:
-            self.findings[key] = Finding(self.source.display_path, line, word, why, fix)
+            self.findings[key] = Finding(self.source.display_path, line, word, why, fix, signal)
 
 
 class Anonymiser:
@@ -77,20 +81,23 @@ class Anonymiser:
         self.register_index = NameIndex.of_people(config.register, config.allow)
         self.register_known = known_words(config.register, config.allow)
         self.identifier_texts = replacement_texts(dict(config.replacements))
-        self._last_matcher: tuple[tuple[Person, ...], NameMatcher] | None = None
+        self._last_matcher: (
+            tuple[tuple[tuple[Person, ...], tuple[str, ...]], NameMatcher] | None
+        ) = None
 
     def matcher_for(self, story: SourceStory) -> NameMatcher:
         """The register's names and the story's own. The last one made is kept: the
         tree pass of a story comes straight after its first pass."""
         last = self._last_matcher
-        if last is not None and last[0] == story.people:
+        if last is not None and last[0] == (story.people, story.allow):
             return last[1]
-        matcher = NameMatcher([self.register_index, NameIndex.of_people(story.people)])
-        self._last_matcher = (story.people, matcher)
+        own = NameIndex.of_people(story.people, story.allow)
+        matcher = NameMatcher([self.register_index, own])
+        self._last_matcher = ((story.people, story.allow), matcher)
         return matcher
 
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
-        known = Known(self.register_known, known_words(source.people, ()))
+        known = Known(self.register_known, known_words(source.people, source.allow))
         run = _StoryRun(source, self.matcher_for(source), known)
         for flaw in source.flaws:  # characters a page cannot show, removed at loading
             run.add(flaw.line, flaw.word, flaw.why, flaw.fix)
@@ -192,14 +199,15 @@ class Anonymiser:
             return _line(scan.text, first_line, scan.original(index))
 
         for hidden in find_hidden(search):
-            run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix)
+            run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix, "hidden letters")
         covered = [(m.start, m.end) for m in scan.names]
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
         found = [*suspects(search, run.known, prose), *initials(search, run.source.people)]
         for suspect in found:
             if not any(start <= suspect.start < end for start, end in covered):
-                run.add(line_at(suspect.start), suspect.word, suspect.why, suspect.fix)
+                word, why, fix = suspect.word, suspect.why, suspect.fix
+                run.add(line_at(suspect.start), word, why, fix, suspect.signal)
 
     def _name_span(self, match: NameMatch) -> Span:
         person = match.form.person

@@ -1,16 +1,16 @@
 """Probable names nobody declared: findings that hold a story until a person decides.
 
-Evidence, strongest first:
-- a capitalised word after a title (Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Nurse);
-- a capitalised word after a phrase that introduces a person ("my name is",
-  "called", "my sister", "my care coordinator"…);
-- a capitalised word that is a known first name (data/first_names.txt). A first
-  name that is also an everyday word (Will, May, Hope, Grace…) counts only in the
-  middle of a sentence of prose, never at its start, in a heading or a title.
+The detector fails closed. A capitalised word that is not ordinary English vocabulary
+(a safe-list of about 119,000 words and inflections, see vocabulary.py) is a probable
+name, whatever culture the name comes from; names that are also everyday words
+(Grace, Precious, Long) count in the middle of a sentence or in a person context,
+and a title, role or relation before a word makes it a name whatever it is. The
+signals are in signals.py; this module runs them over one text and merges what they
+find into runs of words ("Long Nguyen"), each with the signal that raised it.
 
-Words of any declared person (named or not) and words in the allow list are never
-findings. Every kind of evidence is one regular expression or one set look-up per
-word, so the cost does not grow with the number of people on the site.
+Words of any declared person (named or not) and words in an allow list are never
+findings. Every signal is a set look-up per capitalised word, or one regular
+expression over the text, so the cost does not grow with the number of people.
 """
 
 from __future__ import annotations
@@ -20,61 +20,75 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import accumulate
 
-from storysite.anonymise.folding import fold, word_key
-from storysite.anonymise.names import split_words, word_positions
-from storysite.anonymise.replace import starts_sentence
+from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
+from storysite.anonymise.names import split_words
+from storysite.anonymise.signals import (
+    CUE_ENDINGS,
+    FIX,
+    LIKE_A_SUBJECT,
+    ORGANISATION_WORDS,
+    ROLES,
+    TITLES,
+    Suspect,
+    Words,
+    all_names,
+    bare,
+    cue_before,
+    given_names,
+    in_organisation_run,
+    is_acronym,
+    is_capitalised,
+    is_latin,
+    mid_sentence,
+    neighbours,
+    person_context,
+    place_at,
+    place_words,
+    proper_words,
+    role_after,
+    word_set,
+)
+from storysite.anonymise.vocabulary import ordinary_words
 from storysite.models import Person
 
-FIX = (
-    "declare the person in the story's `people` with `named: true` or `named: false`, "
-    "or add the word to `[anonymise] allow` in storysite.toml"
+__all__ = ["FIX", "Known", "Suspect", "initials", "known_words", "not_names", "suspects"]
+
+
+#: Capitalised words that are never names on their own: pronouns and the like, and
+#: the contractions of "I", which SCOWL lists only with a capital.
+_NOT_NAMES = word_set(
+    "the a an i it this that my our his her their we you he she they and but in on at "
+    "to for of me us him them i'm i've i'll i'd ok okay mr mrs ms mx dr st"
+)
+#: A title, role or "my name is" followed by a word in lower case that is not
+#: vocabulary ("my support worker ngozi"): a name written without its capital.
+_LOWER_AFTER_CUE_RE = re.compile(
+    rf"\b(?i:(?:my|our|her|his|their)\s+(?:{ROLES})|my name is|i am called|"
+    rf"(?:{'|'.join(sorted(TITLES))})\.?)[ \t,]+([a-z][^\W\d_]*)"
 )
 
-_NAME = r"(?:\*\*|__|\*|_)?([A-Z][^\W\d_]*(?:['’-][A-Z]?[^\W\d_]+)?)"
-TITLE_RE = re.compile(rf"\b(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Nurse|MR|MRS|MS|DR)\.?[ \t]+{_NAME}")
-_RELATIONS = (
-    "friend|best friend|son|daughter|brother|sister|partner|husband|wife|boyfriend|"
-    "girlfriend|mum|mother|dad|father|nan|gran|grandma|grandad|grandson|granddaughter|"
-    "cousin|aunt|auntie|uncle|niece|nephew|neighbour|colleague|key ?worker|"
-    "care co-?ordinator|support worker|social worker|therapist|counsellor|psychiatrist|"
-    "psychologist|doctor|nurse|carer|GP|child|baby|stepson|stepdaughter|flatmate"
+
+#: Relations written with a capital as a form of address: not names.
+_RELATIONS = word_set(
+    "mum mam mom mother dad father nan nana nanna gran granny grandma grandad grandpa "
+    "auntie aunty uncle sis bro abba amma ammu abbu baba mama papa"
 )
-PHRASE_RE = re.compile(
-    rf"\b((?i:my name is|my name's|i am called|i'm called|called|named|"
-    rf"(?:my|our|her|his|their) (?:{_RELATIONS}),?))[ \t]+{_NAME}"
-)
-#: Capitalised words that follow "called" or a title without being names.
-_NOT_NAMES = frozenset(
-    {"the", "a", "an", "i", "it", "this", "that", "my", "our", "his", "her", "their", "we",
-     "you", "he", "she", "they", "and", "but", "in", "on", "at", "to", "for", "of", "me"}
-)  # fmt: skip
-_MONTH_WORDS = frozenset({"may", "june", "april", "august"})
-_TIME_WORDS = frozenset(
-    {"in", "on", "of", "during", "since", "until", "till", "by", "from", "last", "next",
-     "this", "early", "late", "mid", "before", "after", "through", "that", "each", "every"}
-)  # fmt: skip
-#: Words of letters, captured so that ``split`` keeps them between the text around them.
-_WORD_SPLIT_RE = re.compile(r"([^\W\d_]+)")
-#: Where a title cue (TITLE_RE's group 1 and what follows it) can start; see ``suspects``.
-_TITLE_CUE_RE = re.compile(r"(?:M(?:r|rs|s|iss|x|R|RS|S)|D[rR]|Prof|Nurse)\.?[ \t]")
-_HEADING_RE = re.compile(r"[ \t]{0,3}#{1,6}\s")
+
+
+_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES
 
 
 @dataclass(frozen=True)
-class Suspect:
-    """A word that is probably a name: where it is, what it is and why."""
-
-    start: int
-    word: str
+class _Flag:
+    index: int
     why: str
-    fix: str = FIX
+    signal: str
 
 
 @cache
 def first_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, first names that are also everyday words), folded."""
+    """storysite's own list: (first names, first names that are also everyday words)."""
     text = resources.files("storysite").joinpath("data/first_names.txt").read_text("utf-8")
     names: set[str] = set()
     words: set[str] = set()
@@ -111,77 +125,277 @@ class Known(Container[str]):
 
 
 def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[Suspect]:
-    """Probable undeclared names in ``text``. ``prose`` is false for titles and tags,
-    which are often written in title case."""
-    seen: set[int] = set()
-    # Every match of TITLE_RE starts where _TITLE_CUE_RE matches (a scan in C that
-    # jumps from capital to capital), so TITLE_RE is read only from the first cue on.
-    title_cue = _TITLE_CUE_RE.search(text)
-    for regex, label, start in (
-        (TITLE_RE, "the title", title_cue.start() if title_cue else -1),
-        (PHRASE_RE, "the words", 0),
-    ):
-        if start < 0:
-            continue
-        for match in regex.finditer(text, start):
-            word = match.group(2)
-            if _is_known(word, known) or match.start(2) in seen:
-                continue
-            seen.add(match.start(2))
-            cue = " ".join(match.group(1).split())
-            yield Suspect(
-                match.start(2), word, f"follows {label} '{cue}', so it is probably a name"
-            )
-    yield from _first_names(text, known, prose, seen)
-
-
-def _first_names(
-    text: str, known: Container[str], prose: bool, seen: set[int]
-) -> Iterator[Suspect]:
-    """Capitalised known first names nobody declared, left to right. Each distinct word
-    is judged once; only the places of the words that are suspect are looked up."""
-    names, everyday = first_names()
-    parts = _WORD_SPLIT_RE.split(text)  # the text between words, and the words, in turn
-    words = parts[1::2]
-    wanted: set[str] = set()
-    for word in set(words):
+    """Probable undeclared names in ``text``, as runs of words with the signal that
+    raised each. ``prose`` is false for titles and tags, which are often written in
+    title case."""
+    words = Words(text)
+    flags: dict[int, _Flag] = {}
+    for index, word in enumerate(words.words):
         if word[0].isupper():
-            key = word_key(fold(word))
-            if key in names and key not in known:
-                wanted.add(word)
-    if not wanted:
-        return
-    bounds = list(accumulate(map(len, parts)))
-    for index in word_positions(words, wanted):
-        word = words[index]
-        start, end = bounds[2 * index], bounds[2 * index + 1]
-        if start in seen:
-            continue
-        key = word_key(fold(word))
-        if key in everyday and not _counts_as_name(text, start, end, key, prose):
-            continue
-        yield Suspect(start, word, "is a common first name that nobody declared")
+            flag = _judge(words, index, known, prose)
+            if flag is not None:
+                flags[index] = flag
+    flags.update(_lower_case_after_cue(words, known))
+    yield from _runs(words, flags, known)
 
 
-def _is_known(word: str, known: Container[str]) -> bool:
+def _judge(words: Words, index: int, known: Container[str], prose: bool) -> _Flag | None:
+    """Whether capitalised word ``index`` is probably a name, and why."""
+    word = bare(words.words[index])
+    key = words.key(index)
+    if len(key) < 2 or _is_known(word, key, known) or key in _NOT_NAMES:
+        return None
+    if words.gap_before(index)[-1:] in HIDDEN_CHARACTERS or words.gap_after(index)[:1] in (
+        HIDDEN_CHARACTERS
+    ):
+        return None  # a word cut by a hidden character is reported whole as hidden letters
+    names = all_names()
+    if is_acronym(word) and key not in names:
+        return None
+    cue = cue_before(words, index)
+    if cue is None and not _is_proper(words, index, key) and key not in ORGANISATION_WORDS:
+        cue = role_after(words, index)
+    if cue is not None:
+        return _Flag(index, f"{cue}, so it is probably a name", "title or role")
+    if key in ORGANISATION_WORDS and index > 0 and words.joined(index - 1):
+        return None  # "Youth Voice Panel", "Thames Ward"
+    if key in ordinary_words() and key not in names and not mid_sentence(words, index, prose):
+        return None  # "The", "When": only a cue (above) makes these a name
+    if _names_a_thing(words, index, word):
+        return None
+    if _is_proper(words, index, key):
+        context = person_context(words, index)
+        if key not in given_names() and not (context and " and" in context):
+            return None
+        if context is not None and _strong(context):
+            return _Flag(
+                index,
+                f"is a place or a name, and here it {context}, like a person",
+                "person context",
+            )
+        return None
+    if not is_latin(key):
+        # The safe-list is English: a word of another alphabet (a Russian title) is
+        # judged only as a name the lists know; look-alike letters are hidden.py's.
+        return _unknown_word(index, key) if key in names else None
+    if key not in ordinary_words() or _hyphen_tail_unknown(words, index):
+        return _unknown_word(index, key)
+    context = person_context(words, index)
+    if key not in names:
+        if (
+            context
+            and _strong(context)
+            and key not in _RELATIONS
+            and mid_sentence(words, index, prose)
+        ):
+            return _Flag(index, f"has a capital and {context}, like a person", "person context")
+        return None
+    if context is not None and (_strong(context) or _alone(words, index, key)):
+        return _Flag(index, f"is a name as well as a word, and here it {context}", "person context")
+    if mid_sentence(words, index, prose) and _stands_as_name(words, index):
+        return _Flag(
+            index,
+            "is a name as well as an everyday word, and it has a capital in the middle "
+            "of a sentence",
+            "known name",
+        )
+    return None
+
+
+#: Words after which a capitalised word names a place or a building ("Columbia Road").
+_PLACE_TYPES = word_set(
+    "road street lane avenue park hospital ward centre center school estate station "
+    "market bridge gardens square court close way hall house church mosque library "
+    "surgery practice clinic tower college university"
+)
+_CAMEL_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+
+
+def _names_a_thing(words: Words, index: int, word: str) -> bool:
+    """A capitalised word that names a thing, not a person: a place before "Road" or
+    "Hospital" ("Columbia Road"), a code with digits ("Room 14", "Love2shop"), or a
+    brand written in camel case from everyday words ("KitKat", "PlayStation")."""
+    after = words.gap_after(index)
+    if after[:1].isdigit() or (after[:1] == " " and after[1:2].isdigit()):
+        return True
+    if after[:1] == ":" and (after[1:2] not in ("", " ", "\n") or after == ":"):
+        return True  # a scheme or a label written without a space ("Mailto:x")
+    if words.joined(index) and words.key(index + 1) in _PLACE_TYPES:
+        return is_capitalised(words.words[index + 1])
+    if not _CAMEL_RE.fullmatch(word):
+        return False
+    pieces = re.findall(r"[A-Z][a-z]+", word)
+    if any(p.lower() in given_names() for p in pieces):
+        return False
+    return all(p.lower() in ordinary_words() for p in pieces[:-1])
+
+
+def _alone(words: Words, index: int, key: str) -> bool:
+    """A given name standing on its own, not inside a title ("Faith Group"), and not
+    one of the names that are mostly everyday words ("Hope is", "Faith was")."""
+    return key in given_names() and key not in first_names()[1] and not neighbours(words, index)
+
+
+def _strong(context: str) -> bool:
+    """A person context that holds for any capitalised word, not only a known name:
+    "me and X", "X and I", "X told me", "met X" (not "with X" or "X was")."""
+    weak = context.startswith("follows 'with") or any(
+        context == f"comes before '{verb}'" for verb in LIKE_A_SUBJECT
+    )
+    return not weak
+
+
+def _hyphen_tail_unknown(words: Words, index: int) -> bool:
+    """A capitalised word joined by a hyphen to a lower-case word that is not English:
+    a hyphenated given name ("Min-jun", "Seo-yeon")."""
+    if words.gap_after(index) != "-" or index + 1 >= len(words.words):
+        return False
+    tail = words.words[index + 1]
+    return tail.islower() and words.key(index + 1) not in ordinary_words()
+
+
+def _stands_as_name(words: Words, index: int) -> bool:
+    """An everyday word that is also a name, capitalised mid-sentence, reads as a name
+    when it stands alone or beside another name ("Grace Long"), not inside the title
+    of a place or a thing ("London Fields", "Christmas Eve", "Long Term Plan")."""
+    beside = neighbours(words, index)
+    key = words.key(index)
+    if in_organisation_run(words, index) or (
+        key in ORGANISATION_WORDS and beside and beside[0] < index
+    ):
+        return False
+    return not beside or any(_name_like(words.key(i)) for i in beside)
+
+
+def _name_like(key: str) -> bool:
+    """A name, or a word that is neither everyday English nor a proper word."""
+    if key in proper_words() or key in ORGANISATION_WORDS or key in place_words()[0]:
+        return False
+    return key not in ordinary_words() or key in all_names()
+
+
+def _unknown_word(index: int, key: str) -> _Flag:
+    if key in given_names():
+        return _Flag(index, "is a common first name that nobody declared", "known name")
+    if key in all_names():
+        return _Flag(index, "is a known surname that nobody declared", "known name")
+    return _Flag(
+        index,
+        "is not an everyday English word and has a capital, so it is probably a name",
+        "safe-list",
+    )
+
+
+def _is_known(word: str, key: str, known: Container[str]) -> bool:
     keys = split_words(word)
-    return not keys or all(k in known or k in _NOT_NAMES for k in keys)
+    return key in known or (bool(keys) and all(k in known or k in _NOT_NAMES for k in keys))
 
 
-def _counts_as_name(text: str, start: int, end: int, key: str, prose: bool) -> bool:
-    """An everyday word that is also a name counts only mid-sentence in prose."""
-    if not prose or starts_sentence(text, start):
+def _is_proper(words: Words, index: int, key: str) -> bool:
+    """A place, or a capitalised word of proper_words.txt (Monday, Bengali, NHS)."""
+    full = word_key(fold(words.words[index])).replace("’", "'")
+    proper = proper_words()
+    if key in proper or full in proper or (key.endswith("s") and key[:-1] in proper):
+        return True
+    return place_at(words, index)
+
+
+def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Flag]:
+    """Names written in lower case after a title or role: "my support worker ngozi"."""
+    found: dict[int, _Flag] = {}
+    text = words.text
+    lower = words.words
+    for index in range(1, len(lower)):
+        word = lower[index]
+        if not word.islower() or lower[index - 1].lower() not in _LOWER_CUE_ENDINGS:
+            continue
+        key = words.key(index)
+        if key in ordinary_words() or key in known or key in _NOT_NAMES:
+            continue
+        start = words.start(index)
+        match = _LOWER_AFTER_CUE_RE.search(text, max(0, start - 60), words.end(index))
+        if match is None or match.start(1) != start:
+            continue
+        cue = " ".join(text[match.start() : start].split()).rstrip(",")
+        why = f"follows '{cue}', so it is probably a name written without its capital"
+        found[index] = _Flag(index, why, "title or role")
+    return found
+
+
+def _runs(words: Words, flags: dict[int, _Flag], known: Container[str]) -> Iterator[Suspect]:
+    """Each flagged word with the capitalised words beside it that belong to the same
+    name ("Long Nguyen", "Imran Islam", "Niall Ó Dónaill"), as one suspect."""
+    taken: set[int] = set()
+    for index in sorted(flags):
+        if index in taken:
+            continue
+        first = last = index
+        while (step := _next_part(words, first, -1, known)) is not None:
+            first = step
+        while (step := _next_part(words, last, 1, known)) is not None:
+            last = step
+        taken.update(range(first, last + 1))
+        flag = flags[index]
+        start = words.start(first)
+        end = words.start(last) + len(bare(words.words[last]))
+        yield Suspect(start, words.text[start:end], flag.why, flag.signal, end)
+
+
+#: Small words inside names: "da Silva", "bin Rashid", "Mac an t-Saoir", "van der Berg".
+_PARTICLES = word_set(
+    "da de di do dos das du del della der den van von ter ten la le al el bin bint ibn "
+    "ben bat mac mc o ó ní nic ua an t y e"
+)
+
+
+def _next_part(words: Words, index: int, step: int, known: Container[str]) -> int | None:
+    """The next word of the same name, before (step -1) or after (step 1) ``index``,
+    over one small particle ("da", "bin"); None when the name ends there."""
+    cursor = index + step
+    for _ in range(2):
+        joined = words.joined(min(cursor, cursor - step))
+        if not 0 <= cursor < len(words.words) or not joined:
+            return None
+        word = words.words[cursor]
+        if step > 0 and words.gap_after(index) == "-" and word.islower():
+            return cursor  # the second half of a hyphenated name: "Min-jun", "Jean-luc"
+        if _joins_name(words, cursor, known) and (step > 0 or _may_open_name(words, cursor)):
+            return cursor
+        if word.lower() not in _PARTICLES:
+            return None
+        cursor += step
+    return None
+
+
+#: Words that open a sentence without being part of a name after them ("Then Khalil").
+_OPENERS = word_set(
+    "then later today yesterday tomorrow luckily sometimes now so but and when after "
+    "before once because also still even finally eventually meanwhile afterwards recently "
+    "suddenly maybe perhaps only just yes no thankfully sadly hopefully honestly "
+    "apparently obviously first firstly secondly lastly next soon every each this that "
+    "these those here there how why what who where which while if although though since "
+    "until as at in on for with without by from of to dear thanks thank hello hi well oh "
+    "please sorry our your his her their its one two three some many most all both "
+    "everyone nobody somebody someone everybody anyway besides instead otherwise"
+)
+
+
+def _may_open_name(words: Words, index: int) -> bool:
+    """Whether the capitalised word before a probable name may be its first part: not
+    a word that opens sentences ("Then", "Yesterday")."""
+    return words.key(index) not in _OPENERS
+
+
+def _joins_name(words: Words, index: int, known: Container[str]) -> bool:
+    """Whether a capitalised word beside a probable name is part of it: any that is
+    not declared, not a word like Ward or Team, and not a relation like Mum."""
+    word = words.words[index]
+    if not word[0].isupper() or (is_acronym(word) and len(word) > 2):
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    if _HEADING_RE.match(text, line_start):
+    key = words.key(index)
+    if key in known or key in ORGANISATION_WORDS or key in _RELATIONS or key in TITLES:
         return False
-    if key in _MONTH_WORDS:
-        before = text[max(0, start - 20) : start].split()
-        after = text[end : end + 8].lstrip()
-        previous = before[-1].lower() if before else ""
-        if previous in _TIME_WORDS or previous.isdigit() or after[:1].isdigit():
-            return False
-    return True
+    return key not in _NOT_NAMES
 
 
 #: Names of organisations and places everyone knows that contain a first name. A
@@ -222,6 +436,7 @@ def initials(text: str, people: Iterable[Person]) -> Iterator[Suspect]:
                 match.start(1),
                 match.group(1).strip(),
                 "may be the initials of a person declared in this story",
-                "if it is them, add it to that person's `aliases` so it is replaced; "
+                "initials",
+                fix="if it is them, add it to that person's `aliases` so it is replaced; "
                 "if not, add it to `[anonymise] allow` in storysite.toml",
             )

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 from wsgiref.types import StartResponse, WSGIEnvironment
 
+from .published import PublishedStories
 from .ratelimit import RateLimiter
 from .sitecfg import normalise_base, read_base_url, read_consent_version
-from .store import Store
+from .store import Store, StoreError
 from .validation import Form, InvalidAnswer, build_form, feedback_answer, newsletter_signup
 
 MAX_BODY = 4096
@@ -54,6 +55,7 @@ class ReceiverConfig:
     thanks_base: str | None = None
     rate_limit: int = DEFAULT_RATE_LIMIT
     consent_version: str = DEFAULT_CONSENT_VERSION
+    output: Path | None = None  # the built site; without it no feedback is taken
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> ReceiverConfig:
@@ -63,6 +65,11 @@ class ReceiverConfig:
         if not db:
             raise RuntimeError("set STORYSITE_RECEIVER_DB to the SQLite file to use")
         site = Path(env["STORYSITE_RECEIVER_SITE"]) if env.get("STORYSITE_RECEIVER_SITE") else None
+        output = env.get("STORYSITE_RECEIVER_OUTPUT")
+        if not output and site is None:
+            raise RuntimeError(
+                "set STORYSITE_RECEIVER_OUTPUT (the built site) or STORYSITE_RECEIVER_SITE"
+            )
         version = env.get("STORYSITE_RECEIVER_CONSENT_VERSION") or (
             read_consent_version(site) if site else None
         )
@@ -71,7 +78,13 @@ class ReceiverConfig:
             thanks_base=resolve_thanks_base(env.get("STORYSITE_RECEIVER_THANKS_BASE"), site),
             rate_limit=int(env.get("STORYSITE_RECEIVER_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
             consent_version=version or DEFAULT_CONSENT_VERSION,
+            output=Path(output) if output else site_output(site),
         )
+
+
+def site_output(site: Path | None) -> Path | None:
+    """The built site's folder when only the site is named: SITE/output, as the build."""
+    return site / "output" if site is not None else None
 
 
 def resolve_thanks_base(explicit: str | None, site: Path | None) -> str | None:
@@ -118,11 +131,16 @@ def create_app(config: ReceiverConfig | None = None) -> Receiver:
     return Receiver(config or ReceiverConfig.from_env())
 
 
+class Unavailable(Exception):
+    """The receiver cannot decide or store this answer just now (answered with 503)."""
+
+
 class Receiver:
     def __init__(self, config: ReceiverConfig) -> None:
         self.config = config
         self.store = Store.create(config.db_path)
         self.limiter = RateLimiter(config.rate_limit)
+        self.published = PublishedStories(config.output) if config.output else None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
@@ -160,6 +178,8 @@ class Receiver:
                 "Too many answers from here just now; please try again in a minute.",
                 (("Retry-After", str(decision.retry_after)),),
             )
+        if not same_site(environ, self.config.thanks_base):
+            return Reply(HTTPStatus.FORBIDDEN, "This form can only be sent from the site's pages.")
         try:
             body = read_body(environ)
         except BodyTooLarge:
@@ -175,8 +195,8 @@ class Receiver:
             self._save(kind, form)
         except InvalidAnswer as exc:
             return Reply(HTTPStatus.BAD_REQUEST, str(exc))
-        except sqlite3.Error:
-            log.exception("could not store a %s answer", kind.name)
+        except (sqlite3.Error, StoreError, Unavailable) as exc:
+            log.error("could not store a %s answer: %s", kind.name, exc)
             return Reply(
                 HTTPStatus.SERVICE_UNAVAILABLE,
                 "We could not save that just now; please try again shortly.",
@@ -186,7 +206,10 @@ class Receiver:
 
     def _save(self, kind: Kind, form: Form) -> None:
         if kind is FEEDBACK:
-            self.store.add_feedback(feedback_answer(form))
+            slugs = self.published.slugs() if self.published else None
+            if slugs is None:
+                raise Unavailable("no readable search-index.json: build the site first")
+            self.store.add_feedback(feedback_answer(form, slugs))
         else:
             self.store.add_signup(newsletter_signup(form, self.config.consent_version))
 
@@ -245,6 +268,50 @@ def read_body(environ: WSGIEnvironment) -> bytes:
             raise BodyTooLarge
         return data
     return b""
+
+
+def origin_of(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of an absolute http(s) URL, with the default port filled in."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def same_site(environ: WSGIEnvironment, thanks_base: str | None) -> bool:
+    """False when the post's Origin (or, without one, its Referer) names another site.
+
+    A browser always sends Origin with a form post from another site, and a page
+    cannot forge it. The site is the origin of base_url; when base_url is a path
+    (or unset) the site is this host. A post naming neither is let through, since
+    privacy tools may remove both."""
+    claimed = environ.get("HTTP_ORIGIN") or environ.get("HTTP_REFERER")
+    if not claimed:
+        return True
+    origin = origin_of(str(claimed))
+    if origin is None:
+        return False  # "null" (a sandboxed frame or a file) or not a web page
+    site = origin_of(thanks_base) if thanks_base else None
+    if site is not None:
+        return origin == site
+    return names_this_host(origin, str(environ.get("HTTP_HOST", "")))
+
+
+def names_this_host(origin: tuple[str, str, int | None], host: str) -> bool:
+    """True when the Host header (`name`, `name:port`, `[v6]:port`) is the origin's."""
+    try:
+        parts = urlsplit(f"//{host.strip()}")
+        port = parts.port
+    except ValueError:
+        return False
+    if not parts.hostname or parts.hostname.lower() != origin[1]:
+        return False
+    return port == origin[2] if port is not None else origin[2] in (80, 443)
 
 
 def is_form(environ: WSGIEnvironment) -> bool:

@@ -7,28 +7,75 @@ import dataclasses
 import io
 import json
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .app import DEFAULT_CONSENT_VERSION, DEFAULT_RATE_LIMIT, ReceiverConfig, create_app
+from .app import (
+    DEFAULT_CONSENT_VERSION,
+    DEFAULT_RATE_LIMIT,
+    ReceiverConfig,
+    create_app,
+    site_output,
+)
 from .app import resolve_thanks_base as _resolve_thanks_base
 from .report import render_report, write_report
 from .sitecfg import SiteError, read_consent_version, read_story_titles
-from .store import FeedbackRow, NewsletterRow, Store, StoreError
+from .store import Erasure, FeedbackRow, NewsletterRow, Store, StoreError
 from .validation import VERSION_RE
 
 DB_PATH = click.Path(dir_okay=False, path_type=Path)
 SITE_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+OUTPUT_DIR = click.Path(file_okay=False, path_type=Path)
+
+# waitress, set deliberately. Every byte a client sends resets channel_timeout, so a
+# client dribbling a header line every few seconds is never timed out: waitress cannot
+# shed slow clients, it can only hold more of them than an attacker cheaply opens. The
+# buffering proxy in front (docs/feedback.md) is what sheds them.
+SERVER_LIMITS: dict[str, Any] = {
+    # Connections held at once. Beyond this waitress stops accepting, and every new
+    # visitor waits: the default (100) fell to ~98 slow clients. Kept under the usual
+    # 1024 open-file limit.
+    "connection_limit": 500,
+    "asyncore_use_poll": True,  # select() cannot watch more than 1024 sockets
+    "channel_timeout": 15,  # seconds a silent connection is kept (default 120)
+    "cleanup_interval": 5,  # how often silent connections are looked for (default 30)
+    "max_request_header_size": 16384,  # default 256 KB; a form's head is far smaller
+    "max_request_body_size": 8192,  # the app refuses over 4 KB; waitress stops at 8 KB
+    "backlog": 1024,  # connections the kernel queues while waitress is busy
+    "ident": "storysite",  # no waitress version in the Server header
+}
 
 
 def _open(db: Path) -> Store:
-    try:
+    with _plain_errors():
         return Store.open_existing(db)
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """A database problem (read-only, full disk, locked, broken) is one line and exit 1."""
+    try:
+        yield
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"the database could not do that: {exc}") from exc
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading ' (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 @click.command()
@@ -41,7 +88,18 @@ def _open(db: Path) -> Store:
     show_default=True,
     help="Port to listen on (0 picks a free one and prints it).",
 )
-@click.option("--site", type=SITE_DIR, help="Site directory; its [site] base_url sets redirects.")
+@click.option(
+    "--site",
+    type=SITE_DIR,
+    help="Site directory: base_url sets redirects and the allowed origin, "
+    "[newsletter] consent_version the accepted wording, SITE/output the published stories.",
+)
+@click.option(
+    "--output",
+    type=OUTPUT_DIR,
+    help="The built site, whose search-index.json lists the stories feedback is taken for "
+    "(default: SITE/output).",
+)
 @click.option("--thanks-base", help="Base URL of the site's thank-you pages (overrides --site).")
 @click.option(
     "--rate-limit",
@@ -65,6 +123,7 @@ def receive(
     host: str,
     port: int,
     site: Path | None,
+    output: Path | None,
     thanks_base: str | None,
     rate_limit: int,
     consent_version: str | None,
@@ -80,15 +139,27 @@ def receive(
     """
     from waitress import create_server
 
+    output = output or site_output(site)
+    if output is None:
+        raise click.UsageError(
+            "give --site DIR or --output DIR: feedback is taken only for the stories "
+            "the built site publishes"
+        )
     if consent_version is None:
         consent_version = (read_consent_version(site) if site else None) or DEFAULT_CONSENT_VERSION
     if not VERSION_RE.fullmatch(consent_version):
         raise click.BadParameter("use a short label like 2026-11", param_hint="--consent-version")
     try:
         base = _resolve_thanks_base(thanks_base, site)
-        app = create_app(ReceiverConfig(db, base, rate_limit, consent_version))
+        app = create_app(ReceiverConfig(db, base, rate_limit, consent_version, output))
     except (SiteError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if app.published is not None and app.published.slugs() is None:
+        click.echo(
+            f"Warning: no readable {app.published.index} yet: feedback is refused (503) "
+            "until the site is built there.",
+            err=True,
+        )
     proxy: dict[str, Any] = {}
     if trusted_proxy:
         proxy = {
@@ -97,9 +168,7 @@ def receive(
             "clear_untrusted_proxy_headers": True,
         }
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    server = create_server(
-        app, host=host, port=port, threads=threads, max_request_body_size=65536, **proxy
-    )
+    server = create_server(app, host=host, port=port, threads=threads, **SERVER_LIMITS, **proxy)
     port_now = getattr(server, "effective_port", port)
     click.echo(f"storysite receiver listening on http://{host}:{port_now}/", err=False)
     if base is None:
@@ -142,7 +211,8 @@ def export(db: Path, kind: str, fmt: str) -> None:
         storysite feedback export --db answers.sqlite3 --kind newsletter --format csv
     """
     store = _open(db)
-    rows = _as_dicts(store.feedback_rows() if kind == "feedback" else store.newsletter_rows())
+    with _plain_errors():
+        rows = _as_dicts(store.feedback_rows() if kind == "feedback" else store.newsletter_rows())
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -150,7 +220,7 @@ def export(db: Path, kind: str, fmt: str) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[f.name for f in dataclasses.fields(cls)])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -175,7 +245,9 @@ def purge(db: Path, days: int, kind: str) -> None:
         storysite feedback purge --db answers.sqlite3 --older-than 365
     """
     kinds = ("feedback", "newsletter") if kind == "all" else (kind,)
-    result = _open(db).purge(timedelta(days=days), kinds=kinds)
+    store = _open(db)
+    with _plain_errors():
+        result = store.purge(timedelta(days=days), kinds=kinds)
     click.echo(
         f"Removed {result.feedback} feedback answer(s) and {result.newsletter} newsletter "
         f"sign-up(s) received before {result.cutoff}."
@@ -185,23 +257,52 @@ def purge(db: Path, days: int, kind: str) -> None:
 @feedback.command()
 @click.argument("email")
 @click.option("--db", "db", type=DB_PATH, required=True)
-def forget(email: str, db: Path) -> None:
+@click.option(
+    "--vacuum",
+    is_flag=True,
+    help="Also rebuild the database file (VACUUM) even when no copy is found.",
+)
+def forget(email: str, db: Path, vacuum: bool) -> None:
     """Erase a newsletter subscriber (right to erasure) and report what was removed.
 
+    Exit 0 when no copy of the address is left in the database files; exit 1, with
+    what is left and what to do, when the erasure could not finish.
     Example:
 
         storysite feedback forget someone@example.org --db answers.sqlite3
     """
-    removed = _open(db).forget(email)
-    if not removed:
+    store = _open(db)
+    with _plain_errors():
+        erasure = store.forget(email, vacuum=vacuum)
+    if not erasure.removed:
         click.echo(f"No newsletter sign-up found for {email}; nothing removed.")
-        return
-    for row in removed:
+    for row in erasure.removed:
         click.echo(
             f"Removed newsletter sign-up: {row.email}, consented {row.received_at}, "
             f"consent version {row.consent_version}, from page {row.page or 'unknown'}."
         )
-    click.echo("Feedback answers are anonymous and hold no e-mail address; none to remove.")
+    if erasure.removed:
+        click.echo("Feedback answers are anonymous and hold no e-mail address; none to remove.")
+    if erasure.vacuumed and not vacuum:
+        click.echo(
+            "An earlier deletion had left a copy in the file's free space: "
+            "the database was rebuilt (VACUUM) to remove it."
+        )
+    _check_erasure(erasure, db)
+
+
+def _check_erasure(erasure: Erasure, db: Path) -> None:
+    if not erasure.checkpointed:
+        raise click.ClickException(
+            f"{db}-wal may still hold a copy: another program is reading the database. "
+            "Stop it (or wait) and run forget again."
+        )
+    if erasure.copies_left:
+        where = ", ".join(str(path) for path in erasure.copies_left)
+        raise click.ClickException(
+            f"a copy of the address is still in {where}: stop every program using the "
+            "database and run forget again with --vacuum."
+        )
 
 
 @feedback.command()
@@ -229,9 +330,10 @@ def report(db: Path, out_dir: Path, site: Path | None) -> None:
             titles = read_story_titles(site)
         except SiteError as exc:
             click.echo(f"Warning: {exc}; the report shows slugs instead of titles.", err=True)
-    html_text = render_report(
-        store.feedback_rows(), titles=titles, signups=len(store.newsletter_rows())
-    )
+    with _plain_errors():
+        html_text = render_report(
+            store.feedback_rows(), titles=titles, signups=store.newsletter_addresses()
+        )
     try:
         target = write_report(out_dir, html_text)
     except OSError as exc:

@@ -275,7 +275,7 @@ def render_report(
     else:
         parts.append(f"<p>Generated {escape(when)}. No feedback has been received yet.</p>")
     if signups is not None:
-        parts.append(f"<p>Newsletter sign-ups currently held: {signups}.</p>")
+        parts.append(f"<p>Newsletter addresses currently held: {signups}.</p>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 

@@ -41,7 +41,10 @@ def read_base_url(site: Path) -> str | None:
 
 
 def read_consent_version(site: Path) -> str | None:
-    """`[newsletter] consent_version` from site/storysite.toml, if set."""
+    """`[newsletter] consent_version` from site/storysite.toml; when it is not set, the
+    build's default, which is what the site's forms then send."""
+    from storysite.config import SiteConfig
+
     config = site / "storysite.toml"
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
@@ -49,6 +52,8 @@ def read_consent_version(site: Path) -> str | None:
         return None
     section = data.get("newsletter")
     value = section.get("consent_version") if isinstance(section, dict) else None
+    if value is None:
+        return SiteConfig(root=site, title="").newsletter_consent_version
     if not isinstance(value, str | int):
         return None
     return str(value).strip() or None

@@ -16,6 +16,10 @@ DOMAIN_LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 SCALE = ("1", "2", "3", "4", "5")
 MAX_PAGE = 200
 HONEYPOT = "website"
+ANSWERS = ("useful", "rating", "usefulness")
+KNOWN_FIELDS = frozenset(
+    {"story", *ANSWERS, "page", HONEYPOT, "email", "consent", "consent_version"}
+)
 
 
 class InvalidAnswer(ValueError):
@@ -46,7 +50,9 @@ def build_form(pairs: list[tuple[str, str]]) -> Form:
     fields: dict[str, str] = {}
     for name, value in pairs:
         if name in fields:
-            raise InvalidAnswer(f"{name} was sent more than once")
+            # Name only our own fields: an error page never repeats what a client sent.
+            known = name if name in KNOWN_FIELDS else "a field"
+            raise InvalidAnswer(f"{known} was sent more than once")
         fields[name] = value
     return Form(fields)
 
@@ -69,22 +75,28 @@ def _page(form: Form) -> str | None:
     return value
 
 
-def feedback_answer(form: Form) -> FeedbackAnswer:
+def feedback_answer(form: Form, published: frozenset[str]) -> FeedbackAnswer:
+    """The answer, for a story the site publishes, with at least one question answered."""
     story = form.get("story")
     if story is None:
         raise InvalidAnswer("story is required")
     if not SLUG_RE.fullmatch(story):
         raise InvalidAnswer("story must be a story's slug")
+    if story not in published:
+        raise InvalidAnswer("story is not a story this site publishes")
     useful = form.get("useful")
     if useful is not None and useful not in ("yes", "no"):
         raise InvalidAnswer("useful must be yes or no")
-    return FeedbackAnswer(
+    answer = FeedbackAnswer(
         story=story,
         useful=useful,
         rating=_scale(form, "rating"),
         usefulness=_scale(form, "usefulness"),
         page=_page(form),
     )
+    if answer.useful is None and answer.rating is None and answer.usefulness is None:
+        raise InvalidAnswer("answer at least one question")
+    return answer
 
 
 def check_email(value: str | None) -> str:
@@ -108,13 +120,15 @@ def check_email(value: str | None) -> str:
     return value
 
 
-def newsletter_signup(form: Form, default_version: str) -> NewsletterSignup:
+def newsletter_signup(form: Form, current_version: str) -> NewsletterSignup:
+    """A sign-up agreeing to the wording the site shows now (`current_version`)."""
     email = check_email(form.get("email", trim=True))
     if form.get("consent") != "yes":
         raise InvalidAnswer("consent is required: tick the box to agree to receive the newsletter")
-    version = form.get("consent_version", trim=True) or default_version
-    if not VERSION_RE.fullmatch(version):
+    version = form.get("consent_version", trim=True) or current_version
+    if version != current_version:
         raise InvalidAnswer(
-            "consent_version must be a short label like 2026-11 (up to 40 characters)"
+            "consent_version is not the wording this site shows now: "
+            "reload the page and sign up again"
         )
     return NewsletterSignup(email=email, consent_version=version, page=_page(form))

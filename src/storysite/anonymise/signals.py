@@ -1,0 +1,363 @@
+"""The signals of the undeclared-name detector: small units, each with one job.
+
+A text is split into words once (``Words``); each signal reads those words and says
+which of them are probably names, and why. findings.py runs them all and reports
+every suspect of a story at once. Fail closed: a capitalised word that is not
+ordinary English vocabulary is a probable name whatever the person's culture, so
+the detector does not need to have heard of a name to report it.
+
+The signals, in the order they are tried for one capitalised word:
+- ``cue``: a title before it ("Dr", "Auntie"), a role or relation ("my support
+  worker", "my sister"), or "my name is"/"called";
+- ``safe-list``: not ordinary English vocabulary (nor a place, nor a word of
+  ``proper_words.txt``), so probably a name;
+- ``known name``: a given name that is also an everyday word (Grace, Will,
+  Precious), in the middle of a sentence, beside another name, or in a person
+  context ("Hope told me", "with Joy", "Grace and I");
+- ``place or name``: a well-known place or other proper word that is also a given
+  name (Jordan, Florence), in a person context;
+- ``beside a name``: a capitalised word beside a probable name is reported with it
+  ("Long Nguyen", "Grace Hopper").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from itertools import accumulate
+
+from storysite.anonymise.folding import fold, word_key
+from storysite.anonymise.replace import starts_sentence
+from storysite.anonymise.vocabulary import name_kinds, place_phrases
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a string written with spaces between them."""
+    return frozenset(words.split())
+
+
+FIX = (
+    "declare the person in the story's `people` with `named: true` or `named: false`, "
+    "or, if it is not a person, add the word to the story's `allow:` list or to "
+    "`[anonymise] allow` in storysite.toml"
+)
+
+#: A word: letters, with apostrophes inside it (O'Neill, Abdi's). Captured, so that
+#: ``split`` keeps the text between words.
+WORD_SPLIT_RE = re.compile(r"([^\W\d_]+(?:['’ʼ][^\W\d_]+)*)")
+_POSSESSIVE_RE = re.compile(r"['’ʼ]s\Z", re.IGNORECASE)
+HEADING_RE = re.compile(r"[ \t]{0,3}#{1,6}\s")
+_LINE_OPENING_RE = re.compile(r"[\s>*_+\-#|\d.)\[\"'“‘(]*")
+
+#: Titles written before a name. Capitalised in the text ("Dr", "Auntie").
+TITLES = word_set(
+    "mr mrs ms miss mx dr prof professor nurse sister matron sir dame lady lord "
+    "auntie aunty aunt uncle imam sheikh shaykh pastor father rev reverend revd canon "
+    "rabbi brother baba bhai apa didi dada nana nani cllr councillor judge captain"
+)
+#: Roles and relations that introduce a person: "my support worker X", "our nurse, X".
+ROLES = (
+    "friend|best friend|son|daughter|brother|sister|partner|husband|wife|boyfriend|"
+    "girlfriend|fiancée?|mum|mam|mother|dad|father|nan|nanna|gran|granny|grandma|grandad|"
+    "grandpa|grandson|granddaughter|grandmother|grandfather|cousin|aunt|auntie|aunty|uncle|"
+    "niece|nephew|neighbour|neighbor|colleague|flatmate|housemate|roommate|child|baby|"
+    "stepson|stepdaughter|stepmum|stepdad|carer|key ?worker|care co-?ordinator|"
+    "support worker|peer support worker|peer worker|peer supporter|peer mentor|"
+    "recovery worker|outreach worker|link worker|family worker|youth worker|"
+    "social worker|mental health nurse|community nurse|ward nurse|nurse|nurse practitioner|"
+    "therapist|occupational therapist|psychotherapist|art therapist|counsellor|counselor|"
+    "psychiatrist|consultant|consultant psychiatrist|psychologist|clinical psychologist|"
+    "doctor|registrar|junior doctor|GP|pharmacist|midwife|health visitor|"
+    "team leader|team manager|ward manager|manager|service manager|lead|clinical lead|"
+    "supervisor|mentor|coach|tutor|teacher|trainer|facilitator|chair|co-chair|"
+    "volunteer|advocate|interpreter|translator|chaplain|imam|receptionist|"
+    "coordinator|co-ordinator|case worker|caseworker|housing officer|employment adviser|"
+    "employment advisor|job coach|sponsor|buddy|classmate|ex|ex-partner|landlord|landlady|"
+    "boss|line manager|named nurse|primary nurse|consultant nurse|OT|CPN|AMHP|HCA"
+)
+_ROLE_RE = re.compile(
+    rf"\b(?i:(?:my|our|her|his|their|your|the|a)\s+(?:(?:new|old|lovely|amazing|own|"
+    rf"former|current|first|late|dear)\s+)?(?:{ROLES}))\s*,?\s+$"
+)
+_CALLED_RE = re.compile(
+    r"\b(?i:my name is|my name's|name was|i am called|i'm called|called|named|"
+    r"known as|signed|love from|love,|from your|thanks to|thank you,?|cheers,?)\s*$"
+)
+#: The last word of every phrase _ROLE_RE and _CALLED_RE can match: a cheap test
+#: before the patterns are tried.
+CUE_ENDINGS = frozenset(
+    {phrase.split()[-1].split("-")[-1].lower().rstrip("?") for phrase in ROLES.split("|")}
+    | {"worker", "keyworker", "coordinator", "ordinator", "fiance", "fiancee", "fiancée"}
+    | word_set("is name's called named as signed from love to you cheers")
+)
+#: Words just before a name that say a person comes next ("with X", "met X").
+PERSON_BEFORE = word_set(
+    "with alongside beside met asked told thank thanked called rang phoned texted "
+    "emailed messaged saw visited hugged helped married joined named introduced "
+    "invited trusted heard behind"
+)
+#: Words just after a name that say it is a person ("X told me", "X and I").
+PERSON_AFTER = word_set(
+    "told said says asked asks explained suggested helped showed wrote writes smiled "
+    "laughed agreed replied listened rang phoned texted emailed messaged invited "
+    "introduced reminded encouraged hugged cried shouted whispered promised admitted "
+    "noticed realised realized offered sat stood walked drove picked nodded understood "
+    "believed knew thinks thought chaired co-chaired facilitated taught organised "
+    "organized sang cooked gave brought sent bought lent"
+)
+#: Verbs after a sentence's first word that make a given name its subject ("Jack was").
+LIKE_A_SUBJECT = word_set(
+    "was is had has would could will did does got gets worked works lives lived looked "
+    "came went ran runs"
+)
+#: After these a capitalised word is a place, not a person ("in Jordan", "to Florence").
+PLACE_BEFORE = word_set(
+    "in at to from near around across through into outside inside via towards toward of on"
+)
+#: Words that end a run of capitalised words naming a place or an organisation
+#: ("Kestrel Ward", "Long Term Plan"): an everyday name inside such a run is not reported.
+ORGANISATION_WORDS = word_set(
+    "ward wards team teams service services college trust hospital centre center clinic "
+    "unit group groups project programme program plan act board council committee forum "
+    "network hub cafe house road street lane avenue park gardens garden square station "
+    "school university academy church mosque temple gurdwara synagogue mandir market "
+    "foundation partnership alliance panel day week month awards award strategy framework "
+    "association society club library museum theatre surgery practice line way court "
+    "place close estate tower towers bridge hall halls party minds fund charity campaign "
+    "commission network office department ministry agency institute prize festival "
+    "conference summit scheme initiative pathway model approach standard charter pledge "
+    "policy review report survey study series show channel magazine radio press news "
+    "times post mail recovery health care wellbeing"
+)
+
+
+@cache
+def proper_words() -> frozenset[str]:
+    """Folded keys of ``proper_words.txt``: capitalised words that are not people."""
+    text = resources.files("storysite").joinpath("data/proper_words.txt").read_text("utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(word_key(fold(w)).replace("’", "'") for w in line.split())
+    return frozenset(words)
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Folded given names: Faker's of every locale and storysite's own list."""
+    from storysite.anonymise.findings import first_names
+
+    faker = {w for w, kind in name_kinds().items() if "f" in kind}
+    return frozenset(faker | first_names()[0])
+
+
+@cache
+def all_names() -> frozenset[str]:
+    return frozenset(name_kinds()) | given_names()
+
+
+@cache
+def place_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-word places, the first words of places of several words)."""
+    single = {p for p in place_phrases() if " " not in p}
+    firsts = {p.split(" ", 1)[0] for p in place_phrases() if " " in p}
+    return frozenset(single), frozenset(firsts)
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A word (or a run of words) that is probably a name: where, what and why."""
+
+    start: int
+    word: str
+    why: str
+    signal: str = ""
+    end: int = -1
+    fix: str = FIX
+
+
+#: Word as written -> its folded key, shared by every text of the process.
+_KEYS: dict[str, str] = {}
+
+
+class Words:
+    """A text split into words once, for every signal. ``parts`` alternates the text
+    between words and the words (``parts[2 * i + 1]`` is word ``i``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts = WORD_SPLIT_RE.split(text)
+        self.words = self.parts[1::2]
+
+    @cached_property
+    def bounds(self) -> list[int]:
+        return list(accumulate(map(len, self.parts)))
+
+    def start(self, index: int) -> int:
+        return self.bounds[2 * index]
+
+    def end(self, index: int) -> int:
+        return self.bounds[2 * index + 1]
+
+    def gap_before(self, index: int) -> str:
+        return self.parts[2 * index]
+
+    def gap_after(self, index: int) -> str:
+        return self.parts[2 * index + 2] if 2 * index + 2 < len(self.parts) else ""
+
+    def key(self, index: int) -> str:
+        word = self.words[index]
+        key = _KEYS.get(word)
+        if key is None:
+            key = word_key(fold(bare(word)))
+            if len(_KEYS) < 200_000:
+                _KEYS[word] = key
+        return key
+
+    def lower(self, index: int) -> str:
+        if 0 <= index < len(self.words):
+            return self.words[index].lower()
+        return ""
+
+    def joined(self, index: int, gap: str = " ") -> bool:
+        """Whether words ``index`` and ``index + 1`` stand side by side (one space or
+        hyphen apart, nothing else): parts of one name can."""
+        return 2 * index + 3 < len(self.parts) and self.gap_after(index) in (" ", "-", "\u00a0")
+
+
+def bare(word: str) -> str:
+    """A word without its possessive ending: "Abdi's" -> "Abdi"."""
+    return _POSSESSIVE_RE.sub("", word) if len(word) > 2 else word
+
+
+def is_capitalised(word: str) -> bool:
+    return word[0].isupper()
+
+
+def is_acronym(word: str) -> bool:
+    """All capitals and short (NHS, CAMHS, PTSD), or such a word with a plural 's'
+    (GCSEs, CMHTs): an acronym, unless a known name."""
+    if word.endswith("s") and len(word) > 2:
+        word = word[:-1]
+    return len(word) <= 5 and word.isupper()
+
+
+@cache
+def _latin_letter(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
+
+
+def is_latin(key: str) -> bool:
+    """Whether a folded word is written in Latin letters (ł, ø and ı included)."""
+    return key.isascii() or all(c.isascii() or _latin_letter(c) for c in key if c.isalpha())
+
+
+#: A role named just after a word: "Zulu, a peer worker", "Yamaguchi, my therapist".
+_ROLE_AFTER_RE = re.compile(
+    rf"\s*,\s*(?i:(?:a|an|the|my|our|her|his|their)\s+(?:(?:new|old|lovely|former|"
+    rf"senior|junior|lead|trainee|student|fellow)\s+)?(?:{ROLES}))\b"
+)
+
+
+def cue_before(words: Words, index: int) -> str | None:
+    """The title, role or phrase just before word ``index`` that introduces a person."""
+    previous = words.words[index - 1] if index > 0 else ""
+    spaced = words.gap_before(index) in (" ", ". ", "\u00a0")
+    if previous and spaced and is_capitalised(previous) and previous.lower() in TITLES:
+        return f"follows the title '{previous}'"
+    if previous.lower().rstrip(",") not in CUE_ENDINGS:
+        return None  # neither pattern can end with any other word
+    start = words.start(index)
+    before = words.text[max(0, start - 60) : start]
+    match = _ROLE_RE.search(before) or _CALLED_RE.search(before)
+    if match:
+        return f"follows '{' '.join(match.group().split()).rstrip(',')}'"
+    return None
+
+
+def role_after(words: Words, index: int) -> str | None:
+    """A role named just after the word: "Zulu, a peer worker"."""
+    if not words.gap_after(index).lstrip().startswith(","):
+        return None
+    role = _ROLE_AFTER_RE.match(words.text, words.end(index))
+    if role:
+        return f"comes before '{' '.join(role.group().split()).lstrip(', ')}'"
+    return None
+
+
+def person_context(words: Words, index: int) -> str | None:
+    """Words around ``index`` that say it names a person ("with X", "X told me",
+    "X and I"); None when there are none or a place word comes just before it."""
+    before = words.lower(index - 1) if index > 0 else ""
+    if before in PLACE_BEFORE:
+        return None
+    if before in PERSON_BEFORE and words.gap_before(index) == " ":
+        return f"follows '{before}'"
+    if before == "and" and index > 1 and words.lower(index - 2) in ("me", "i"):
+        return f"follows '{words.words[index - 2]} and'"
+    after = words.lower(index + 1)
+    gap = words.gap_after(index)
+    written = words.words[index + 1] if index + 1 < len(words.words) else ""
+    if gap.strip(" ,") == "" and after in PERSON_AFTER and written == after:
+        return f"comes before '{words.words[index + 1]}'"
+    if gap == " " and after in LIKE_A_SUBJECT and written == after:
+        return f"comes before '{written}'"
+    if gap.strip() in ("", "&") and after == "and" and words.lower(index + 2) in ("i", "me"):
+        return f"comes before 'and {words.words[index + 2]}'"
+    return None
+
+
+def mid_sentence(words: Words, index: int, prose: bool) -> bool:
+    """In the middle of a sentence of prose: not first in a sentence, a heading, a list
+    item, a title or a tag."""
+    if not prose:
+        return False
+    start = words.start(index)
+    if starts_sentence(words.text, start) or words.gap_before(index).rstrip(" *_")[-1:] == "|":
+        return False
+    line_start = words.text.rfind("\n", 0, start) + 1
+    if _LINE_OPENING_RE.fullmatch(words.text, line_start, start):
+        return False  # first in a list item, a quote or a bold lead-in ("- **Room")
+    return not HEADING_RE.match(words.text, line_start)
+
+
+def neighbours(words: Words, index: int) -> list[int]:
+    """The capitalised words that stand right beside word ``index`` (see ``joined``)."""
+    found = []
+    if index > 0 and words.joined(index - 1) and is_capitalised(words.words[index - 1]):
+        found.append(index - 1)
+    if words.joined(index) and is_capitalised(words.words[index + 1]):
+        found.append(index + 1)
+    return found
+
+
+def in_organisation_run(words: Words, index: int) -> bool:
+    """Whether the word is part of a run of capitalised words that ends in a word like
+    Ward, Team or Plan ("Kestrel Ward", "Long Term Plan"), and holds no other name."""
+    cursor = index
+    while words.joined(cursor) and is_capitalised(words.words[cursor + 1]):
+        cursor += 1
+        if words.key(cursor) in ORGANISATION_WORDS:
+            return True
+    return False
+
+
+def place_at(words: Words, index: int) -> bool:
+    """Whether word ``index`` is a well-known place, or part of one of several words
+    that starts at most three words before it ("Tower Hamlets", "Bethnal Green")."""
+    single, firsts = place_words()
+    if words.key(index) in single:
+        return True
+    phrases = place_phrases()
+    for first in range(max(0, index - 3), index + 1):
+        if words.key(first) not in firsts:
+            continue
+        keys = [words.key(first)]
+        for following in range(first + 1, min(len(words.words), first + 5)):
+            keys.append(words.key(following))
+            if following >= index and " ".join(keys) in phrases:
+                return True
+    return False
