@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise.findings import Known, initials, known_words, not_names, suspects
+from storysite.anonymise.folding import JOINER
 from storysite.anonymise.hidden import find_hidden
 from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
 from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher
 from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
-from storysite.anonymise.tree import TreeAnonymiser
+from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
 from storysite.config import SiteConfig
 from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
 from storysite.slugs import slugify
@@ -146,8 +147,9 @@ class Anonymiser:
     def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
         view = decode(text)
         search = view.text if view is not None else text
-        names = matcher.find(search) + matcher.find_joined(search)
-        return _Scan(text, view, search, names, find_identifiers(search))
+        joined = matcher.find_joined(search)
+        names = matcher.find(search) + joined
+        return _Scan(text, view, search, names, find_identifiers(search), joined)
 
     def _field(
         self,
@@ -162,7 +164,7 @@ class Anonymiser:
         if not text:
             return FieldResult(text, ())
         scan = self._scan(run.matcher, text)
-        self._find(run, scan, first_line, prose)
+        self._find(run, scan, first_line, prose, markdown)
         return self._apply(text, scan.spans(self), field, first_line, markdown, sentence)
 
     def _apply(
@@ -191,8 +193,14 @@ class Anonymiser:
         )
         return FieldResult(new_text, replacements)
 
-    def _find(self, run: _StoryRun, scan: _Scan, first_line: int | None, prose: bool) -> None:
-        """Record the findings of one field: hidden letters and probable undeclared names."""
+    def _find(
+        self, run: _StoryRun, scan: _Scan, first_line: int | None, prose: bool, markdown: bool
+    ) -> None:
+        """Record the findings of one field: hidden letters and probable undeclared names.
+        A name run together (``JaneQuarrington``) or, in Markdown, split by inline
+        markup (``Quarr<b></b>ington``, ```Quarr`ington``) is no undeclared name: it
+        is replaced (by the tree pass for the latter), so the undeclared-name signals
+        read the text with it blanked out."""
         search = scan.search
 
         def line_at(index: int) -> int | None:
@@ -201,9 +209,16 @@ class Anonymiser:
         for hidden in find_hidden(search):
             run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix, "hidden letters")
         covered = [(m.start, m.end) for m in scan.names]
+        blanked = [(m.start, m.end) for m in scan.joined]
+        if markdown and ("<" in search or "`" in search):
+            joined = _INLINE_MARKUP_RE.sub(lambda m: JOINER * len(m.group()), search)
+            split = run.matcher.find(joined) + run.matcher.find_joined(joined)
+            blanked.extend((m.start, m.end) for m in split)
+        covered.extend(blanked)
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
-        found = [*suspects(search, run.known, prose), *initials(search, run.source.people)]
+        read = _blank(search, blanked)
+        found = [*suspects(read, run.known, prose), *initials(read, run.source.people)]
         for suspect in found:
             if not any(start <= suspect.start < end for start, end in covered):
                 word, why, fix = suspect.word, suspect.why, suspect.fix
@@ -253,6 +268,7 @@ class _Scan:
     search: str  # the decoded text, or ``text`` when nothing was encoded
     names: list[NameMatch]
     identifiers: list[Identifier]
+    joined: list[NameMatch]  # those of ``names`` that ``find_joined`` found
 
     def original(self, index: int) -> int:
         return self.view.origin[index] if self.view is not None else index
@@ -293,6 +309,21 @@ def fallback_slug(source: SourceStory) -> str:
     one day get different addresses, and the hash shows nothing of the file's name."""
     digest = hashlib.sha256(source.display_path.encode("utf-8")).hexdigest()[:8]
     return f"story-{source.date.isoformat()}-{digest}"
+
+
+#: Inline markup a reader does not see between letters: a tag that is not a block
+#: (see tree.py) or a comment, and a code span's backquote.
+_INLINE_MARKUP_RE = re.compile(
+    r"<!--.*?-->|</?(?!(?:" + "|".join(sorted(BLOCK_TAGS)) + r")\b)[A-Za-z][^<>]*>|`",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span written as spaces (same length, same positions)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _line(text: str, first_line: int | None, index: int) -> int | None:

@@ -30,7 +30,7 @@ from storysite.anonymise.replace import Span, apply_spans, replacement_for
 SpanFinder = Callable[[str], list[Span]]
 
 _PLACEHOLDER_RE = re.compile("\x02wzxhzdk:(\\d+)\x03")
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead",
      "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
      "figure", "figcaption", "details", "summary", "caption", "section", "article"}
@@ -227,7 +227,7 @@ class _RawView:
         for tag in _TAG_RE.finditer(markup):
             length = self._piece(markup, cursor, tag.start(), length)
             name = _TAG_NAME_RE.match(tag.group())
-            mark = "\n" if name and name.group(1).lower() in _BLOCK_TAGS else JOINER
+            mark = "\n" if name and name.group(1).lower() in BLOCK_TAGS else JOINER
             self.parts.append(mark)
             length += 1
             cursor = tag.end()
@@ -254,7 +254,7 @@ class _RawView:
 
 
 def _walk(element: ET.Element, view: _View) -> None:
-    mark = "\n" if element.tag in _BLOCK_TAGS else JOINER
+    mark = "\n" if element.tag in BLOCK_TAGS else JOINER
     view.separator(mark)
     view.segment(element, "text")
     for child in element:
