@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from advkit import png
 from sitekit import BASIC_CONFIG, read_tree, run_build, story, write_files
 
 
@@ -207,7 +208,7 @@ class SiteRun:
 
 
 def build_cases(root: Path, cases: Sequence[Case], config: str = BASIC_CONFIG) -> SiteRun:
-    files: dict[str, str | bytes] = {"storysite.toml": config}
+    files: dict[str, str | bytes] = {"storysite.toml": config, "stories/images/pic.png": png()}
     files.update({f"stories/{case.file}": case.source() for case in cases})
     write_files(root, files)
     result = run_build(root)
@@ -242,7 +243,10 @@ def check(
             if expect.in_path:
                 assert wanted in path, f"{case.id}: {path} lacks {wanted}"
             else:
-                visible = expect.shown.lower() in text.lower() or wanted in decoded.lower()
+                # Shown as text, or in an attribute (alt, title) or address.
+                shown = expect.shown.lower()
+                page = decoded.lower()
+                visible = shown in text.lower() or shown in page or wanted in page
                 assert visible, f"{case.id}: no {expect.shown!r}:\n{text}"
         else:
             assert expect.text in text, f"{case.id}: {expect.text!r} not kept:\n{text}"
