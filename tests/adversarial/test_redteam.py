@@ -185,6 +185,7 @@ LOWER_CASE = [
 P = ("07700900123",)
 IDENTIFIERS = [
     Case("id-bold-split", "Call 07700 **900123** now.", expect=PHONE, secrets=P),
+    Case("id-bold-balanced", "Call 07700 **900123** now.", expect=Kept("Call [phone number removed] now."), secrets=P),
     Case("id-three-spaces", "Call 07700   900123 now.", expect=PHONE, secrets=P),
     Case("id-line-break", "Call 07700\n900123 now.", expect=PHONE, secrets=P),
     Case("id-dots", "Call 07700.900.123 now.", expect=PHONE, secrets=P),

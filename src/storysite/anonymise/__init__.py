@@ -22,7 +22,7 @@ from storysite.anonymise.findings import Known, initials, known_words, not_names
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.hidden import find_hidden
 from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
-from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher
+from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher, emphasis_marks
 from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
 from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
@@ -270,6 +270,15 @@ class _Scan:
     identifiers: list[Identifier]
     joined: list[NameMatch]  # those of ``names`` that ``find_joined`` found
 
+    def _identifier_span(self, found: Identifier, shown: str) -> Span:
+        """Emphasis marks inside a number (07700 **900123**) are kept around the
+        replacement, so the Markdown around it stays balanced."""
+        opening, closing = "", ""
+        part = self.search[found.start : found.end]
+        if "*" in part or "~" in part:
+            opening, closing = emphasis_marks(self.search, found.start, found.end)
+        return Span(found.start, found.end, shown, found.kind, suffix=closing, prefix=opening)
+
     def original(self, index: int) -> int:
         return self.view.origin[index] if self.view is not None else index
 
@@ -277,7 +286,7 @@ class _Scan:
         """The replacements, as spans of the original text."""
         spans = [anonymiser._name_span(m) for m in self.names]
         texts = anonymiser.identifier_texts
-        spans.extend(Span(i.start, i.end, texts[i.kind], i.kind) for i in self.identifiers)
+        spans.extend(self._identifier_span(i, texts[i.kind]) for i in self.identifiers)
         if self.view is None:
             return spans
         return [

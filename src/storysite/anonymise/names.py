@@ -67,7 +67,7 @@ class NameMatch:
 _MARK_RUN_RE = re.compile(r"[*~]+")
 
 
-def _emphasis_marks(text: str, start: int, end: int) -> tuple[str, str]:
+def emphasis_marks(text: str, start: int, end: int) -> tuple[str, str]:
     """The emphasis marks between ``start`` and ``end``: (those that open, those that
     close). A run followed by a letter opens; any other run closes."""
     opening: list[str] = []
@@ -380,7 +380,7 @@ class NameMatcher:
         # that opens (Priya *Okafor*) before it.
         opening, closing = "", ""
         if "*" in text[start:end] or "~" in text[start:end]:
-            opening, closing = _emphasis_marks(text, start, end)
+            opening, closing = emphasis_marks(text, start, end)
         # "J.D. said": the final dot belongs to the initials, unless it ends the text.
         after = folded[end + 1 : end + 2]
         if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
