@@ -58,6 +58,9 @@ RUN_TOGETHER = [
     Case("rt-wbr", "Ask Quarr<wbr>ington now."),
     Case("rt-reference-link", "See [her page][p].\n\n[p]: https://example.org/JaneQuarrington\n"),
     Case("rt-joined-upper-possessive", "JANEQUARRINGTON'S idea."),
+    Case("rt-long-part-anywhere", "Ask about quarringtonfans now."),
+    Case("rt-camel-words-around", "Ask TheRealQuarrington now."),
+    Case("rt-short-part-camel", "Ask MariaLopezFan now.", people=("Maria Lopez",)),
 ]  # fmt: skip
 
 # --- Plurals and possessives --------------------------------------------------------

@@ -297,7 +297,10 @@ class NameMatcher:
         hits: list[tuple[int, int, NameForm]] = []
         for number in [n for n, key in enumerate(keys) if key in candidates]:
             start, end, key = tokens[number]
-            form = _token_hit(joined, key, partial(_lower, text, start, end), parts_any_case)
+            written = text[start:end]
+            form = _token_hit(
+                joined, key, partial(_lower, text, start, end), parts_any_case, written
+            )
             if form is not None:
                 hits.append((number, number, form))
         if spaced:
@@ -446,6 +449,10 @@ _SPACED_GAP_RE = re.compile(rf"[\s.\-_*+/\u00b7\u2022{JOINER}]{{1,3}}")
 #: A part of one word must be this long to be found inside a longer word
 #: ("Quarrington" in "JaneQuarrington"; "Ann" is never looked for in "Annual").
 INNER_PART = 5
+#: A part this long is found anywhere inside a word that is not ordinary English
+#: ("Quarringtonxyz"); a shorter one must stand apart from the rest ("Maria" is not
+#: found in "Marianne").
+DISTINCT_PART = 8
 
 
 @dataclass(frozen=True)
@@ -523,10 +530,12 @@ def _token_hit(
     key: str,
     lower: Callable[[], bool],
     parts_any_case: bool,
+    written: str = "",
 ) -> NameForm | None:
     """The protected name one word holds, if any: the word is the name run together or
     one part of it, alone or in the plural (-s, -es), or, when the word is not ordinary
-    English, holds a long part or a whole name inside it."""
+    English, holds a whole name inside it, or a long part that stands apart from the
+    rest of the word (``_stands_apart``)."""
     if any(key in keys.shown for keys in joined):
         return None  # a named person's or an allowed word: ``find`` decides there
     stems = [key]
@@ -544,9 +553,50 @@ def _token_hit(
     for keys in joined:
         for at in range(len(key) - 3):
             for whole, form in keys.inner.get(key[at : at + 4], ()):
-                if key.startswith(whole, at) and _counts(form, lower, parts_any_case):
+                if (
+                    key.startswith(whole, at)
+                    and _counts(form, lower, parts_any_case)
+                    and (
+                        len(form.words) > 1
+                        or len(whole) >= DISTINCT_PART
+                        or _stands_apart(joined, key, at, at + len(whole), written)
+                    )
+                ):
                     return form
     return None
+
+
+def _stands_apart(
+    joined: Sequence[JoinedKeys], key: str, start: int, end: int, written: str
+) -> bool:
+    """Whether a part found at ``key[start:end]`` is a word of its own there, not the
+    start of another name ("Maria" in "Marianne"): a capital starts it and ends it
+    (QuarringtonJane, SmithJones), or what is left on each side is nothing, a plural
+    ending, or made of ordinary words and names (TheQuarringtons, MrQuarrington)."""
+    if len(written) == len(key):  # no hidden characters: the same letters, same places
+        begins = start == 0 or written[start].isupper()
+        ends = end == len(key) or written[end].isupper()
+        if begins and ends:
+            return True
+    return _wordy(joined, key[:start]) and (key[end:] in ("s", "es") or _wordy(joined, key[end:]))
+
+
+def _wordy(joined: Sequence[JoinedKeys], letters: str) -> bool:
+    """Whether ``letters`` is nothing, or ordinary words and names run together."""
+    if not letters:
+        return True
+    ordinary = ordinary_words()
+    can_end = [True] + [False] * len(letters)  # can_end[i]: letters[:i] splits into words
+    for stop in range(2, len(letters) + 1):
+        can_end[stop] = any(
+            can_end[begin]
+            and (
+                letters[begin:stop] in ordinary
+                or any(letters[begin:stop] in keys.exact for keys in joined)
+            )
+            for begin in range(stop - 1)
+        )
+    return can_end[-1]
 
 
 def _spaced_hits(
