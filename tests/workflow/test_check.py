@@ -14,7 +14,17 @@ from storysite.cli import main
 from storysite.config import load_config
 
 JANE = "people:\n  - name: Jane Doe\n    named: false\n    shown_as: a friend\n"
-KEYS = {"ok", "today", "errors", "held", "findings", "findings_by_word", "expiring", "replaced", "published"}
+KEYS = {
+    "ok",
+    "today",
+    "errors",
+    "held",
+    "findings",
+    "findings_by_word",
+    "expiring",
+    "replaced",
+    "published",
+}
 
 
 def run_check(site: Path, *args: str) -> Result:
