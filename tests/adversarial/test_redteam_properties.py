@@ -17,7 +17,7 @@ WORDS = [
     "we", "met", "at", "the", "centre", "on", "a", "cold", "morning", "and", "talked",
     "about", "what", "helps", "when", "things", "feel", "heavy", "some", "brought", "soup",
     "others", "brought", "questions", "it", "was", "good", "to", "be", "heard", "our",
-    "plans", "changed", "how", "ward", "rounds", "work", "each", "week", "staff", "listened",
+    "plans", "changed", "how", "the", "meetings", "work", "each", "week", "people", "listened",
 ]  # fmt: skip
 
 #: Fictional protected people: a short first name and a long surname that is no word.
@@ -71,7 +71,10 @@ prose = st.lists(st.lists(st.sampled_from(WORDS), min_size=3, max_size=10), min_
 
 
 def sentences(words: list[list[str]]) -> list[str]:
-    return [" ".join(w).capitalize() + "." for w in words]
+    """Each list of words as a sentence. Each opens with "We", so no random word has
+    the capital of a sentence start (the undeclared-name detector would rightly ask
+    about "Soup told us", which is not this test's business)."""
+    return ["We " + " ".join(w) + "." for w in words]
 
 
 def build_one(case: Case) -> None:

@@ -147,9 +147,10 @@ class Anonymiser:
     def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
         view = decode(text)
         search = view.text if view is not None else text
+        words = matcher.find(search)
         joined = matcher.find_joined(search)
-        names = matcher.find(search) + joined
-        return _Scan(text, view, search, names, find_identifiers(search), joined)
+        only_joined = [j for j in joined if not _inside(j, words)]
+        return _Scan(text, view, search, words + joined, find_identifiers(search), only_joined)
 
     def _field(
         self,
@@ -200,7 +201,7 @@ class Anonymiser:
         A name run together (``JaneQuarrington``) or, in Markdown, split by inline
         markup (``Quarr<b></b>ington``, ```Quarr`ington``) is no undeclared name: it
         is replaced (by the tree pass for the latter), so the undeclared-name signals
-        read the text with it blanked out."""
+        read it as the declared name it is (see ``_as_declared``)."""
         search = scan.search
 
         def line_at(index: int) -> int | None:
@@ -209,15 +210,16 @@ class Anonymiser:
         for hidden in find_hidden(search):
             run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix, "hidden letters")
         covered = [(m.start, m.end) for m in scan.names]
-        blanked = [(m.start, m.end) for m in scan.joined]
+        unseen = list(scan.joined)
         if markdown and ("<" in search or "`" in search):
             joined = _INLINE_MARKUP_RE.sub(lambda m: JOINER * len(m.group()), search)
             split = run.matcher.find(joined) + run.matcher.find_joined(joined)
-            blanked.extend((m.start, m.end) for m in split)
-        covered.extend(blanked)
+            split = [_trimmed(m, joined, search) for m in split]
+            unseen.extend(m for m in split if not _inside(m, scan.names))
+        covered.extend((m.start, m.end) for m in unseen)
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
-        read = _blank(search, blanked)
+        read = _as_declared(search, unseen)
         found = [*suspects(read, run.known, prose), *initials(read, run.source.people)]
         for suspect in found:
             if not any(start <= suspect.start < end for start, end in covered):
@@ -268,7 +270,7 @@ class _Scan:
     search: str  # the decoded text, or ``text`` when nothing was encoded
     names: list[NameMatch]
     identifiers: list[Identifier]
-    joined: list[NameMatch]  # those of ``names`` that ``find_joined`` found
+    joined: list[NameMatch]  # those of ``names`` only ``find_joined`` found
 
     def _identifier_span(self, found: Identifier, shown: str) -> Span:
         """Emphasis marks inside a number (07700 **900123**) are kept around the
@@ -328,10 +330,31 @@ _INLINE_MARKUP_RE = re.compile(
 )
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with each span written as spaces (same length, same positions)."""
-    for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
+def _trimmed(match: NameMatch, joined: str, search: str) -> NameMatch:
+    """``match`` without the markup (read as JOINER in ``joined``) at its ends."""
+    start, end = match.start, match.end
+    while start < end and joined[start] == JOINER != search[start]:
+        start += 1
+    while end > start and joined[end - 1] == JOINER != search[end - 1]:
+        end -= 1
+    return dataclasses.replace(match, start=start, end=end, title_start=start)
+
+
+def _inside(match: NameMatch, others: list[NameMatch]) -> bool:
+    return any(o.start <= match.start and match.end <= o.end for o in others)
+
+
+def _as_declared(text: str, matches: list[NameMatch]) -> str:
+    """``text`` with each match written as the longest part of its person's name that
+    fits, padded with spaces (same length, same positions): the undeclared-name
+    signals then read "Miss JaneQuarrington explained" as they read "Miss Quarrington
+    explained", a declared name, not as "Miss" before a verb."""
+    for match in sorted(matches, key=lambda m: m.start):
+        person = match.form.person
+        size = match.end - match.start
+        parts = sorted(person.name.split() if person else [], key=len, reverse=True)
+        fill = next((p for p in parts if len(p) <= size), "")
+        text = text[: match.start] + fill.ljust(size) + text[match.end :]
     return text
 
 
