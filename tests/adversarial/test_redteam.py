@@ -61,6 +61,7 @@ RUN_TOGETHER = [
     Case("rt-long-part-anywhere", "Ask about quarringtonfans now."),
     Case("rt-camel-words-around", "Ask TheRealQuarrington now."),
     Case("rt-short-part-camel", "Ask MariaLopezFan now.", people=("Maria Lopez",)),
+    Case("rt-two-short-people-upper", "Ask SMITHJONES now.", people=("Eve Smith", "Tom Jones")),
 ]  # fmt: skip
 
 # --- Plurals and possessives --------------------------------------------------------

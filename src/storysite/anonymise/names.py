@@ -468,7 +468,7 @@ class JoinedKeys:
     shown: frozenset[str]
     #: Words not ordinary English, by whether a name is inside them (bounded; the
     #: register's keys are shared by every story, and such words repeat).
-    _inside: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _holds: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, words: set[str]) -> set[str]:
         """Those of ``words`` (keys) that may hold a protected name, in any case: a name
@@ -487,16 +487,16 @@ class JoinedKeys:
         return found
 
     def _holds_inside(self, word: str) -> bool:
-        known = self._inside.get(word)
+        known = self._holds.get(word)
         if known is None:
             known = any(
                 word.startswith(whole, at)
                 for at in range(len(word) - 3)
                 for whole, _ in self.inner.get(word[at : at + 4], ())
             )
-            if len(self._inside) >= _TOKEN_KEYS_MAX:
-                self._inside.clear()
-            self._inside[word] = known
+            if len(self._holds) >= _TOKEN_KEYS_MAX:
+                self._holds.clear()
+            self._holds[word] = known
         return known
 
     @classmethod
@@ -573,7 +573,9 @@ def _stands_apart(
     start of another name ("Maria" in "Marianne"): a capital starts it and ends it
     (QuarringtonJane, SmithJones), or what is left on each side is nothing, a plural
     ending, or made of ordinary words and names (TheQuarringtons, MrQuarrington)."""
-    if len(written) == len(key):  # no hidden characters: the same letters, same places
+    # Capitals mark the parts only in mixed case (not in SMITHJONES), and only when
+    # no hidden character stands between the letters (the same letters, same places).
+    if len(written) == len(key) and not written.isupper():
         begins = start == 0 or written[start].isupper()
         ends = end == len(key) or written[end].isupper()
         if begins and ends:
