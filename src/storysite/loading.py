@@ -207,12 +207,38 @@ def _fields_without_control_characters(story: SourceStory, flaws: list[Finding])
         for tag in story.tags:
             found.extend(_field_flaws(story, "tags", tag))
         changes["tags"] = tuple(CONTROL_RE.sub("", tag) for tag in story.tags)
+    people = [_person_without_control_characters(story, person, found) for person in story.people]
+    if people != list(story.people):
+        changes["people"] = tuple(people)
     if story.image is not None and CONTROL_RE.search(story.image.alt):
         found.extend(_field_flaws(story, "image", story.image.alt))
         changes["image"] = dataclasses.replace(story.image, alt=CONTROL_RE.sub("", story.image.alt))
     if not found:
         return story
     return dataclasses.replace(story, flaws=tuple(found), **changes)
+
+
+def _person_without_control_characters(
+    story: SourceStory, person: Person, found: list[Finding]
+) -> Person:
+    """A declared person's name, aliases and shown_as, without control characters (a
+    finding each): "Ja\\u0007ne" must be declared, and matched, as the Jane it shows."""
+    texts = [person.name, *person.aliases, person.shown_as or ""]
+    if not any(CONTROL_RE.search(text) for text in texts):
+        return person
+    for text in texts:
+        found.extend(
+            _control_finding(
+                story.display_path, person.line or story.line_of("people"), text, m.start()
+            )
+            for m in CONTROL_RE.finditer(text)
+        )
+    return dataclasses.replace(
+        person,
+        name=CONTROL_RE.sub("", person.name),
+        aliases=tuple(CONTROL_RE.sub("", alias) for alias in person.aliases),
+        shown_as=CONTROL_RE.sub("", person.shown_as) if person.shown_as is not None else None,
+    )
 
 
 def _field_flaws(story: SourceStory, name: str, value: str) -> list[Finding]:

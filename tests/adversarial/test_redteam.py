@@ -245,6 +245,7 @@ CONTROL_CHARACTERS = [
     Case("cc-fffe", "Jane Quarr\ufffeington came.", expect=NONCHARACTER),
     Case("cc-title", "Words.", title="Ja\x07ne day", expect=Held("cc-title.md:2: 'Jane' — has a control character (U+0007)")),
     Case("cc-line", "One.\n\nTwo.\n\nThe Quarr\x07ingtons.", expect=Held("cc-line.md:15: 'Quarringtons.' — has a control character")),
+    Case("cc-person-name", "Jane Quarrington came.", people=("Ja\u0007ne Quarrington",), expect=CONTROL),
     Case("cc-isolate", "We said \u2067مرحبا\u2069 to all.", expect=Kept("مرحبا")),
     Case("cc-no-name", "A bell \x07 rang.", expect=CONTROL),
     Case("cc-neighbour-publishes", "Jane Quarrington came."),
