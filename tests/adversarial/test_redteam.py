@@ -218,6 +218,9 @@ IDENTIFIERS = [
     Case("id-dob-slashes", "I was born 03/03/1990.", expect=BIRTH, secrets=("03031990",)),
     Case("id-email-at-dot", "Write to jo [at] example [dot] com today.", expect=EMAIL, secrets=("jo at example dot com",)),
     Case("id-email-parens", "Write to jo(at)example(dot)com today.", expect=EMAIL, secrets=("jo at example dot com",)),
+    Case("id-postcode-fullwidth", "We live at ＳＷ１Ａ １ＡＡ now.", expect=POSTCODE, secrets=("SW1A1AA",)),
+    Case("id-email-fullwidth-at", "Write to jo＠example.com today.", expect=EMAIL, secrets=("jo example com",)),
+    Case("id-email-local", "Write to jane.quarrington@example.com today.", expect=EMAIL, secrets=("quarrington",)),
     Case("id-email-plain", "Write to jo@example.com today.", expect=EMAIL, secrets=("jo example com",)),
 ]  # fmt: skip
 

@@ -129,11 +129,12 @@ def find_identifiers(text: str) -> list[Identifier]:
     if not text:
         return []
     found: list[Identifier] = []
-    lowered = text.lower()
-    if "@" in text or "at)" in lowered or "at]" in lowered or "at}" in lowered:
-        found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(text))
+    plain = ascii_digits(text)
+    lowered = plain.lower()
+    if "@" in plain or "at)" in lowered or "at]" in lowered or "at}" in lowered:
+        found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(plain))
     if _DIGIT_RE.search(text):
-        digits = ascii_digits(text)
+        digits = plain
         numbers = zeros_beside_digits(digits)
         if _LONG_NUMBER_RE.search(numbers):
             found.extend(
@@ -149,12 +150,13 @@ def find_identifiers(text: str) -> list[Identifier]:
     return found
 
 
-_NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]")
+_NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]|[\uff01-\uff5e]")
 _O_NUMBER_RE = re.compile(r"[0-9Oo]*[0-9][0-9Oo]*")
 
 
 def ascii_digits(text: str) -> str:
-    """``text`` with every decimal digit of any script as 0-9 (same length)."""
+    """``text`` with every decimal digit of any script as 0-9, and the full-width forms
+    of ASCII (ＳＷ１Ａ, ＠) as ASCII (same length)."""
     if text.isascii():
         return text
     return _NON_ASCII_DIGIT_RE.sub(_ascii_digit, text)
@@ -162,6 +164,8 @@ def ascii_digits(text: str) -> str:
 
 def _ascii_digit(match: re.Match[str]) -> str:
     char = match.group()
+    if "\uff01" <= char <= "\uff5e":
+        return chr(ord(char) - 0xFEE0)
     value = unicodedata.digit(char, None)
     return str(value) if value is not None else char
 
