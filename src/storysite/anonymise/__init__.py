@@ -117,7 +117,8 @@ class Anonymiser:
         slug = self.slug(run.matcher, source, title.text)
         if source.slug is not None:  # an address is read like a title: "thank-you-ngozi"
             spaced = source.slug.replace("-", " ")
-            self._find(run, self._scan(run.matcher, spaced), line("slug"), prose=False)
+            scan = self._scan(run.matcher, spaced)
+            self._find(run, scan, line("slug"), prose=False, markdown=False)
         replacements = [
             r for f in (title, summary, *tags, alt, warning, body) for r in f.replacements
         ]
@@ -227,6 +228,9 @@ class Anonymiser:
         for suspect in found:
             if not any(start <= suspect.start < end for start, end in covered):
                 word, why, fix = suspect.word, suspect.why, suspect.fix
+                if scan.view is not None and suspect.end > suspect.start:
+                    # as written, not as decoded: "Großmann", not "Grossmann"
+                    word = scan.text[scan.original(suspect.start) : scan.original(suspect.end)]
                 run.add(line_at(suspect.start), word, why, fix, suspect.signal)
 
     def _name_span(self, match: NameMatch) -> Span:

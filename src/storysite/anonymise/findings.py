@@ -170,7 +170,8 @@ def _mostly_latin(words: Words) -> bool:
     if words.text.isascii():
         return True
     sample = words.words[:200]
-    return sum(w.isascii() or is_latin(w.lower()) for w in sample) * 2 > len(sample)
+    latin = sum(1 for w in sample if w.isascii() or is_latin(w.lower()))
+    return latin * 2 > len(sample)
 
 
 #: Words before a lower-case word that make it a thing ("the workstream said").
