@@ -8,8 +8,10 @@ story instead of publishing it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from storysite.config import SiteConfig, person_from_mapping
 from storysite.errors import Problem, display_path
-from storysite.models import Consent, ImageRef, Person, SourceStory
+from storysite.models import Consent, Finding, ImageRef, Person, SourceStory
 from storysite.scaffold import PLACEHOLDER_BODY, PLACEHOLDER_NAME
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -117,6 +119,7 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
     except OSError as error:
         return None, [Problem(shown, None, f"cannot be read ({error.strerror})")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, flaws = _without_control_characters(shown, text)
     parts = _split(text)
     if parts is None:
         return None, [
@@ -143,7 +146,108 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
             Problem(shown, 1, "the front matter must be fields like 'title: …', one per line")
         ]
     lines = dict(_field_lines(front))
-    return _story_from_mapping(path, shown, data, lines, body, body_line, config)
+    story, problems = _story_from_mapping(path, shown, data, lines, body, body_line, config)
+    if story is None:
+        return None, problems
+    return _fields_without_control_characters(story, flaws), problems
+
+
+#: What a page cannot show, so a reader would see a word other than the one checked
+#: ("Ja\x07ne" shows as "Jane"): C0 and C1 control characters but tab, line feed and
+#: form feed (a page break, shown as a space), DEL, and Unicode's noncharacters.
+CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+    + "]"
+)
+
+
+def _without_control_characters(shown: str, text: str) -> tuple[str, list[Finding]]:
+    """``text`` without the characters CONTROL_RE finds, and a finding for each (with
+    its line): the story is held until they are deleted, and the rest of the site is
+    built as usual."""
+    if text.isprintable() or not CONTROL_RE.search(text):
+        return text, []
+    flaws = [
+        _control_finding(shown, text.count("\n", 0, m.start()) + 1, text, m.start())
+        for m in CONTROL_RE.finditer(text)
+    ]
+    return CONTROL_RE.sub("", text), flaws
+
+
+def _control_finding(shown: str, line: int | None, text: str, index: int) -> Finding:
+    char = text[index]
+    start = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+    ends = [i for i in (text.find(" ", index), text.find("\n", index)) if i != -1]
+    word = CONTROL_RE.sub("", text[start : min(ends, default=len(text))])[:40] or "(blank)"
+    name = unicodedata.name(char, "")
+    control = unicodedata.category(char) == "Cc"
+    kind = "a control character" if control else "a noncharacter"
+    code = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+    return Finding(
+        shown,
+        line,
+        word,
+        f"has {kind} ({code}) that a page cannot show, so readers would see the word "
+        "differently from how it was checked",
+        "delete the character (retype the word)",
+    )
+
+
+def _fields_without_control_characters(story: SourceStory, flaws: list[Finding]) -> SourceStory:
+    """The story's fields without control characters written as YAML escapes ("\\a",
+    "\\u0007"), with a finding for each; ``flaws`` are those found in the file's text."""
+    found = list(flaws)
+    changes: dict[str, Any] = {}
+    for name in ("title", "summary", "content_warning"):
+        value = getattr(story, name)
+        if CONTROL_RE.search(value):
+            found.extend(_field_flaws(story, name, value))
+            changes[name] = CONTROL_RE.sub("", value)
+    if any(CONTROL_RE.search(tag) for tag in story.tags):
+        for tag in story.tags:
+            found.extend(_field_flaws(story, "tags", tag))
+        changes["tags"] = tuple(CONTROL_RE.sub("", tag) for tag in story.tags)
+    people = [_person_without_control_characters(story, person, found) for person in story.people]
+    if people != list(story.people):
+        changes["people"] = tuple(people)
+    if story.image is not None and CONTROL_RE.search(story.image.alt):
+        found.extend(_field_flaws(story, "image", story.image.alt))
+        changes["image"] = dataclasses.replace(story.image, alt=CONTROL_RE.sub("", story.image.alt))
+    if not found:
+        return story
+    return dataclasses.replace(story, flaws=tuple(found), **changes)
+
+
+def _person_without_control_characters(
+    story: SourceStory, person: Person, found: list[Finding]
+) -> Person:
+    """A declared person's name, aliases and shown_as, without control characters (a
+    finding each): "Ja\\u0007ne" must be declared, and matched, as the Jane it shows."""
+    texts = [person.name, *person.aliases, person.shown_as or ""]
+    if not any(CONTROL_RE.search(text) for text in texts):
+        return person
+    for text in texts:
+        found.extend(
+            _control_finding(
+                story.display_path, person.line or story.line_of("people"), text, m.start()
+            )
+            for m in CONTROL_RE.finditer(text)
+        )
+    return dataclasses.replace(
+        person,
+        name=CONTROL_RE.sub("", person.name),
+        aliases=tuple(CONTROL_RE.sub("", alias) for alias in person.aliases),
+        shown_as=CONTROL_RE.sub("", person.shown_as) if person.shown_as is not None else None,
+    )
+
+
+def _field_flaws(story: SourceStory, name: str, value: str) -> list[Finding]:
+    line = story.line_of(name)
+    return [
+        _control_finding(story.display_path, line, value, m.start())
+        for m in CONTROL_RE.finditer(value)
+    ]
 
 
 def _split(text: str) -> tuple[str, str, int] | None:

@@ -72,6 +72,9 @@ class SourceStory:
     #: Words in this story that are not people (places, organisations): never findings.
     allow: tuple[str, ...] = ()
     field_lines: tuple[tuple[str, int], ...] = ()
+    #: Characters removed at loading that a page cannot show (control characters,
+    #: noncharacters): each holds the story until the author deletes it.
+    flaws: tuple[Finding, ...] = ()
 
     def line_of(self, name: str) -> int | None:
         """The line a front-matter field starts on, when it was written."""

@@ -143,6 +143,7 @@ draft: false   # true while the story is still being written
 # authors: [Sam Rivera]   # a byline; each author must be under people with named: true
 # image: {{src: images/photo.jpg, alt: What the picture shows}}   # a picture at the top
 # content_warning: This story mentions self-harm.   # shown before the story
+# allow: [Isle of Dogs]   # places and organisations in this story that are not people
 consent:   # the storyteller's agreement: nothing is published without it
   publish: false   # change to true only when the storyteller has said yes
   date:   # the day they said yes, like {date}

@@ -246,11 +246,19 @@ def test_control_characters_never_reach_a_page_or_the_feed(make_site: MakeSite) 
             ).replace("title: Bell", 'title: "Bell'),
         }
     )
+    site.joinpath("stories/b.md").write_text(story("Page", body="Form\x0cfeed.\n"))
     result = run_build(site)
     assert result.exit_code == 0, result.output
     out = site / "output"
     assert problems(out, "https://stories.example.org/news/") == []
-    assert "Form feed, escape" in (out / "stories/bell-and-escape/index.html").read_text()
+    # A control character is a finding that holds its story (one per character, with
+    # its line); a form feed is a page break, shown as a space.
+    assert "stories/a.md: held" in result.output
+    for line, code in [(2, "U+0007"), (2, "U+001B"), (10, "U+001B"), (10, "U+007F")]:
+        assert f"stories/a.md:{line}: " in result.output and code in result.output
+    assert "U+0085" in result.output and "noncharacter (U+FFFE)" in result.output
+    assert not (out / "stories/bell-and-escape").exists()
+    assert "Form feed." in (out / "stories/page/index.html").read_text()
 
 
 def test_a_base_url_outside_ascii_is_percent_encoded(make_site: MakeSite) -> None:

@@ -40,7 +40,7 @@ def found(text: str, known: Known = NOBODY) -> list[tuple[str, str]]:
         # safe-list: not English vocabulary, whatever the culture, sentence start too
         ("Frasquilho ran the session.", [("Frasquilho", "safe-list")]),
         ("It was Ngozi's idea.", [("Ngozi", "known name")]),
-        ("Then ŁUKASZ WIŚNIEWSKI came.", [("ŁUKASZ WIŚNIEWSKI", "safe-list")]),
+        ("Then ŁUKASZ WIŚNIEWSKI came.", [("ŁUKASZ WIŚNIEWSKI", "known name")]),
         ("Şükrü Öztürk said yes.", [("Şükrü Öztürk", "known name")]),
         ("I sat with Abhiram Varadarajan.", [("Abhiram Varadarajan", "known name")]),
         # words English knows mainly as names are not vocabulary

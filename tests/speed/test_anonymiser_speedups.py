@@ -96,14 +96,16 @@ def test_one_storys_people_never_carry_over_to_the_next() -> None:
 
 def test_the_first_of_equal_forms_still_wins_across_register_and_story() -> None:
     """A register and a story sharing first words: longer names win, a protected part
-    of a name beats a named person's one-word name, and lower case is no part."""
-    register = NameIndex.of_people([Person("Sam Rivera Lowe"), Person("Sam Okoro")])
+    of a name beats a named person's one-word name, and a part that is an ordinary
+    word ("lowe" is not; "rose" is) is no part in lower case."""
+    register = NameIndex.of_people([Person("Sam Rivera Lowe"), Person("Sam Okoro Rose")])
     matcher = NameMatcher([register, NameIndex.of_people([Person("Sam", named=True)])])
-    found = matcher.find("Sam Rivera Lowe met Sam, and Sam Okoro met sam.")
+    found = matcher.find("Sam Rivera Lowe met Sam, and Sam Okoro Rose met rose and lowe.")
     assert [(m.start, m.end, m.form.kind) for m in found] == [
         (0, 15, "full"),
         (20, 23, "part"),
-        (29, 38, "full"),
+        (29, 43, "full"),
+        (57, 61, "part"),
     ]
 
 

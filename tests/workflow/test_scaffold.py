@@ -89,9 +89,9 @@ def test_new_story_is_dated_today_and_held_until_consent(make_site: MakeSite) ->
     unfinished = run_build(site)
     assert unfinished.exit_code == 1
     assert unfinished.output.splitlines()[:2] == [
-        f"{shown}:19: the person is still 'Firstname Lastname', as storysite new wrote it — "
+        f"{shown}:20: the person is still 'Firstname Lastname', as storysite new wrote it — "
         "write the real name of someone the story mentions, or remove this entry",
-        f"{shown}:24: the story still says 'Write the story here.', as storysite new wrote it "
+        f"{shown}:25: the story still says 'Write the story here.', as storysite new wrote it "
         "— write the story in its place (while it is being written, start the file name "
         "with _ and storysite leaves it alone)",
     ]
@@ -109,7 +109,7 @@ def test_new_writes_every_field_with_the_optional_ones_commented(make_site: Make
     result = CliRunner().invoke(main, ["new", "Low tide", "--site", str(site), "--today", TODAY])
     front = Path(result.output.strip()).read_text().split("---")[1]
     written = yaml.safe_load(front)
-    assert set(written) == STORY_KEYS - {"slug", "authors", "image", "content_warning"}
+    assert set(written) == STORY_KEYS - {"slug", "authors", "image", "content_warning", "allow"}
     assert set(written["consent"]) == {"publish", "date"}
     assert set(written["people"][0]) == {"name", "named", "aliases", "shown_as"}
     uncommented = re.sub(r"(?m)^(\s*)# (?=[a-z_]+:)", r"\1", front)

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise.findings import Known, initials, known_words, not_names, suspects
+from storysite.anonymise.folding import JOINER
 from storysite.anonymise.hidden import find_hidden
 from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
-from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher
+from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher, emphasis_marks
 from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
-from storysite.anonymise.tree import TreeAnonymiser
+from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
 from storysite.config import SiteConfig
 from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
 from storysite.slugs import slugify
@@ -99,6 +100,8 @@ class Anonymiser:
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
         known = Known(self.register_known, known_words(source.people, source.allow))
         run = _StoryRun(source, self.matcher_for(source), known)
+        for flaw in source.flaws:  # characters a page cannot show, removed at loading
+            run.add(flaw.line, flaw.word, flaw.why, flaw.fix)
         line = source.line_of
         title = self._field(run, source.title, "title", line("title"), prose=False)
         summary = self._field(run, source.summary, "summary", line("summary"))
@@ -114,7 +117,8 @@ class Anonymiser:
         slug = self.slug(run.matcher, source, title.text)
         if source.slug is not None:  # an address is read like a title: "thank-you-ngozi"
             spaced = source.slug.replace("-", " ")
-            self._find(run, self._scan(run.matcher, spaced), line("slug"), prose=False)
+            scan = self._scan(run.matcher, spaced)
+            self._find(run, scan, line("slug"), prose=False, markdown=False)
         replacements = [
             r for f in (title, summary, *tags, alt, warning, body) for r in f.replacements
         ]
@@ -147,7 +151,10 @@ class Anonymiser:
     def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
         view = decode(text)
         search = view.text if view is not None else text
-        return _Scan(text, view, search, matcher.find(search), find_identifiers(search))
+        words = matcher.find(search)
+        joined = matcher.find_joined(search)
+        only_joined = [j for j in joined if not _inside(j, words)]
+        return _Scan(text, view, search, words + joined, find_identifiers(search), only_joined)
 
     def _field(
         self,
@@ -162,7 +169,7 @@ class Anonymiser:
         if not text:
             return FieldResult(text, ())
         scan = self._scan(run.matcher, text)
-        self._find(run, scan, first_line, prose)
+        self._find(run, scan, first_line, prose, markdown)
         return self._apply(text, scan.spans(self), field, first_line, markdown, sentence)
 
     def _apply(
@@ -191,8 +198,14 @@ class Anonymiser:
         )
         return FieldResult(new_text, replacements)
 
-    def _find(self, run: _StoryRun, scan: _Scan, first_line: int | None, prose: bool) -> None:
-        """Record the findings of one field: hidden letters and probable undeclared names."""
+    def _find(
+        self, run: _StoryRun, scan: _Scan, first_line: int | None, prose: bool, markdown: bool
+    ) -> None:
+        """Record the findings of one field: hidden letters and probable undeclared names.
+        A name run together (``JaneQuarrington``) or, in Markdown, split by inline
+        markup (``Quarr<b></b>ington``, ```Quarr`ington``) is no undeclared name: it
+        is replaced (by the tree pass for the latter), so the undeclared-name signals
+        read it as the declared name it is (see ``_as_declared``)."""
         search = scan.search
 
         def line_at(index: int) -> int | None:
@@ -201,12 +214,23 @@ class Anonymiser:
         for hidden in find_hidden(search):
             run.add(line_at(hidden.start), hidden.word, hidden.why, hidden.fix, "hidden letters")
         covered = [(m.start, m.end) for m in scan.names]
+        unseen = list(scan.joined)
+        if markdown and ("<" in search or "`" in search):
+            joined = _INLINE_MARKUP_RE.sub(lambda m: JOINER * len(m.group()), search)
+            split = run.matcher.find(joined) + run.matcher.find_joined(joined)
+            split = [_trimmed(m, joined, search) for m in split]
+            unseen.extend(m for m in split if not _inside(m, scan.names))
+        covered.extend((m.start, m.end) for m in unseen)
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
-        found = [*suspects(search, run.known, prose), *initials(search, run.source.people)]
+        read = _as_declared(search, unseen)
+        found = [*suspects(read, run.known, prose), *initials(read, run.source.people)]
         for suspect in found:
             if not any(start <= suspect.start < end for start, end in covered):
                 word, why, fix = suspect.word, suspect.why, suspect.fix
+                if scan.view is not None and suspect.end > suspect.start:
+                    # as written, not as decoded: "Großmann", not "Grossmann"
+                    word = scan.text[scan.original(suspect.start) : scan.original(suspect.end)]
                 run.add(line_at(suspect.start), word, why, fix, suspect.signal)
 
     def _name_span(self, match: NameMatch) -> Span:
@@ -227,7 +251,9 @@ class Anonymiser:
         of a protected name counts there in any case (the output gate reads paths so).
         An explicit slug is also searched for identifiers, read with '-' as a space."""
         written = source.slug if source.slug is not None else slugify(title)
-        spans = [self._name_span(m) for m in matcher.find(written, parts_any_case=True)]
+        found = matcher.find(written, parts_any_case=True)
+        found += matcher.find_joined(written, parts_any_case=True)
+        spans = [self._name_span(m) for m in found]
         if source.slug is not None:
             spans.extend(self._identifier_spans(written))
         if spans:
@@ -251,6 +277,16 @@ class _Scan:
     search: str  # the decoded text, or ``text`` when nothing was encoded
     names: list[NameMatch]
     identifiers: list[Identifier]
+    joined: list[NameMatch]  # those of ``names`` only ``find_joined`` found
+
+    def _identifier_span(self, found: Identifier, shown: str) -> Span:
+        """Emphasis marks inside a number (07700 **900123**) are kept around the
+        replacement, so the Markdown around it stays balanced."""
+        opening, closing = "", ""
+        part = self.search[found.start : found.end]
+        if "*" in part or "~" in part:
+            opening, closing = emphasis_marks(self.search, found.start, found.end)
+        return Span(found.start, found.end, shown, found.kind, suffix=closing, prefix=opening)
 
     def original(self, index: int) -> int:
         return self.view.origin[index] if self.view is not None else index
@@ -259,7 +295,7 @@ class _Scan:
         """The replacements, as spans of the original text."""
         spans = [anonymiser._name_span(m) for m in self.names]
         texts = anonymiser.identifier_texts
-        spans.extend(Span(i.start, i.end, texts[i.kind], i.kind) for i in self.identifiers)
+        spans.extend(self._identifier_span(i, texts[i.kind]) for i in self.identifiers)
         if self.view is None:
             return spans
         return [
@@ -291,6 +327,42 @@ def fallback_slug(source: SourceStory) -> str:
     one day get different addresses, and the hash shows nothing of the file's name."""
     digest = hashlib.sha256(source.display_path.encode("utf-8")).hexdigest()[:8]
     return f"story-{source.date.isoformat()}-{digest}"
+
+
+#: Inline markup a reader does not see between letters: a tag that is not a block
+#: (see tree.py) or a comment, and a code span's backquote.
+_INLINE_MARKUP_RE = re.compile(
+    r"<!--.*?-->|</?(?!(?:" + "|".join(sorted(BLOCK_TAGS)) + r")\b)[A-Za-z][^<>]*>|`",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def _trimmed(match: NameMatch, joined: str, search: str) -> NameMatch:
+    """``match`` without the markup (read as JOINER in ``joined``) at its ends."""
+    start, end = match.start, match.end
+    while start < end and joined[start] == JOINER != search[start]:
+        start += 1
+    while end > start and joined[end - 1] == JOINER != search[end - 1]:
+        end -= 1
+    return dataclasses.replace(match, start=start, end=end, title_start=start)
+
+
+def _inside(match: NameMatch, others: list[NameMatch]) -> bool:
+    return any(o.start <= match.start and match.end <= o.end for o in others)
+
+
+def _as_declared(text: str, matches: list[NameMatch]) -> str:
+    """``text`` with each match written as the longest part of its person's name that
+    fits, padded with spaces (same length, same positions): the undeclared-name
+    signals then read "Miss JaneQuarrington explained" as they read "Miss Quarrington
+    explained", a declared name, not as "Miss" before a verb."""
+    for match in sorted(matches, key=lambda m: m.start):
+        person = match.form.person
+        size = match.end - match.start
+        parts = sorted(person.name.split() if person else [], key=len, reverse=True)
+        fill = next((p for p in parts if len(p) <= size), "")
+        text = text[: match.start] + fill.ljust(size) + text[match.end :]
+    return text
 
 
 def _line(text: str, first_line: int | None, index: int) -> int | None:

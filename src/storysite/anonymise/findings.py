@@ -134,7 +134,12 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     words = Words(text)
     flags: dict[int, _Flag] = {}
     latin = _mostly_latin(words)
+    # Most words are ordinary English in lower case: one set difference in C leaves
+    # the few that need a look (a word in lower case is its own key once folded).
+    unusual = set(words.words) - ordinary_words()
     for index, word in enumerate(words.words):
+        if word not in unusual and word.islower():
+            continue
         first = word[0]
         if first.isupper():
             flag = _judge(words, index, known, prose, latin)
@@ -162,8 +167,11 @@ def _shouted(words: Words, index: int) -> bool:
 def _mostly_latin(words: Words) -> bool:
     """Whether most words of the text are written in Latin letters (an English story,
     not a title in Russian)."""
+    if words.text.isascii():
+        return True
     sample = words.words[:200]
-    return sum(is_latin(w.lower()) for w in sample) * 2 > len(sample)
+    latin = sum(1 for w in sample if w.isascii() or is_latin(w.lower()))
+    return latin * 2 > len(sample)
 
 
 #: Words before a lower-case word that make it a thing ("the workstream said").

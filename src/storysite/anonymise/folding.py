@@ -6,12 +6,22 @@ forms of letters and digits read as the plain ones (full-width Ｊ -> j), letter
 lower-cased, typographic apostrophes become ', and characters that hide letters
 (zero-width, bidi controls, soft hyphens, combining marks) become JOINER, which the
 tokeniser treats as part of the word around it.
+
+Letters that only look Latin read as the Latin letter they look like: Cyrillic and
+Greek look-alikes ("Јое Сох" -> joe cox), Lisu capitals, dotless ı, ɑ, ø, ł. The
+table is Unicode's confusables data (UTS #39), as the confusable-homoglyphs package
+ships it. Blank characters that are not white space to Python (braille blank, Hangul
+fillers) read as a space. Letters that stand for more than one (ﬃ, ß) are expanded
+before folding, in normalise.py.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 JOINER = "\x01"
 HIDDEN_CHARACTERS = frozenset(
@@ -19,7 +29,9 @@ HIDDEN_CHARACTERS = frozenset(
     "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 )
-APOSTROPHES = frozenset("'\u2019\u2018\u02bc\u02bb`\u00b4\u2032")
+APOSTROPHES = frozenset("'\u2019\u2018\u02bc\u02bb`\u00b4\u2032\uff07")
+#: Characters shown as a blank that Python does not count as white space.
+BLANKS = frozenset("\u2800\u3164\uffa0")
 
 #: A word: letters and digits, with hidden characters allowed anywhere inside it.
 WORD_RE = re.compile(rf"(?:[^\W_]|{JOINER})+")
@@ -37,17 +49,43 @@ class _FoldTable(dict[int, str]):
 
 
 def fold_char(char: str) -> str:
-    if char in HIDDEN_CHARACTERS or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+    category = unicodedata.category(char)
+    if char in HIDDEN_CHARACTERS or category in ("Mn", "Me", "Cf"):
         return JOINER
     if char in APOSTROPHES:
         return "'"
+    if char in BLANKS:
+        return " "
     # Letters and digits take their compatibility form (full-width, circled, styled
     # maths letters), so a name written in them is still found; only its first
-    # character is kept, so the text keeps its length (ﬁ -> f).
-    compatible = unicodedata.category(char)[0] in "LN"
+    # character is kept, so the text keeps its length (ﬁ -> f; normalise.py expands
+    # such letters first where it reads a text).
+    # The full-width forms of ASCII punctuation (＿ ． － ／) read as ASCII too.
+    compatible = category[0] in "LN" or category == "So" or "\uff01" <= char <= "\uff5e"
     base = unicodedata.normalize("NFKD" if compatible else "NFD", char)[0]
+    if not base.isascii() and unicodedata.category(base)[0] == "L":
+        base = look_alikes().get(base, base)
     lower = base.lower()
     return lower if len(lower) == 1 else base
+
+
+@cache
+def look_alikes() -> dict[str, str]:
+    """Each letter Unicode's confusables data lists as looking like one Latin letter
+    (a to z, either case) -> that letter in lower case."""
+    data = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    table: dict[str, str] = {}
+    for char, entries in json.loads(data).items():
+        if len(char) != 1 or char.isascii() or unicodedata.category(char)[0] != "L":
+            continue
+        for entry in entries:
+            base = unicodedata.normalize("NFD", entry["c"])[:1]
+            if base.isascii() and base.isalpha():
+                # The data's prototype of a capital I shape is l; a capital that
+                # looks like one reads as I, the letter it stands for in a name.
+                table[char] = "i" if base == "l" and char.isupper() else base.lower()
+                break
+    return table
 
 
 _TABLE = _FoldTable()

@@ -4,11 +4,17 @@ numbers, NHS numbers, UK postcodes and dates of birth.
 Each kind is one compiled expression, so a story costs one scan per kind, whatever
 the size of the site. Detection is by format only: a number that looks like a phone
 number or an NHS number is removed even when it is not a real one.
+
+Numbers are read as a reader reads them: digits of any script (full-width ０, Arabic-
+Indic ٠) as 0-9, a letter O beside digits as a zero (O77OO), and the marks that can
+sit between digits (emphasis ``**``, up to a few spaces, a line break, the joins of the
+parsed page) as nothing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -21,17 +27,22 @@ DEFAULT_REPLACEMENTS: dict[str, str] = {
     "date_of_birth": "[date of birth removed]",
 }
 
-EMAIL_RE = re.compile(
-    r"(?<![\w.+%-])[\w.+%-]+(?:@|\s*\(at\)\s*|\s*\[at\]\s*)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
-)
+_AT = r"(?:@|\s*\(at\)\s*|\s*\[at\]\s*|\s*\{at\}\s*)"
+_DOT = r"(?:\.|\s*\(dot\)\s*|\s*\[dot\]\s*|\s*\{dot\}\s*)"
+EMAIL_RE = re.compile(rf"(?<![\w.+%-])[\w.+%-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 
-# Between two digits of a phone number: a space or two, a dot, a hyphen, or brackets.
-_SEP = r"(?:[ \t\u00a0.\-]{1,2}|\)[ \t\u00a0]?|[ \t\u00a0]?\(|\n)?"
+#: Marks that may sit between two digits of a number and show nothing between them:
+#: white space, dots and hyphens, Markdown emphasis, and JOINER (the parsed page's
+#: inline boundaries, see tree.py).
+_MARKS = r"[\s.\-*_~\x01]"
+# Between two digits of a phone number: a few such marks, or brackets.
+_SEP = rf"(?:{_MARKS}{{1,4}}|\){_MARKS}{{0,2}}|{_MARKS}{{0,2}}\()?"
 PHONE_RE = re.compile(
     rf"""
     (?<![\w+])
     (?:
-        (?:\+|00)[ \t]?44[ \t\u00a0.\-]?(?:\(0\)[ \t\u00a0]?)?\(?   # +44, 0044, +44 (0)
+        \(?(?:\+|00)?{_MARKS}{{0,2}}44\)?{_MARKS}{{0,2}}                  # +44, 0044, (+44), 44
+        (?:\(0\){_MARKS}{{0,2}})?\(?                                    # +44 (0)
         [1-9](?:{_SEP}\d){{8,9}}
       |
         \(?0{_SEP}[1-9](?:{_SEP}\d){{8,9}}                            # 07700 900123, (0113) ...
@@ -41,7 +52,8 @@ PHONE_RE = re.compile(
     re.VERBOSE,
 )
 
-NHS_RE = re.compile(r"(?<![\w+])\d{3}[ \t\u00a0\-]?\d{3}[ \t\u00a0\-]?\d{4}(?!\d)")
+#: Ten digits, grouped any way (943 476 5919, 943-4765-919).
+NHS_RE = re.compile(rf"(?<![\w+])\d(?:{_MARKS}{{0,2}}\d){{9}}(?!\d)")
 
 # The official format: the outward code (area, district) and the inward code. The
 # inward code's two letters never use C, I, K, M, O or V.
@@ -52,7 +64,7 @@ POSTCODE_RE = re.compile(
         [A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])
         |GIR
     )
-    [ \t\u00a0]?
+    [\s\-.*_~\x01]{0,3}
     [0-9][ABD-HJLNP-UW-Z]{2}
     (?![\w])
     """,
@@ -63,13 +75,25 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_ORDINALS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+]  # fmt: skip
+#: A day: 3, 3rd, third, twenty-first, thirtieth.
+_DAY = (
+    r"(?:[0-3]?\d(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\s-]?)?(?:"
+    + "|".join(_ORDINALS[:9])
+    + ")|"
+    + "|".join(_ORDINALS[9:])
+    + "|twentieth|thirtieth)"
+)
 DATE_RE = re.compile(
     rf"""
     (?<![\w])
     (?:
-        {_DAY}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+\d{{4}}        # 3rd of March 1987
-      | {_MONTH}[ \t]+{_DAY},?[ \t]+\d{{4}}                     # March 3rd, 1987
+        (?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}      # (the) 3rd of March 1987
+      | {_MONTH}\s+(?:the\s+)?{_DAY},?\s+\d{{4}}                # March (the) 3rd, 1987
       | [0-3]?\d[/.\-][01]?\d[/.\-](?:\d{{4}}|\d{{2}})           # 03/03/1987, 3.3.87
       | \d{{4}}-[01]\d-[0-3]\d                                  # 1987-03-03
     )
@@ -90,7 +114,7 @@ _DIGIT_RE = re.compile(r"\d")
 #: number has this (see _SEP), and ordinary text (years, ages, dates) rarely does. This
 #: pattern starts with a digit, so Python's regex engine jumps between digits; the full
 #: patterns start with a look-behind and are tried at every character.
-_LONG_NUMBER_RE = re.compile(r"\d(?:\D{0,2}\d){8}")
+_LONG_NUMBER_RE = re.compile(r"\d(?:\D{0,4}\d){8}")
 
 
 @dataclass(frozen=True)
@@ -105,17 +129,53 @@ def find_identifiers(text: str) -> list[Identifier]:
     if not text:
         return []
     found: list[Identifier] = []
-    if "@" in text or "(at)" in text or "[at]" in text:
-        found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(text))
+    plain = ascii_digits(text)
+    lowered = plain.lower()
+    if "@" in plain or "at)" in lowered or "at]" in lowered or "at}" in lowered:
+        found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(plain))
     if _DIGIT_RE.search(text):
-        if _LONG_NUMBER_RE.search(text):
-            found.extend(Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(text))
+        digits = plain
+        numbers = zeros_beside_digits(digits)
+        if _LONG_NUMBER_RE.search(numbers):
             found.extend(
-                Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(text)
+                Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(numbers)
             )
-        found.extend(Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(text))
-        found.extend(_dates_of_birth(text))
+            found.extend(
+                Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(numbers)
+            )
+        found.extend(
+            Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(digits)
+        )
+        found.extend(_dates_of_birth(digits))
     return found
+
+
+_NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]|[\uff01-\uff5e]")
+_O_NUMBER_RE = re.compile(r"[0-9Oo]*[0-9][0-9Oo]*")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of any script as 0-9, and the full-width forms
+    of ASCII (ＳＷ１Ａ, ＠) as ASCII (same length)."""
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT_RE.sub(_ascii_digit, text)
+
+
+def _ascii_digit(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\uff01" <= char <= "\uff5e":
+        return chr(ord(char) - 0xFEE0)
+    value = unicodedata.digit(char, None)
+    return str(value) if value is not None else char
+
+
+def zeros_beside_digits(text: str) -> str:
+    """``text`` with a letter O in a run of digits read as a zero (O77OO -> 07700).
+    Only for phone and NHS numbers: a postcode may start with O (PO1, SO14)."""
+    if "o" not in text and "O" not in text:
+        return text
+    return _O_NUMBER_RE.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
 
 
 def _dates_of_birth(text: str) -> Iterator[Identifier]:

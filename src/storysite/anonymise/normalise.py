@@ -1,5 +1,6 @@
 """Undo the encodings that can hide a name from a plain text search: HTML character
-references (``&#74;ane``, ``J&aacute;ne``) and URL percent-encoding (``Jane%20Doe``).
+references (``&#74;ane``, ``J&aacute;ne``), URL percent-encoding (``Jane%20Doe``), and
+letters that stand for several (the ligature ``ﬃ`` for ffi, ``ß`` for ss, ``æ``).
 
 ``decode`` returns the readable text and, for each of its characters, where that
 character came from in the original, so a span found in the readable text can be
@@ -13,9 +14,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+#: Letters written as one character that stand for several Latin letters.
+EXPANDED = {
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ĳ": "ij", "Ĳ": "IJ",
+    "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+    "ǆ": "dz", "ǅ": "Dz", "Ǆ": "DZ", "ǉ": "lj", "ǈ": "Lj", "Ǉ": "LJ", "ǌ": "nj", "ǋ": "Nj",
+    "Ǌ": "NJ", "ǳ": "dz", "ǲ": "Dz", "Ǳ": "DZ", "ŉ": "'n", "ꜳ": "aa", "Ꜳ": "AA",
+}  # fmt: skip
 _ENCODED_RE = re.compile(
     r"&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?|(?:%[0-9A-Fa-f]{2})+"
+    "|[" + "".join(EXPANDED) + "]"
 )
+_EXPANDED_RE = re.compile("[" + "".join(EXPANDED) + "]")
 
 
 @dataclass(frozen=True)
@@ -35,19 +45,26 @@ class Decoded:
 
 
 def _decode_match(token: str) -> str:
+    if token in EXPANDED:
+        return EXPANDED[token]
     if token.startswith("&"):
         decoded = html.unescape(token)
-        return token if decoded == token else decoded
+        return token if decoded == token else _expand(decoded)
     raw = unquote_to_bytes(token)
     try:
-        return raw.decode("utf-8")
+        decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        decoded = raw.decode("latin-1")
+    return _expand(decoded)
+
+
+def _expand(text: str) -> str:
+    return text if text.isascii() else _EXPANDED_RE.sub(lambda m: EXPANDED[m.group()], text)
 
 
 def decode(text: str) -> Decoded | None:
     """The readable form of ``text``, or None when it has nothing encoded."""
-    if "&" not in text and "%" not in text:
+    if "&" not in text and "%" not in text and (text.isascii() or not _EXPANDED_RE.search(text)):
         return None
     pieces: list[str] = []
     origin: list[int] = []

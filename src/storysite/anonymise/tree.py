@@ -9,6 +9,10 @@ stash), or in a link target, image source, alt or title attribute.
 Text is read across element boundaries: the text and tails of one block are joined
 into one view (inline boundaries are invisible joiners, block boundaries are line
 breaks), matched once, and each match is cut out of every piece of text it covers.
+
+Raw HTML blocks (``<div>Ja<img alt="">ne</div>``) are kept by Markdown as strings in
+its stash, outside the tree: each is read the same way, its tags as the boundaries,
+and its attribute values like the tree's.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from storysite.anonymise.replace import Span, apply_spans, replacement_for
 SpanFinder = Callable[[str], list[Span]]
 
 _PLACEHOLDER_RE = re.compile("\x02wzxhzdk:(\\d+)\x03")
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {"div", "p", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead",
      "tbody", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br",
      "figure", "figcaption", "details", "summary", "caption", "section", "article"}
@@ -127,6 +131,9 @@ class TreeAnonymiser:
         self._text(root, stash)
         for element in root.iter():
             self._attributes(element)
+        for number, item in enumerate(stash):
+            if isinstance(item, str) and "<" in item:
+                stash[number] = self.raw_html(item)
         if self.replaced and self.notice:
             note = ET.SubElement(root, "p", {"class": "anonymisation-notice"})
             note.text = self.notice
@@ -153,8 +160,47 @@ class TreeAnonymiser:
                 value = value[:start] + shown + value[end:]
             setattr(element, attribute, value)
 
+    def raw_html(self, markup: str) -> str:
+        """A raw HTML block with its text and attribute values anonymised."""
+        view = _RawView(markup)
+        text = view.text()
+        spans = self.find(text) if text.strip() else []
+        if spans:
+            readable = text.replace(JOINER, " ")
+            _, used = apply_spans(text, spans)
+            edits: list[tuple[int, int, str]] = []
+            for span in used:
+                # Written into HTML as text: "<" or "&" in a shown_as must stay text.
+                shown = html.escape(replacement_for(readable, span), quote=False)
+                for order, (start, end) in enumerate(view.cuts(span.start, span.end)):
+                    edits.append((start, end, shown if order == 0 else ""))
+                self.replaced += 1
+            for start, end, shown in sorted(edits, reverse=True):
+                markup = markup[:start] + shown + markup[end:]
+        return _TAG_RE.sub(self._tag_attributes, markup)
+
+    def _tag_attributes(self, tag: re.Match[str]) -> str:
+        return _ATTRIBUTE_RE.sub(self._attribute, tag.group())
+
+    def _attribute(self, attribute: re.Match[str]) -> str:
+        name = attribute.group(1)
+        quote = attribute.group(2) or '"'
+        value = attribute.group(3) if attribute.group(2) else attribute.group(5)
+        spans = self.find(value)
+        if not spans:
+            return attribute.group()
+        in_url = [(0, len(value))] if name.lower() in _URL_ATTRIBUTES else []
+        new_value, used = apply_spans(value, spans, in_url, opens_sentence=name != "title")
+        self.replaced += len(used)
+        new_value = new_value.replace(quote, html.escape(quote))
+        return f"{name}={quote}{new_value}{quote}"
+
     def _attributes(self, element: ET.Element) -> None:
         for name, value in list(element.attrib.items()):
+            if not isinstance(value, str):
+                # attr_list gives a bare word (`{: foo }`) the value None: there is
+                # nothing to read, and the sanitiser drops the attribute.
+                continue
             spans = self.find(value)
             if not spans:
                 continue
@@ -164,8 +210,51 @@ class TreeAnonymiser:
             self.replaced += len(used)
 
 
+_TAG_RE = re.compile(r"<!--.*?-->|<[^<>]*>", re.DOTALL)
+_TAG_NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+_ATTRIBUTE_RE = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:(["'])(.*?)\2|()([^\s"'>]+))""", re.DOTALL)
+
+
+class _RawView:
+    """The text of a raw HTML block as a browser joins it: an inline tag or a comment
+    joins the letters on each side (JOINER), a block tag is a line break."""
+
+    def __init__(self, markup: str) -> None:
+        self.parts: list[str] = []
+        self.pieces: list[tuple[int, int, int]] = []  # view start, view end, markup start
+        length = 0
+        cursor = 0
+        for tag in _TAG_RE.finditer(markup):
+            length = self._piece(markup, cursor, tag.start(), length)
+            name = _TAG_NAME_RE.match(tag.group())
+            mark = "\n" if name and name.group(1).lower() in BLOCK_TAGS else JOINER
+            self.parts.append(mark)
+            length += 1
+            cursor = tag.end()
+        self._piece(markup, cursor, len(markup), length)
+
+    def _piece(self, markup: str, start: int, end: int, length: int) -> int:
+        if end > start:
+            self.parts.append(markup[start:end])
+            self.pieces.append((length, length + end - start, start))
+            length += end - start
+        return length
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def cuts(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) in the markup of the text the view's start:end covers."""
+        found = []
+        for view_start, view_end, markup_start in self.pieces:
+            low, high = max(start, view_start), min(end, view_end)
+            if low < high:
+                found.append((markup_start + low - view_start, markup_start + high - view_start))
+        return found
+
+
 def _walk(element: ET.Element, view: _View) -> None:
-    mark = "\n" if element.tag in _BLOCK_TAGS else JOINER
+    mark = "\n" if element.tag in BLOCK_TAGS else JOINER
     view.separator(mark)
     view.segment(element, "text")
     for child in element:
