@@ -69,6 +69,9 @@ class _Kind(IntFlag):
     TOKEN = 4  # a whole word (or words) of the words view
     CAPITAL = 8  # a whole word of the words view, written with a capital
     WORDS = INSIDE | TOKEN
+    WHOLE = 16  # from a protected person's whole name or alias
+    PART = 32  # from a part of one
+    NAMED = 64  # a whole name of a person who may be named (shields parts only)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class Gate:
 
     def __init__(self, config: SiteConfig, stories: Iterable[SourceStory]) -> None:
         people = [*config.register, *(p for s in stories for p in s.people)]
-        patterns = _patterns(p for p in people if p.protected)
+        patterns = _patterns([p for p in people if p.protected], [p for p in people if p.named])
         self._keys = list(patterns)
         self._kinds = [patterns[key] for key in self._keys]
         self._names = ahocorasick_rs.AhoCorasick(self._keys)
@@ -123,11 +126,17 @@ class Gate:
 
     def _has_name(self, text: str) -> bool:
         words, haystack = _haystack(letters(text))
-        for index, _, end in self._names.find_matches_as_indexes(haystack, overlapping=True):
+        found = self._names.find_matches_as_indexes(haystack, overlapping=True)
+        named = [(start, end) for index, start, end in found if self._kinds[index] & _Kind.NAMED]
+        for index, start, end in found:
             kinds = self._kinds[index]
             in_words = end <= len(words)  # else in the letters view: whole names only
             capital = kinds & _Kind.CAPITAL and not _word_before(words, end - 1).islower()
-            if kinds & _Kind.LETTERS or (in_words and (kinds & _Kind.WORDS or capital)):
+            if not (kinds & _Kind.LETTERS or (in_words and (kinds & _Kind.WORDS or capital))):
+                continue
+            # "Gordon" of the register's Gordon Pryce, inside a named "Gordon Price".
+            shielded = kinds & _Kind.PART and not kinds & _Kind.WHOLE
+            if not (shielded and any(s <= start and end <= e for s, e in named)):
                 return True
         return False
 
@@ -152,44 +161,55 @@ def _word_before(words: str, space: int) -> str:
     return words[words.rfind(" ", 0, space) + 1 : space]
 
 
-def _patterns(people: Iterable[Person]) -> dict[str, _Kind]:
-    """Every protected form as automaton patterns, with the views each counts in."""
+def _patterns(protected: list[Person], named: list[Person]) -> dict[str, _Kind]:
+    """Every protected form as automaton patterns, with the views each counts in, and
+    the whole names of people who may be named (they shield a part of a protected
+    name written inside theirs, never a whole protected name)."""
     patterns: dict[str, _Kind] = {}
     inside: list[str] = []
-    for person in people:
+    for person in protected:
         for form in person.forms:
             words = letters(form).lower().split()
             joined = "".join(words)
             if len(joined) >= MIN_JOINED:
                 inside.append(joined)
-                patterns[joined] = patterns.get(joined, _Kind(0)) | _Kind.LETTERS
+                _add(patterns, joined, _Kind.LETTERS | _Kind.WHOLE)
             elif len(joined) >= 2:
                 for key in (f" {' '.join(words)} ", f" {joined} "):
-                    _add_word(patterns, key, _Kind.TOKEN)
+                    _add_word(patterns, key, _Kind.TOKEN | _Kind.WHOLE)
         for part in name_parts(person.name):
             if is_ordinary(part):
-                _add_word(patterns, f" {part} ", _Kind.CAPITAL)
+                _add_word(patterns, f" {part} ", _Kind.CAPITAL | _Kind.PART)
             elif len(part) >= MIN_INSIDE:
                 inside.append(part)
-                patterns[part] = patterns.get(part, _Kind(0)) | _Kind.INSIDE
+                _add(patterns, part, _Kind.INSIDE | _Kind.PART)
             else:
-                _add_word(patterns, f" {part} ", _Kind.TOKEN)
+                _add_word(patterns, f" {part} ", _Kind.TOKEN | _Kind.PART)
     # Those found inside ordinary words ("ellis" in "trellis") keep word boundaries.
     for found in _inside_vocabulary(inside):
-        del patterns[found]
-        _add_word(patterns, f" {found} ", _Kind.TOKEN)
+        kind = patterns.pop(found)
+        _add_word(patterns, f" {found} ", _Kind.TOKEN | (kind & (_Kind.WHOLE | _Kind.PART)))
+    for person in named:  # as written, run together, plural or possessive ("Prices")
+        for form in person.forms:
+            words = letters(form).lower().split()
+            for written in {" ".join(words), "".join(words)} - {""}:
+                for ending in ("", "s", "es"):
+                    _add(patterns, f" {written}{ending} ", _Kind.NAMED)
     return patterns
+
+
+def _add(patterns: dict[str, _Kind], key: str, kind: _Kind) -> None:
+    patterns[key] = patterns.get(key, _Kind(0)) | kind
 
 
 def _add_word(patterns: dict[str, _Kind], key: str, kind: _Kind) -> None:
     """A whole-word pattern, with its plural and possessive forms ("Ann's" is "anns"
     once the apostrophe is gone) unless those are ordinary words ("Does")."""
-    patterns[key] = patterns.get(key, _Kind(0)) | kind
+    _add(patterns, key, kind)
     last = key.split()[-1]
     for ending in ("s", "es"):
         if not is_ordinary(last + ending):
-            plural = f"{key[:-1]}{ending} "
-            patterns[plural] = patterns.get(plural, _Kind(0)) | kind
+            _add(patterns, f"{key[:-1]}{ending} ", kind)
 
 
 def name_parts(name: str) -> list[str]:

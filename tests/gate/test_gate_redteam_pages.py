@@ -109,6 +109,15 @@ def test_a_longer_named_declaration_never_shadows_a_protected_name() -> None:
     assert leak(gate, "<p>Sam Rivera spoke.</p>") is None
 
 
+def test_a_named_person_shields_only_a_shared_part_and_only_where_written() -> None:
+    gate = make_gate(story_with(Person("Gordon Price", named=True), Person("Ann Hope", named=True)))
+    assert leak(gate, "<p>Gordon Price came.</p>") is None
+    assert leak(gate, "<p>GordonPrice's hat; Ann Hope's too.</p>") is None
+    assert leak(gate, "<p>Gordon came.</p>") == "name"
+    assert leak(gate, "<p>Gordon Price and Gordon Pryce came.</p>") == "name"
+    assert leak(gate, "<p>Ann Lee came.</p>") == "name"  # a whole private name
+
+
 def test_a_person_another_story_protects_counts_on_every_page() -> None:
     gate = make_gate(story_with(Person("Quorra Vantablack")))
     assert leak(gate, "<p>vantablack</p>") == "name"
