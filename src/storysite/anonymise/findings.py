@@ -192,7 +192,8 @@ def _judge_lower(words: Words, index: int, known: Container[str], prose: bool) -
     if key in ordinary_words() or key in known or key in _NOT_NAMES or key in _RELATIONS:
         return None
     if not prose or _in_an_address(words, index):
-        if key in all_names() and is_latin(key) and key not in proper_words():
+        long_enough = len(key) >= 4  # "alm", "ros": too short to tell from an abbreviation
+        if long_enough and key in all_names() and is_latin(key) and key not in proper_words():
             return _Flag(index, "is a known name, written in lower case", "known name")
         return None
     if words.lower(index - 1) in _DETERMINERS and words.lower(index - 2) != "me":
