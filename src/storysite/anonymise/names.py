@@ -54,6 +54,16 @@ class NameForm:
         return self.kind == "part" and not self.any_case
 
 
+def _possessive_after(text: str, folded: str, end: int) -> tuple[str, int]:
+    """The "'s" or "’s" right after a name (kept after its replacement), and where the
+    match then ends."""
+    if folded.startswith("'s", end):
+        tail = POSSESSIVE_RE.match(folded, end)
+        if tail:
+            return text[end : tail.end()], tail.end()
+    return "", end
+
+
 @dataclass(frozen=True)
 class NameMatch:
     start: int
@@ -317,12 +327,7 @@ class NameMatcher:
     ) -> NameMatch:
         first, last, form = hit
         start, end = tokens[first][0], tokens[last][1]
-        possessive = ""
-        if folded.startswith("'s", end):
-            tail = POSSESSIVE_RE.match(folded, end)
-            if tail:
-                possessive = text[end : tail.end()]
-                end = tail.end()
+        possessive, end = _possessive_after(text, folded, end)
         return NameMatch(start, end, form, start, possessive)
 
     def _plan(self, word: str) -> _Plan:
@@ -388,12 +393,7 @@ class NameMatcher:
         after = folded[end + 1 : end + 2]
         if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
             end += 1
-        possessive = ""
-        if folded.startswith("'s", end):
-            tail = POSSESSIVE_RE.match(folded, end)
-            if tail:
-                possessive = text[end : tail.end()]
-                end = tail.end()
+        possessive, end = _possessive_after(text, folded, end)
         return NameMatch(start, end, form, title_start, closing + possessive, opening)
 
 
