@@ -23,7 +23,7 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-from storysite.anonymise.folding import APOSTROPHES
+from storysite.anonymise.folding import APOSTROPHES, letter_named
 
 _HIDDEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cn", "Co", "Cs"})
 
@@ -56,7 +56,13 @@ def _latin(char: str) -> str:
     """``char`` as the Latin letters it looks like, when it looks like any."""
     if char.isascii():
         return char
-    return latin_look_alikes().get(char, char)
+    found = latin_look_alikes().get(char)
+    if found is None and unicodedata.category(char)[0] in "LS":
+        # small capitals (ᴊ), squared and circled capitals (🅹), regional indicators (🇶)
+        named = letter_named(char)
+        capital = "CAPITAL" in unicodedata.name(char, "") or unicodedata.category(char) != "Ll"
+        found = named.upper() if named and capital else named
+    return found or char
 
 
 def _hidden(char: str) -> bool:

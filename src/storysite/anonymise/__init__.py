@@ -258,7 +258,13 @@ class Anonymiser:
             spans.extend(self._identifier_spans(written))
         if spans:
             written, _ = apply_spans(written, spans, [(0, len(written))])
-        return slugify(written) or fallback_slug(source)
+        slug = slugify(written)
+        joined = slug.replace("-", "")  # "quarr-ington": a name cut by hyphens
+        if matcher.find_joined(joined, parts_any_case=True) or matcher.find(
+            joined, parts_any_case=True
+        ):
+            return fallback_slug(source)
+        return slug or fallback_slug(source)
 
     def _identifier_spans(self, slug: str) -> list[Span]:
         """Identifiers in a slug as written and with its hyphens read as spaces (a slug

@@ -63,10 +63,24 @@ def fold_char(char: str) -> str:
     # The full-width forms of ASCII punctuation (＿ ． － ／) read as ASCII too.
     compatible = category[0] in "LN" or category == "So" or "\uff01" <= char <= "\uff5e"
     base = unicodedata.normalize("NFKD" if compatible else "NFD", char)[0]
-    if not base.isascii() and unicodedata.category(base)[0] == "L":
-        base = look_alikes().get(base, base)
+    if not base.isascii() and unicodedata.category(base)[0] in "LS":
+        base = look_alikes().get(base) or letter_named(base) or base
     lower = base.lower()
     return lower if len(lower) == 1 else base
+
+
+_NAMED_LETTER_RE = re.compile(r"\bLETTER (?:SMALL |CAPITAL )*([A-Z])(?: WITH .*)?\Z")
+
+
+@cache
+def letter_named(char: str) -> str:
+    """A Latin letter in disguise that Unicode names as one: small capitals (ᴊ),
+    squared and circled capitals (🅹 🅙), regional indicators (🇶) -> "j", "q"; else ""."""
+    name = unicodedata.name(char, "")
+    if "LATIN" not in name and "REGIONAL INDICATOR" not in name:
+        return ""
+    match = _NAMED_LETTER_RE.search(name)
+    return match.group(1).lower() if match else ""
 
 
 @cache

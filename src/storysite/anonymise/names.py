@@ -8,6 +8,7 @@ costs a dictionary look-up per word of text, never one regular expression per na
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -869,4 +870,9 @@ def _words_match(
 
 def _all_lower(text: str, words: _Words, position: int, length: int) -> bool:
     span = text[words.start(position) : words.end(position + length - 1)]
-    return not any(char.isupper() for char in span)
+    return not any(char.isupper() or _looks_capital(char) for char in span)
+
+
+def _looks_capital(char: str) -> bool:
+    """A small capital (ᴊ) or a squared or circled capital (🅹) reads as a capital."""
+    return not char.isascii() and "CAPITAL" in unicodedata.name(char, "")
