@@ -23,7 +23,7 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-from storysite.anonymise.folding import APOSTROPHES, letter_named
+from storysite.anonymise.folding import APOSTROPHES, digit_named, letter_named
 
 _HIDDEN_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc", "Cn", "Co", "Cs"})
 
@@ -91,7 +91,8 @@ def number_char(char: str) -> str:
     out = []
     for part in unicodedata.normalize("NFKC", char):
         digit = unicodedata.decimal(part, None)
-        out.append(str(digit) if digit is not None else _latin(part))
+        named = digit_named(part) if digit is None else ""
+        out.append(str(digit) if digit is not None else named or _latin(part))
     return "".join(out)
 
 

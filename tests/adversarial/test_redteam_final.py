@@ -49,3 +49,12 @@ def test_disguised_letters_comments_and_cut_slugs_never_publish(make_site: MakeS
     assert "[email address removed]" in page and "[date of birth removed]" in page
     assert "A service user came" in tree["stories/squared/index.html"].decode()
     assert not any(p.startswith("stories/quarr") for p in tree)
+
+
+def test_circled_digits_are_read_as_digits(make_site: MakeSite) -> None:
+    body = "Call ⓿❼❼⓿⓿ ❾⓿⓿➊➋➌ now. NHS no ➒➍➌ ➍➐➏ ➎➒➊➒."
+    site = make_site({"a.md": story(title="Digits", body=body), "b.md": story(title="Other")})
+    result = run_build(site)
+    assert result.exit_code == 0, result.output
+    assert "stories/a.md: held — an NHS number was still in the finished page" in result.output
+    assert not any(p.startswith("stories/digits") for p in read_tree(site / "output"))

@@ -63,10 +63,23 @@ def fold_char(char: str) -> str:
     # The full-width forms of ASCII punctuation (＿ ． － ／) read as ASCII too.
     compatible = category[0] in "LN" or category == "So" or "\uff01" <= char <= "\uff5e"
     base = unicodedata.normalize("NFKD" if compatible else "NFD", char)[0]
+    if category == "No" and not base.isascii():
+        base = digit_named(base) or base
     if not base.isascii() and unicodedata.category(base)[0] in "LS":
         base = look_alikes().get(base) or letter_named(base) or base
     lower = base.lower()
     return lower if len(lower) == 1 else base
+
+
+_DIGIT_NAMES = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+_NAMED_DIGIT_RE = re.compile(rf"\bCIRCLED (?:SANS-SERIF )?DIGIT ({'|'.join(_DIGIT_NAMES)})\Z")
+
+
+@cache
+def digit_named(char: str) -> str:
+    """A digit in a circle Unicode does not decompose (⓿, ❼, ➒) -> "0", "7", "9"; else ""."""
+    match = _NAMED_DIGIT_RE.search(unicodedata.name(char, ""))
+    return str(_DIGIT_NAMES.index(match.group(1))) if match else ""
 
 
 _NAMED_LETTER_RE = re.compile(r"\bLETTER (?:SMALL |CAPITAL )*([A-Z])(?: WITH .*)?\Z")
