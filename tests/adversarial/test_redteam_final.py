@@ -8,7 +8,10 @@ import html
 import re
 import unicodedata
 
+import pytest
 from sitekit import MakeSite, read_tree, run_build, story
+
+from storysite.anonymise.identifiers import find_identifiers
 
 PERSON = "people:\n  - {name: Jane Quarrington, named: false, shown_as: a service user}\n"
 
@@ -58,3 +61,33 @@ def test_circled_digits_are_read_as_digits(make_site: MakeSite) -> None:
     assert result.exit_code == 0, result.output
     assert "stories/a.md: held — an NHS number was still in the finished page" in result.output
     assert not any(p.startswith("stories/digits") for p in read_tree(site / "output"))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Write to janeq at example dot net please.", "email"),
+        ("Write to janeq@example。net please.", "email"),
+        ("Write to janeq@*example*.net please.", "email"),
+        ("Write to janeq @ example . net please.", "email"),
+        ("Write to janeq[@]example[.]net please.", "email"),
+        ("Write to janeq﹫example.net please.", "email"),
+        ("Write to janeq@\nexample.net please.", "email"),
+        ("Write to janeq (@) example (.) net please.", "email"),
+        (
+            "I was born, as my mum always tells everyone at every party, on 3 March 1987.",
+            "date_of_birth",
+        ),
+        ("I came into the world on 3 March 1987.", "date_of_birth"),
+        ("My bday is 3 March 1987.", "date_of_birth"),
+    ],
+)
+def test_disguised_addresses_and_birthdays_are_found(text: str, kind: str) -> None:
+    assert kind in {i.kind for i in find_identifiers(text)}
+
+
+@pytest.mark.parametrize(
+    "text", ["I looked at example.com today.", "See us at nhs.uk for more.", "We met at noon."]
+)
+def test_a_web_address_after_at_is_not_an_email(text: str) -> None:
+    assert find_identifiers(text) == []

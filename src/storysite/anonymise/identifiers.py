@@ -27,9 +27,41 @@ DEFAULT_REPLACEMENTS: dict[str, str] = {
     "date_of_birth": "[date of birth removed]",
 }
 
-_AT = r"(?:@|\s*\(at\)\s*|\s*\[at\]\s*|\s*\{at\}\s*)"
-_DOT = r"(?:\.|\s*\(dot\)\s*|\s*\[dot\]\s*|\s*\{dot\}\s*)"
-EMAIL_RE = re.compile(rf"(?<![\w.+%-])[\w.+%-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+#: "@" however it is disguised: ＠ ﹫, in brackets ([@], (at)), or spaced out.
+_AT = r"(?:[*_~]*\s*[\[({]?\s*(?:[@＠﹫ⓐ]|\bat\b)\s*[\])}]?\s*[*_~]*)"
+#: "." likewise: 。．｡, [.], (dot), " dot ", or emphasis around it.
+_DOT = r"(?:[*_~]*\s*[\[({]?\s*(?:[.。．｡]|\bdot\b)\s*[\])}]?\s*[*_~]*)"
+_PLAIN_EMAIL_RE = re.compile(
+    rf"(?<![\w.+%-])[\w.+%-]+[*_~]*\s*[@＠﹫ⓐ]\s*[*_~]*[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE
+)
+#: An address written with words for "@" or ".", or spaced out: only when it ends in
+#: a domain's last part (janeq at example dot net), so "look at this. Then" is no address.
+_TLD = r"(?:com|net|org|uk|co|ac|gov|nhs|io|info|me|edu|biz|eu|ie|de|fr|pl|pt|tr|ng|so|bd|in|pk)"
+_SPELT_EMAIL_RE = re.compile(
+    rf"(?<![\w.+%-])[\w.+%-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b", re.IGNORECASE
+)
+
+
+_OTHER_ATS = frozenset("＠﹫ⓐ")
+
+
+class _Emails:
+    """Both patterns: every address written plainly, and the disguised ones."""
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        found = list(_PLAIN_EMAIL_RE.finditer(text))
+        if re.search(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]", text):
+            found.extend(m for m in _SPELT_EMAIL_RE.finditer(text) if _spelt_whole(m.group()))
+        return found
+
+
+def _spelt_whole(address: str) -> bool:
+    """An "at" written as a word needs a "dot" written as one too: "janeq at example
+    dot net" is an address, "looked at example.com" is a web site."""
+    return not re.search(r"(?i)\bat\b", address) or bool(re.search(r"(?i)\bdot\b|[\[({]", address))
+
+
+EMAIL_RE = _Emails()
 
 #: Marks that may sit between two digits of a number and show nothing between them:
 #: white space, dots and hyphens, Markdown emphasis, and JOINER (the parsed page's
@@ -102,10 +134,12 @@ DATE_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 BIRTH_CUE_RE = re.compile(
-    r"\b(?:born|birthday|birth\s+date|date\s+of\s+birth|d\.?o\.?b\b\.?|b\.)", re.IGNORECASE
+    r"\b(?:born|birthday|b-?day|birth\s+date|date\s+of\s+birth|d\.?o\.?b\b\.?|b\.|"
+    r"came\s+into\s+the\s+world|entered\s+the\s+world)",
+    re.IGNORECASE,
 )
 #: How near a cue must be: this many words before the date, or after it.
-CUE_WORDS_BEFORE = 6
+CUE_WORDS_BEFORE = 12
 CUE_WORDS_AFTER = 4
 
 
@@ -131,7 +165,8 @@ def find_identifiers(text: str) -> list[Identifier]:
     found: list[Identifier] = []
     plain = ascii_digits(text)
     lowered = plain.lower()
-    if "@" in plain or "at)" in lowered or "at]" in lowered or "at}" in lowered:
+    ats = ("@", " at ", "at)", "at]", "at}")
+    if any(at in lowered for at in ats) or _OTHER_ATS & set(plain):
         found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(plain))
     if _DIGIT_RE.search(text):
         digits = plain
