@@ -1,6 +1,8 @@
 """The output gate: an independent second line after the anonymiser.
 
-It shares no matching code with the anonymiser. It reads every output file as a
+It does not use the anonymiser's matcher or tokeniser; it shares only data (the
+vocabulary, Unicode's confusables) and the small helpers that read letters and digits
+Unicode names (folding.letter_named, digit_named). It reads every output file as a
 reader, a browser, a feed reader or a search engine gets it (views.py), reduces
 each text to skeletons (skeleton.py) and looks for every protected name in one
 pass of an Aho-Corasick automaton, and for identifier shapes in the number skeleton.

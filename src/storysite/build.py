@@ -326,7 +326,7 @@ def _render_and_audit(
     Returns the paths written. Stops the build (``staging`` is then never published)
     when a protected name is in a file that no single story can be held for."""
     renderer = Renderer(config)
-    audit = _PageAudit(gate, site)
+    audit = _PageAudit(gate)
     before, after = renderer.file_jobs(site)
     shown = {s.slug for s in site.stories}  # images of the stories on the site only
     decisions = [r.decision for r in results]
@@ -379,7 +379,7 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
         return HoldReason(
             "gate",
             f"{leak.what} was still in the finished page, so the story was held — "
-            + _GATE_FIX[leak.kind],
+            + (_NAME_FIX if leak.kind == "name" else _NUMBER_FIX),
         )
     if FOREIGN_LOAD_RE.search(rendered.markup.html):
         return HoldReason(
@@ -393,8 +393,6 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
 
 _NAME_FIX = "check the people list covers every way the text writes each name"
 _NUMBER_FIX = "write it so the anonymiser can see it, or take it out of the story"
-_GATE_FIX = {"name": _NAME_FIX, "phone": _NUMBER_FIX, "nhs_number": _NUMBER_FIX}
-_GATE_FIX["postcode"] = _NUMBER_FIX
 
 
 class _PageAudit:
@@ -403,7 +401,7 @@ class _PageAudit:
     Files are checked anywhere (in worker processes too); the build then stops at the
     first problem in file order."""
 
-    def __init__(self, gate: Gate, site: Site) -> None:
+    def __init__(self, gate: Gate) -> None:
         self.gate = gate
 
     def checked(self, file: OutputFile) -> tuple[OutputFile, str | None]:

@@ -180,7 +180,7 @@ def _without_control_characters(shown: str, text: str) -> tuple[str, list[Findin
     """``text`` without the characters CONTROL_RE finds, and a finding for each (with
     its line): the story is held until they are deleted, and the rest of the site is
     built as usual."""
-    if text.isprintable() or not CONTROL_RE.search(text):
+    if not CONTROL_RE.search(text):
         return text, []
     flaws = [
         _control_finding(shown, text.count("\n", 0, m.start()) + 1, text, m.start())

@@ -66,11 +66,6 @@ EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
 EXAMPLE_TLDS = ("example", "test", "invalid", "localhost")
 
 
-def make_pack(site_dir: Path, story: str, today: dt.date, config: SiteConfig) -> str:
-    """The review pack for ``story`` (a file path or a slug)."""
-    return pack_text(config, reviewable(site_dir, story, today, config), today)
-
-
 def reviewable(site_dir: Path, story: str, today: dt.date, config: SiteConfig) -> Decision:
     """The story's decision, when its text is safe to show: no findings, no gate hold."""
     decisions, gate = decide(config, today)

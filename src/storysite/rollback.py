@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from storysite.audit import Gate
-from storysite.build import Decision, decide, gate_check
+from storysite.build import decide, gate_check
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
 from storysite.writing import built_on, swap_back
@@ -47,7 +47,7 @@ def check_previous(config: SiteConfig, previous: Path, today: dt.date) -> None:
         for reason in reasons:
             problems.append(f"{path}: held today — {reason.message}")
     if not problems:
-        problems = _leaking_files(gate, previous, by_slug)
+        problems = _leaking_files(gate, previous)
     if problems:
         raise RollbackRefused(problems)
 
@@ -59,11 +59,10 @@ def _story_slugs(site: Path) -> set[str]:
     return {p.parent.name for p in folder.glob("*/index.html")}
 
 
-def _leaking_files(gate: Gate, site: Path, by_slug: dict[str, Decision]) -> list[str]:
+def _leaking_files(gate: Gate, site: Path) -> list[str]:
     """Files of ``site`` that show a name protected today (the register or a story's
     people may have grown since it was built), or an identifier. The gate reads every
-    file with every protected name, as the build reads them (``by_slug`` is kept
-    for callers; the gate no longer needs a file's owner)."""
+    file with every protected name, as the build reads them."""
     found = []
     for file in sorted(p for p in site.rglob("*") if p.is_file()):
         relative = file.relative_to(site).as_posix()

@@ -155,7 +155,7 @@ _OUTWARD = (
 )
 _INWARD = rf"[0-9]{_IN}[ABD-HJLNP-UW-Z]{_IN}[ABD-HJLNP-UW-Z]"
 #: What any postcode holds (its inward half), searched first: it starts with a digit.
-_INWARD_HINT_RE = re.compile(rf"[0-9]{_IN}[ABD-HJLNP-UW-Z]{_IN}[ABD-HJLNP-UW-Z]", re.IGNORECASE)
+_INWARD_HINT_RE = re.compile(_INWARD, re.IGNORECASE)
 _POSTCODE_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_OUTWARD}{_GAP}{_INWARD}(?![A-Za-z0-9])", re.IGNORECASE
 )

@@ -270,7 +270,10 @@ def _swap_in(staging: Path, output: Path, keep_previous: bool) -> None:
         output.rename(old)
         staging.rename(output)
     if keep_previous:
-        _replace(old, previous_of(output))
+        try:  # the new site is in place: keeping the old one must not fail the build
+            _replace(old, previous_of(output))
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
     else:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -296,12 +299,17 @@ def swap_back(output: Path, check: Callable[[Path], None]) -> None:
                 f"{folder}: there is no site here that storysite built — nothing to roll "
                 "back to (a build keeps the site it replaces; build twice first)"
             )
-    lock = _BuildLock(output)
+    try:
+        lock = _BuildLock(output)
+    except OSError as error:
+        raise _cannot_write(output, error) from None
     try:
         _remove_leftovers(output)
         check(previous)
         if not _exchange(previous, output):
             _replace_by_renames(previous, output)
+    except OSError as error:
+        raise _cannot_write(output, error) from None
     finally:
         lock.release()
 

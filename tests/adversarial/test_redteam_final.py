@@ -23,7 +23,7 @@ def skeleton(data: bytes) -> str:
     for char in text:
         name = unicodedata.name(char, "")
         found = re.search(r"LETTER (?:SMALL |CAPITAL )*([A-Z])\b", name)
-        named.append(found.group(1) if found and "LATIN" in name + "REGIONAL" else char)
+        named.append(found.group(1) if found and ("LATIN" in name or "REGIONAL" in name) else char)
     return re.sub(r"[^a-z]", "", "".join(named).lower())
 
 

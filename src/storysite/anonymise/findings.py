@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.names import split_words
@@ -51,7 +49,7 @@ from storysite.anonymise.signals import (
     role_after,
     word_set,
 )
-from storysite.anonymise.vocabulary import ordinary_words
+from storysite.anonymise.vocabulary import first_names, ordinary_words
 from storysite.models import Person
 
 __all__ = ["FIX", "Known", "Suspect", "initials", "known_words", "not_names", "suspects"]
@@ -87,23 +85,6 @@ class _Flag:
     index: int
     why: str
     signal: str
-
-
-@cache
-def first_names() -> tuple[frozenset[str], frozenset[str]]:
-    """storysite's own list: (first names, first names that are also everyday words)."""
-    text = resources.files("storysite").joinpath("data/first_names.txt").read_text("utf-8")
-    names: set[str] = set()
-    words: set[str] = set()
-    target = names
-    for line in text.splitlines():
-        line = line.strip()
-        if line == "[also words]":
-            target = words
-            continue
-        if line and not line.startswith("#"):
-            target.update(word_key(fold(w)) for w in line.split())
-    return frozenset(names | words), frozenset(words)
 
 
 def known_words(people: Iterable[Person], allow: Iterable[str]) -> frozenset[str]:

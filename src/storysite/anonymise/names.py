@@ -25,8 +25,10 @@ from storysite.models import Person
 SEPARATOR_RE = re.compile(rf"[\s\-_.'*~+/\u00b7\u2022\u2027\u2010-\u2015\u2212\ufe63{JOINER}]+")
 TITLE_BEFORE_RE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+$")
 POSSESSIVE_RE = re.compile(r"'s(?![^\W_])")
-#: The size of a piece of a long text (see ``pieces``).
-_PIECE = 1 << 20
+
+
+#: How many words a cache of words (see JoinedKeys) holds before it starts again.
+_CACHED_WORDS_MAX = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -240,15 +242,6 @@ class NameMatcher:
         for firsts in self._firsts:
             hits |= unique & firsts.keys()
         return hits
-
-    def may_find(self, text: str) -> bool:
-        """False when ``find`` cannot match anything in ``text``: no word of it starts a
-        name. (Every match starts at such a word, whatever ``parts_any_case`` is.)"""
-        return any(self._any_protected_first(key_set(piece)) for piece in pieces(text))
-
-    def _any_protected_first(self, keys: Iterable[str]) -> bool:
-        unique = keys if isinstance(keys, set) else set(keys)
-        return any(not unique.isdisjoint(index.protected_firsts) for index in self.indexes)
 
     def find(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
         """Every protected name in ``text``, left to right, never overlapping.
@@ -495,7 +488,7 @@ class JoinedKeys:
                 for at in range(len(word) - 3)
                 for whole, _ in self.inner.get(word[at : at + 4], ())
             )
-            if len(self._holds) >= _TOKEN_KEYS_MAX:
+            if len(self._holds) >= _CACHED_WORDS_MAX:
                 self._holds.clear()
             self._holds[word] = known
         return known
@@ -741,112 +734,6 @@ def _without_joiners(words: list[str]) -> list[str]:
     if not words:
         return []
     return "\x00".join(words).replace(JOINER, "").split("\x00")
-
-
-#: A character that ends a word in the folded text too: ASCII, but not a letter, a digit
-#: or JOINER (a combining mark or a hidden character may join the words around it).
-_ASCII_BREAK_RE = re.compile(r"[\x00\x02-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
-#: UTF-8 bytes as ``key_set`` reads them: ASCII letters lower-cased, ASCII digits and
-#: JOINER kept, every other ASCII byte a space; the bytes of other characters kept.
-_ASCII_FOLD = bytes(
-    byte + 32
-    if 0x41 <= byte <= 0x5A
-    else byte
-    if byte >= 0x80 or byte == 1 or 0x30 <= byte <= 0x39 or 0x61 <= byte <= 0x7A
-    else 0x20
-    for byte in range(256)
-)
-_IMPURE_TAIL_RE = re.compile(r"[\x01\x80-\xff][^ ]*")
-_IMPURE_TAIL_BYTES_RE = re.compile(rb"[\x01\x80-\xff][^ ]*")
-#: Keys of the tokens ``key_set`` cannot read by bytes alone, by token (bounded).
-_TOKEN_KEYS: dict[str, tuple[str, ...]] = {}
-_TOKEN_KEYS_MAX = 1 << 16
-
-
-def holds_key(text: str, keys: frozenset[str], ascii_keys: frozenset[bytes]) -> bool:
-    """Whether the key of some word of ``text`` is in ``keys``: ``key_set(text) & keys``
-    without making the set. ``ascii_keys`` holds the ASCII ones of ``keys``, encoded:
-    the bytes tokens of pure ASCII are looked up there (see key_set), the others are
-    read exactly."""
-    raw = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
-    if not ascii_keys.isdisjoint(raw.split()):
-        return True
-    if b"\x01" not in raw and raw.isascii():
-        return False
-    impure = {
-        raw[raw.rfind(b" ", 0, tail.start()) + 1 : tail.end()]
-        for tail in _IMPURE_TAIL_BYTES_RE.finditer(raw)
-    }
-    return any(not keys.isdisjoint(_token_keys(token.decode("latin-1"))) for token in impure)
-
-
-def _token_keys(token: str) -> tuple[str, ...]:
-    """The keys of a token of ``key_set`` (read back as Latin-1) that is not pure ASCII."""
-    keys = _TOKEN_KEYS.get(token)
-    if keys is None:
-        word = token.encode("latin-1").decode("utf-8", "surrogatepass")
-        keys = tuple(_keys(fold(word)))
-        if len(_TOKEN_KEYS) >= _TOKEN_KEYS_MAX:
-            _TOKEN_KEYS.clear()
-        _TOKEN_KEYS[token] = keys
-    return keys
-
-
-def pieces(text: str) -> Iterator[str]:
-    """``text`` in pieces of about ``_PIECE`` characters, cut where no word can go on:
-    a long text (a search index) is read piece by piece, so its millions of words are
-    never all in one list."""
-    return _cut(text, _ASCII_BREAK_RE, _PIECE)
-
-
-#: ASCII characters that are neither in a word nor between the words of a name (see
-#: SEPARATOR_RE), and that folding leaves as they are: no match of ``find`` holds one.
-_MATCH_BREAK_RE = re.compile(r"[\"!#$%&(),:;<=>?@\[\\\]^{|}]")
-
-
-def match_pieces(text: str, size: int = _PIECE) -> Iterator[str]:
-    """``text`` in pieces of about ``size`` characters, cut at a character no match
-    holds, so the protected names ``find`` reports in the pieces are those it reports
-    in the whole text (a match never reaches past such a character, so one piece's
-    matches never cover the next one's words)."""
-    return _cut(text, _MATCH_BREAK_RE, size)
-
-
-def _cut(text: str, breaks: re.Pattern[str], size: int) -> Iterator[str]:
-    """``text`` in pieces of at least ``size`` characters, each ending with a match of
-    ``breaks`` (but the last)."""
-    start = 0
-    while start < len(text):
-        cut = breaks.search(text, start + size) if len(text) > size else None
-        end = cut.end() if cut else len(text)
-        yield text[start:end]
-        start = end
-
-
-def key_set(text: str) -> set[str]:
-    """``set(_keys(fold(text)))`` without the empty key, faster, for the pre-check.
-
-    Every ASCII character other than a letter, a digit or JOINER folds to a character
-    that ends a word, so the text is cut into tokens there (bytes.translate and split,
-    both in C). A token of ASCII letters and digits only is one word whose key is
-    itself lower-cased. A token holding JOINER or another character is folded and
-    read exactly as ``_keys`` reads it; there are few of those, and they repeat.
-    """
-    raw = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD).decode("latin-1")
-    tokens = set(raw.split(" "))
-    tokens.discard("")
-    if "\x01" not in raw and raw.isascii():
-        return tokens
-    # Each token holding JOINER or a non-ASCII byte, found from that byte (in C).
-    impure = {
-        raw[raw.rfind(" ", 0, tail.start()) + 1 : tail.end()]
-        for tail in _IMPURE_TAIL_RE.finditer(raw)
-    }
-    tokens.difference_update(impure)
-    for token in impure:
-        tokens.update(_token_keys(token))
-    tokens.discard("")  # the key of a word of hidden characters only
-    return tokens
 
 
 def _words_match(

@@ -31,7 +31,7 @@ from itertools import accumulate
 
 from storysite.anonymise.folding import fold, word_key
 from storysite.anonymise.replace import starts_sentence
-from storysite.anonymise.vocabulary import name_kinds, place_phrases
+from storysite.anonymise.vocabulary import first_names, name_kinds, place_phrases
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -136,7 +136,7 @@ PERSON_AFTER = word_set(
     "introduced reminded encouraged hugged cried shouted whispered promised admitted "
     "noticed realised realized offered sat stood walked drove picked nodded understood "
     "believed knew thinks thought chaired co-chaired facilitated taught organised "
-    "organized sang cooked gave brought sent bought lent who whispered"
+    "organized sang cooked gave brought sent bought lent who"
 )
 #: Verbs after a sentence's first word that make a given name its subject ("Jack was").
 LIKE_A_SUBJECT = word_set(
@@ -157,7 +157,7 @@ ORGANISATION_WORDS = word_set(
     "foundation partnership alliance panel day week month awards award strategy framework "
     "association society club library museum theatre surgery practice line way court "
     "place close estate tower towers bridge hall halls party minds fund charity campaign "
-    "commission network office department ministry agency institute prize festival "
+    "commission office department ministry agency institute prize festival "
     "conference summit scheme initiative pathway model approach standard charter pledge "
     "policy review report survey study series show channel magazine radio press news "
     "times post mail recovery health care wellbeing"
@@ -178,8 +178,6 @@ def proper_words() -> frozenset[str]:
 @cache
 def given_names() -> frozenset[str]:
     """Folded given names: Faker's of every locale and storysite's own list."""
-    from storysite.anonymise.findings import first_names
-
     faker = {w for w, kind in name_kinds().items() if "f" in kind}
     return frozenset(faker | first_names()[0])
 
@@ -252,7 +250,7 @@ class Words:
             return self.words[index].lower()
         return ""
 
-    def joined(self, index: int, gap: str = " ") -> bool:
+    def joined(self, index: int) -> bool:
         """Whether words ``index`` and ``index + 1`` stand side by side (one space or
         hyphen apart, nothing else): parts of one name can."""
         return 2 * index + 3 < len(self.parts) and self.gap_after(index) in (" ", "-", "\u00a0")
@@ -298,7 +296,7 @@ def cue_before(words: Words, index: int) -> str | None:
     spaced = words.gap_before(index) in (" ", ". ", "\u00a0")
     if previous and spaced and is_capitalised(previous) and previous.lower() in TITLES:
         return f"follows the title '{previous}'"
-    if previous.lower().rstrip(",") not in CUE_ENDINGS:
+    if previous.lower() not in CUE_ENDINGS:
         return None  # neither pattern can end with any other word
     start = words.start(index)
     before = words.text[max(0, start - 60) : start]

@@ -21,7 +21,7 @@ from importlib import resources
 
 from storysite.anonymise.folding import fold, word_key
 
-__all__ = ["is_ordinary", "name_kinds", "ordinary_words", "place_phrases"]
+__all__ = ["first_names", "is_ordinary", "name_kinds", "ordinary_words", "place_phrases"]
 
 
 def _lines(name: str) -> list[str]:
@@ -49,6 +49,24 @@ def name_kinds() -> dict[str, str]:
 def place_phrases() -> frozenset[str]:
     """Folded names of well-known places, their words joined by one space."""
     return frozenset(_lines("places.txt.gz"))
+
+
+@cache
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """storysite's own list (data/first_names.txt): (first names, first names that are
+    also everyday words)."""
+    text = resources.files("storysite").joinpath("data/first_names.txt").read_text("utf-8")
+    names: set[str] = set()
+    words: set[str] = set()
+    target = names
+    for line in text.splitlines():
+        line = line.strip()
+        if line == "[also words]":
+            target = words
+            continue
+        if line and not line.startswith("#"):
+            target.update(word_key(fold(w)) for w in line.split())
+    return frozenset(names | words), frozenset(words)
 
 
 def key_of(word: str) -> str:
