@@ -72,7 +72,7 @@ def measure(site_dir: Path, today: dt.date) -> tuple[Clock, int, int]:
     site = Site.collate([r for r, leak in zip(rendered, leaks, strict=True) if leak is None])
     renderer = Renderer(config)
     pages = clock.time("pages", lambda: [renderer.story_page(site, s) for s in site.stories])
-    audit = build._PageAudit(gate, site)
+    audit = build._PageAudit(gate)
     clock.time("gate: files", lambda: [audit.problem(page) for page in pages])
     files = clock.time("pages", lambda: list(renderer.site_files(site, {p.path: p for p in pages})))
     rest = [f for f in files if f.story_slug is None]
