@@ -6,24 +6,38 @@ load -> consent -> anonymise -> render -> audit -> write. Each step is one call.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from storysite import feeds, schedule
 from storysite.anonymise import Anonymiser
 from storysite.audit import Gate, Leak
 from storysite.awkward import awkward_replacements
-from storysite.cache import ImageCache, MarkupCache, cache_dir, config_fingerprint, markup_key
-from storysite.collate import RenderedStory, Site
+from storysite.cache import ImageCache, cache_dir
+from storysite.collate import RenderedStory, Site, Tag
 from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.consent import hold_reasons
 from storysite.errors import ContentErrors, Problem, StorySiteError
-from storysite.images import ImageStore, unique_files, with_clean_images
-from storysite.loading import load_stories
+from storysite.feeds import search_weights
+from storysite.images import ImageStore, image_stamps, stamps_hold, unique_files, with_clean_images
+from storysite.incremental import (
+    Manifest,
+    Store,
+    Written,
+    digest,
+    folder_fingerprint,
+    inputs_digest,
+    manifest_key,
+    site_fingerprint,
+    stat_of,
+)
+from storysite.loading import load_stories, load_story, story_paths
 from storysite.markup import MarkdownRenderer, Markup, TreeHook
 from storysite.models import (
     AnonymisedStory,
@@ -39,6 +53,7 @@ from storysite.parallel import map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.render import Renderer, ready
 from storysite.scaffold import EXAMPLE_BASE_URL
+from storysite.search import SearchIndex
 from storysite.writing import BUILT_KEY, Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
@@ -131,8 +146,27 @@ class _Worked:
     problems: tuple[Problem, ...]
     markup: Markup | None  # None: held and not rendered
     leak: HoldReason | None
-    key: str = ""  # the cache key of ``markup``
-    fresh: bool = False  # rendered now, not taken from the cache
+    weights: bytes | None = None  # its words for the search index
+    key: str = ""  # the cache key of its work (incremental.py)
+    stamps: tuple[tuple[str, int, int], ...] = ()  # its pictures' files (images.py)
+    listing: str = ""  # what identifies it on a listing page (see listing_id)
+
+    @property
+    def identity(self) -> str:
+        """Its work, pictures' files included: what a page or a verdict depends on."""
+        return digest(self.key, repr(self.stamps)) if self.key else ""
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """What the cache keeps of one story's work: everything but the day's decisions."""
+
+    decision: Decision  # travelling (see _travelling), without reasons or images
+    problems: tuple[Problem, ...]
+    markup: Markup | None
+    weights: bytes | None
+    image_stamps: tuple[tuple[str, int, int], ...]
+    listing: str
 
 
 class _StoryWork:
@@ -144,37 +178,44 @@ class _StoryWork:
         today: dt.date,
         sources: list[SourceStory],
         include_held: bool,
-        markup_cache: MarkupCache,
+        folder: Path | None,
     ) -> None:
+        self.config = config
         self.today = today
         self.sources = sources
         self.include_held = include_held
-        self.anonymiser = Anonymiser(config)
-        self.images = ImageStore(config, ImageCache(markup_cache.folder))
+        self.images = ImageStore(config, ImageCache(folder))
         self.gate = Gate(config, sources)
-        self.cache = markup_cache
-        self.salt = config_fingerprint(config)
         self._markdown: MarkdownRenderer | None = None
 
     def __call__(self, index: int) -> _Worked:
         decision, problems = _decide_one(
             self.anonymiser, self.images, self.sources[index], self.today
         )
-        markup, leak, key, fresh = None, None, "", False
+        markup, leak, weights = None, None, None
         if decision.published or self.include_held:
-            key = markup_key(self.salt, decision.story)
-            markup = self.cache.get(key)
-            if markup is None:
-                fresh = True
-                markup = story_markup(decision, self.markdown())
-            leak = _own_leak(self.gate, RenderedStory(decision.story, markup))
-        return _Worked(_travelling(decision), tuple(problems), markup, leak, key, fresh)
+            markup = story_markup(decision, self.markdown())
+            rendered = RenderedStory(decision.story, markup)
+            leak = _own_leak(self.gate, rendered)
+            weights = search_weights(rendered)
+        travelling = _travelling(decision)
+        return _Worked(
+            travelling, tuple(problems), markup, leak, weights, listing=listing_id(travelling)
+        )
+
+    @cached_property
+    def anonymiser(self) -> Anonymiser:
+        """Made only when a story must be worked out (before workers start: see _gather)."""
+        return Anonymiser(self.config)
 
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
         if self._markdown is None:
             self._markdown = MarkdownRenderer()
         return self._markdown
+
+    def verdict(self, rendered: RenderedStory) -> HoldReason | None:
+        return _own_leak(self.gate, rendered)
 
 
 def _travelling(decision: Decision) -> Decision:
@@ -185,6 +226,68 @@ def _travelling(decision: Decision) -> Decision:
     story = decision.story
     source = replace(story.source, body="")
     return replace(decision, story=replace(story, source=source, body=""), tree_pass=None)
+
+
+def _verdict_key(key: str, stamps: tuple[tuple[str, int, int], ...], names: str) -> str:
+    """A story's own gate verdict holds for its work and the site's protected names."""
+    return digest("verdict", key, repr(stamps), names) if key else ""
+
+
+def _entry_of(worked: _Worked) -> StoryEntry:
+    decision = replace(worked.decision, reasons=(), images=())
+    return StoryEntry(
+        decision, worked.problems, worked.markup, worked.weights, worked.stamps, worked.listing
+    )
+
+
+def listing_id(decision: Decision) -> str:
+    """What identifies a story on a listing page: everything of it but its HTML (title,
+    date, summary, tags, pictures...), from a travelling decision."""
+    return digest(repr(decision.story), repr(decision.pictures))
+
+
+def _with_verdict(work: _StoryWork, worked: _Worked, rendered: RenderedStory) -> _Worked:
+    return replace(worked, leak=work.verdict(rendered))
+
+
+def _cached_images(decision: Decision, folder: Path | None) -> tuple[OutputFile, ...] | None:
+    """The files of a cached story's pictures, from the picture cache; None when one
+    is gone (the story is then worked out again)."""
+    if not decision.pictures:
+        return ()
+    cache = ImageCache(folder, write=False)
+    files: list[OutputFile] = []
+    for _, picture in decision.pictures:
+        derived = cache.get(picture.cache_key)
+        if derived is None:
+            return None
+        files += [
+            OutputFile(path=p, content=c, story_slug=decision.story.slug, kind="image")
+            for p, c in derived.files
+        ]
+    return tuple(files)
+
+
+def file_stamp(
+    path: Path, known: Mapping[str, tuple[int, int, int, int, str]]
+) -> tuple[int, int, int, int, str]:
+    """A story file's size, times and inode, and a hash of its bytes: taken from
+    ``known`` (the last build's) when the file system says it is the same file,
+    unchanged since (the change time cannot be set back, even by someone who sets
+    the modification time back); read and hashed otherwise. An unreadable file hashes
+    as "" (its loading says why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0, 0, 0, "")
+    seen = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    before = known.get(str(path))
+    if before is not None and before[:4] == seen:
+        return before
+    try:
+        return (*seen, hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        return (0, 0, 0, 0, "")
 
 
 #: Called once per story, with the story's decision and the number of stories.
@@ -207,49 +310,231 @@ def build_site(
     ``include_held`` is for the local preview only: held stories are rendered too
     (anonymised and gate-checked), but the report still lists them as held.
     ``on_story`` sees each story's decision as it is rendered (progress, preview).
-    ``use_cache`` reuses stories' HTML from ``<site>/.storysite-cache`` (cache.py);
-    ``workers`` forces the number of processes (default: see parallel.py).
-    ``keep_previous`` keeps the site this build replaces as ``output.previous``.
+    ``use_cache`` reuses what earlier builds worked out (incremental.py), and writes
+    nothing when nothing changed; ``workers`` forces the number of processes (default:
+    see parallel.py). ``keep_previous`` keeps the site this build replaces as
+    ``output.previous``.
     """
-    markup_cache = MarkupCache(cache_dir(config.root) if use_cache else None)
-    markup_cache.prepare()
-    results, gate = _work_on_stories(config, today, include_held, markup_cache, workers)
-    outcome = _Outcome.sort(results, on_story)
-    site = Site.collate(outcome.published + outcome.preview_only)
-    upcoming = outcome.upcoming(today)
-    record = [f"{BUILT_KEY}{today.isoformat()}"]
-    if upcoming:
-        record.append(f"next change: {upcoming[0].day.isoformat()}")
-    with Staging(output, keep_previous=keep_previous) as staging:
-        paths = _render_and_audit(config, gate, site, results, workers, staging)
-        written = staging.publish(paths, record)
-    markup_cache.save(
-        ((r.key, r.markup) for r in results if r.fresh and r.markup is not None),
-        (r.key for r in results if r.key),
-    )
-    markup_cache.close()
-    ImageCache(markup_cache.folder).prune(
-        p.cache_key for r in results for _, p in r.decision.pictures
-    )
-    return replace(outcome.report(config, written, output), today=today, next_change=upcoming)
+    folder = cache_dir(config.root) if use_cache else None
+    store = Store(folder)
+    try:
+        return _Build(config, today, output, store, include_held, workers).run(
+            on_story, keep_previous
+        )
+    finally:
+        store.close()
 
 
-def _work_on_stories(
-    config: SiteConfig,
-    today: dt.date,
-    include_held: bool,
-    markup_cache: MarkupCache,
-    workers: int | None,
-) -> tuple[list[_Worked], Gate]:
-    """Load every story, then decide, anonymise, render and gate each one across the
-    cores. Raises ContentErrors, before anything is written, on any bad input."""
-    loaded = load_stories(config)
-    work = _StoryWork(config, today, list(loaded.stories), include_held, markup_cache)
-    count = len(work.sources)
-    results = map_ordered(work, count, worker_count(count, workers))
-    problems = [*loaded.problems, *(p for r in results for p in r.problems)]
-    _stop_on_problems(problems, [r.decision for r in results])
-    return results, work.gate
+class _Build:
+    """One build: what it reads, what it can take from the cache, what it makes."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        today: dt.date,
+        output: Path,
+        store: Store,
+        include_held: bool,
+        workers: int | None,
+    ) -> None:
+        self.config, self.today, self.output, self.store = config, today, output, store
+        self.include_held, self.workers = include_held, workers
+        self.site_key = site_fingerprint(config) if store.enabled else ""
+        self.paths = story_paths(config)
+        self.inputs = ""
+        self.previous: Manifest | None = None
+        if store.enabled:
+            found = store.get(manifest_key(output))
+            self.previous = found if isinstance(found, Manifest) else None
+        known = self.previous.stories if self.previous is not None else {}
+        self.stamps = [file_stamp(path, known) for path in self.paths]
+        self.hashes = [stamp[-1] for stamp in self.stamps]
+        if store.enabled:
+            self.inputs = inputs_digest(
+                config,
+                [(str(p), h) for p, h in zip(self.paths, self.hashes, strict=True)],
+                (include_held,),
+            )
+
+    def unchanged(self) -> BuildReport | None:
+        """The last build's report, when this build would write exactly what it wrote."""
+        last = self.previous
+        if last is None or last.inputs != self.inputs or last.day != self.today:
+            return None
+        if not isinstance(last.report, BuildReport) or not last.untouched(self.output):
+            return None
+        if not stamps_hold(last.images):
+            return None
+        return replace(last.report, unchanged=True)
+
+    def run(self, on_story: StoryCallback | None, keep_previous: bool) -> BuildReport:
+        same = self.unchanged()
+        if same is not None:
+            return same
+        results, names, gate = self._work_on_stories()
+        outcome = _Outcome.sort(results, on_story)
+        site = Site.collate(outcome.published + outcome.preview_only)
+        upcoming = outcome.upcoming(self.today)
+        record = [f"{BUILT_KEY}{self.today.isoformat()}"]
+        if upcoming:
+            record.append(f"next change: {upcoming[0].day.isoformat()}")
+        keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
+        with Staging(self.output, keep_previous=keep_previous) as staging:
+            pages = _Pages(self.config, gate, names, keys, self.previous, self.store.enabled)
+            made = pages.render_and_audit(site, results, self.workers, staging)
+            written = staging.publish([m.path for m in made], record)
+        report = replace(
+            outcome.report(self.config, written, self.output, site),
+            today=self.today,
+            next_change=upcoming,
+        )
+        self._remember(results, made, names, report)
+        ImageCache(self.store.folder).prune(
+            p.cache_key for r in results for _, p in r.decision.pictures
+        )
+        return report
+
+    def _work_on_stories(self) -> tuple[list[_Worked], str, Gate]:
+        """Every story's decision, HTML and own gate verdict: from the cache where it
+        holds, else worked out across the cores. Raises ContentErrors, before anything
+        is written, on any bad input."""
+        config, enabled = self.config, self.store.enabled
+        keys = [
+            digest("story", self.site_key, str(path), hashed) if enabled else ""
+            for path, hashed in zip(self.paths, self.hashes, strict=True)
+        ]
+        found = self.store.get_many(keys) if enabled else {}
+        entries = [self._usable(found.get(key)) for key in keys]
+        sources: list[SourceStory | None] = []
+        problems: list[Problem] = []
+        for path, entry in zip(self.paths, entries, strict=True):
+            if entry is not None:
+                sources.append(entry.decision.story.source)
+                continue
+            story, trouble = load_story(path, config)
+            problems.extend(trouble)
+            sources.append(story)
+        loaded = [s for s in sources if s is not None]
+        names = digest(repr(config.register), [repr(s.people) for s in loaded])
+        work = _StoryWork(config, self.today, loaded, self.include_held, self.store.folder)
+        verdict_keys = [
+            _verdict_key(key, entry.image_stamps, names) if entry is not None else ""
+            for key, entry in zip(keys, entries, strict=True)
+        ]
+        verdicts = self.store.get_many(k for k in verdict_keys if k) if enabled else {}
+        results = self._gather(work, keys, entries, sources, verdict_keys, verdicts, names)
+        problems += [p for r in results for p in r.problems]
+        _stop_on_problems(problems, [r.decision for r in results])
+        return results, names, work.gate
+
+    def _usable(self, entry: object) -> StoryEntry | None:
+        """A cached story's work, when it is one and its pictures' files are unchanged
+        and still in the picture cache."""
+        if not isinstance(entry, StoryEntry) or not stamps_hold(entry.image_stamps):
+            return None
+        return entry
+
+    def _gather(
+        self,
+        work: _StoryWork,
+        keys: list[str],
+        entries: list[StoryEntry | None],
+        sources: list[SourceStory | None],
+        verdict_keys: list[str],
+        verdicts: dict[str, object],
+        names: str,
+    ) -> list[_Worked]:
+        """Each story's result, in file order: taken from its cache entry (with the
+        day's consent decided again and its gate verdict checked for today's names),
+        or worked out in a worker process."""
+        position = {id(s): n for n, s in enumerate(work.sources)}
+        results: list[_Worked | None] = []
+        tasks: list[tuple[int, Callable[[], _Worked]]] = []
+        for index, entry in enumerate(entries):
+            source = sources[index]
+            if source is None:  # could not be loaded: its problem stops the build
+                results.append(None)
+                continue
+            worked = self._from_entry(entry, keys[index], verdicts.get(verdict_keys[index]))
+            results.append(worked)
+            if worked is None:
+                tasks.append((index, partial(work, position[id(source)])))
+            elif worked.markup is not None and not isinstance(
+                verdicts.get(verdict_keys[index]), tuple
+            ):
+                rendered = RenderedStory(worked.decision.story, worked.markup)
+                tasks.append((index, partial(_with_verdict, work, worked, rendered)))
+        if any(entries[index] is None for index, _ in tasks):
+            assert work.anonymiser is not None  # made once here, not in every worker
+        done = map_ordered(
+            lambda n: tasks[n][1](), len(tasks), worker_count(len(tasks), self.workers)
+        )
+        fresh: list[tuple[str, object]] = []
+        fresh_verdicts: list[tuple[str, object]] = []
+        for (index, _), worked in zip(tasks, done, strict=True):
+            worked = replace(worked, key=keys[index])
+            results[index] = worked
+            if entries[index] is None:
+                stamps = image_stamps(sources[index], self.config.root)  # type: ignore[arg-type]
+                worked = replace(worked, stamps=stamps)
+                results[index] = worked
+                if not worked.problems:
+                    fresh.append((keys[index], _entry_of(worked)))
+            if worked.markup is not None:
+                verdict_key = _verdict_key(keys[index], worked.stamps, names)
+                fresh_verdicts.append((verdict_key, (worked.leak,)))
+        if self.store.enabled:
+            self.store.put_many("story", fresh)
+            self.store.put_many("verdict", fresh_verdicts)
+        return [r for r in results if r is not None]
+
+    def _from_entry(self, entry: StoryEntry | None, key: str, verdict: object) -> _Worked | None:
+        if entry is None:
+            return None
+        images = _cached_images(entry.decision, self.store.folder)
+        if images is None:
+            return None
+        source = entry.decision.story.source
+        reasons = hold_reasons(source, self.today)
+        if entry.decision.findings:
+            reasons += (HoldReason("findings", _findings_message(list(entry.decision.findings))),)
+        decision = replace(entry.decision, reasons=reasons, images=images)
+        markup = entry.markup if (decision.published or self.include_held) else None
+        leak = verdict[0] if isinstance(verdict, tuple) and len(verdict) == 1 else None
+        if markup is not None and entry.markup is None:
+            return None
+        return _Worked(
+            decision,
+            entry.problems,
+            markup,
+            leak,
+            entry.weights,
+            key,
+            entry.image_stamps,
+            entry.listing,
+        )
+
+    def _remember(
+        self, results: list[_Worked], made: list[Made], names: str, report: BuildReport
+    ) -> None:
+        """Keep what the next build needs: which story entries are still used, and
+        what this build read and wrote (the manifest)."""
+        if not self.store.enabled:
+            return
+        self.store.keep_only("story", [r.key for r in results if r.key])
+        verdicts = [_verdict_key(r.key, r.stamps, names) for r in results if r.key]
+        self.store.keep_only("verdict", verdicts)
+        files: dict[str, Written] = {}
+        root = str(self.output)
+        for item in made:
+            stamp = stat_of(os.path.join(root, item.path))
+            if stamp is None:
+                return  # something changed the new site already: no manifest
+            files[item.path] = Written(item.sha256, *stamp, page_key=item.page_key)
+        stamps = tuple(sorted({s for r in results for s in r.stamps}))
+        stories = {str(p): s for p, s in zip(self.paths, self.stamps, strict=True) if s[-1]}
+        manifest = Manifest(self.inputs, self.today, names, files, report, stamps, stories)
+        self.store.put_many("manifest", [(manifest_key(self.output), manifest)])
 
 
 @dataclass(frozen=True)
@@ -273,7 +558,9 @@ class _Outcome:
                 on_story(decision, len(decisions))
             if result.markup is None:
                 continue
-            rendered = RenderedStory(decision.story, result.markup, decision.pictures)
+            rendered = RenderedStory(
+                decision.story, result.markup, decision.pictures, result.weights
+            )
             if result.leak is None:
                 (published if decision.published else preview_only).append(rendered)
             elif decision.published:
@@ -295,9 +582,11 @@ class _Outcome:
             today,
         )
 
-    def report(self, config: SiteConfig, written: int, output: Path) -> BuildReport:
+    def report(self, config: SiteConfig, written: int, output: Path, site: Site) -> BuildReport:
+        """``site``: the site as built (with the preview's held stories, if any)."""
         decisions = [r.decision for r in self.results]
-        public = Site.collate(self.published).stories
+        published = {id(s) for s in self.published}
+        public = [s for s in site.stories if id(s) in published]
         return BuildReport(
             published=tuple(s.slug for s in public),
             held=tuple(sorted(self.held, key=lambda h: h.story.display_path)),
@@ -313,46 +602,169 @@ class _Outcome:
         )
 
 
-def _render_and_audit(
-    config: SiteConfig,
-    gate: Gate,
-    site: Site,
-    results: list[_Worked],
-    workers: int | None,
-    staging: Staging,
-) -> list[str]:
-    """Make every output file, check it with the gate and write it into ``staging``,
-    one file at a time across the cores, so no process ever holds the whole site.
-    Returns the paths written. Stops the build (``staging`` is then never published)
-    when a protected name is in a file that no single story can be held for."""
-    renderer = Renderer(config)
-    audit = _PageAudit(gate)
-    before, after = renderer.file_jobs(site)
-    shown = {s.slug for s in site.stories}  # images of the stories on the site only
-    decisions = [r.decision for r in results]
-    images = unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
-    jobs: list[Callable[[], OutputFile | None]] = [
-        *before,
-        *(partial(renderer.story_page, site, story) for story in site.stories),
-        *after,
-        *(partial(ready, image) for image in images),
-    ]
+@dataclass(frozen=True)
+class Made:
+    """One file of the new site: its path, a hash of its bytes, and the key of what it
+    shows when it is a page a later build may reuse unrendered."""
 
-    def make(index: int) -> tuple[str, str | None] | None:
-        made = jobs[index]()
-        if made is None:
-            return None
-        file, problem = audit.checked(made)
-        if problem is None:  # a file with a problem stops the build: never written
-            staging.put(file)
-        return file.path, problem
+    path: str
+    sha256: str
+    page_key: str = ""
+    problem: str | None = None
 
-    done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
-    checked = [d for d in done if d is not None]
-    first = next((problem for _, problem in checked if problem is not None), None)
-    if first is not None:  # the first problem in file order, whichever worker found it
-        raise StorySiteError(first)
-    return [path for path, _ in checked]
+
+class _Pages:
+    """Every output file: made, checked by the gate and written into the staging
+    folder, one at a time across the cores, so no process holds the whole site.
+
+    With a cache, a story page whose key (the code, the site file, the templates, the
+    protected names, its story's work and its neighbours') is the one the last build
+    wrote is linked from the last site unrendered; any other file is made again, and
+    the gate's verdict on it is reused only for the same path, the same bytes and the
+    same protected names."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        gate: Gate,
+        names: str,
+        keys: dict[str, tuple[str, str]],
+        previous: Manifest | None,
+        enabled: bool,
+    ) -> None:
+        self.config, self.gate, self.names, self.keys = config, gate, names, keys
+        self.previous = previous if enabled else None
+        self.shows_html = _mentions(config.templates_dir, "markup")
+        self.render_key = (
+            digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
+            if enabled
+            else ""
+        )
+
+    def story_key(self, site: Site, story: RenderedStory) -> str:
+        """A story page shows its story whole, and its neighbours' titles and addresses."""
+        newer, older = site.neighbours(story)
+        work = self.keys.get(story.slug, ("", ""))[0]
+        if not self.render_key or not work:
+            return ""
+        try:
+            around = ["-" if s is None else self.story_id(s) for s in (newer, older)]
+        except _NoKey:
+            return ""
+        return digest("story page", self.render_key, work, *around)
+
+    def story_id(self, story: RenderedStory) -> str:
+        """What identifies a story on a listing page: everything of it but its HTML (a
+        listing page shows its title, date, summary, tags...), or its whole work when
+        the site's own templates show a story's HTML (``markup``) elsewhere too."""
+        work, listing = self.keys.get(story.slug, ("", ""))
+        found = work if self.shows_html else listing
+        return found or _unknown()
+
+    def key_of(self, job: Callable[[], OutputFile | None]) -> str:
+        """A listing page's key (a ``Renderer.page`` job: its template, path and
+        context); "" for any other file, or when its context holds something unknown."""
+        if not self.render_key or not isinstance(job, partial):
+            return ""
+        if getattr(job.func, "__func__", None) is not Renderer.page:
+            return ""
+        try:
+            shown = _canonical((job.args, job.keywords), self.story_id)
+        except _NoKey:
+            return ""
+        return digest("page", self.render_key, shown)
+
+    def render_and_audit(
+        self, site: Site, results: list[_Worked], workers: int | None, staging: Staging
+    ) -> list[Made]:
+        """Returns what was written. Stops the build (``staging`` is then never
+        published) when a protected name is in a file that no single story can be held
+        for."""
+        renderer = Renderer(self.config)
+        audit = _PageAudit(self.gate)
+        before, after = renderer.file_jobs(site)
+        shown = {s.slug for s in site.stories}  # images of the stories on the site only
+        decisions = [r.decision for r in results]
+        images = unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
+        jobs: list[tuple[str, str, Callable[[], OutputFile | None]]] = [
+            *((_path_of(job), self.key_of(job), job) for job in before),
+            *(
+                (
+                    s.path + "index.html",
+                    self.story_key(site, s),
+                    partial(renderer.story_page, site, s),
+                )
+                for s in site.stories
+            ),
+            *((_path_of(job), self.key_of(job), job) for job in after),
+            *(("", "", partial(ready, image)) for image in images),
+        ]
+        last = self.previous
+        same_names = last is not None and last.names == self.names
+
+        def make(index: int) -> Made | None:
+            path, key, job = jobs[index]
+            if last is not None and key and path:
+                written = last.reusable(staging.output, path, key)
+                if written is not None and staging.link(path):
+                    return Made(path, written.sha256, key)
+            file = job()
+            if file is None:
+                return None
+            sha = hashlib.sha256(file.content).hexdigest()
+            earlier = last.files.get(file.path) if last is not None else None
+            checked = same_names and earlier is not None and earlier.sha256 == sha
+            problem = None if checked else audit.problem(file)
+            if problem is None:  # a file with a problem stops the build: never written
+                staging.put(file)
+            return Made(file.path, sha, key, problem)
+
+        done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
+        made = [d for d in done if d is not None]
+        first = next((m.problem for m in made if m.problem is not None), None)
+        if first is not None:  # the first problem in file order, whichever worker found it
+            raise StorySiteError(first)
+        return made
+
+
+class _NoKey(Exception):
+    """A page shows something whose identity cannot be put in a key: always make it."""
+
+
+def _unknown() -> str:
+    raise _NoKey
+
+
+def _canonical(value: object, story_id: Callable[[RenderedStory], str]) -> object:
+    """``value`` with each story as its ``story_id``, in a form whose repr is the same
+    from build to build. Raises _NoKey for anything else it does not know."""
+    if isinstance(value, RenderedStory):
+        return ("story", story_id(value))
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item, story_id) for item in value]
+    if isinstance(value, dict):
+        return sorted((str(k), _canonical(v, story_id)) for k, v in value.items())
+    if isinstance(value, SearchIndex):  # the search page shows its numbers only
+        return ("search", value.shards, value.count)
+    if isinstance(value, Tag):
+        return ("tag", value.name, value.slug, _canonical(value.stories, story_id))
+    raise _NoKey
+
+
+def _mentions(folder: Path, word: str) -> bool:
+    """Whether any file under ``folder`` (a site's templates) holds ``word``."""
+    if not folder.is_dir():
+        return False
+    return any(path.is_file() and word.encode() in path.read_bytes() for path in folder.rglob("*"))
+
+
+def _path_of(job: Callable[[], OutputFile | None]) -> str:
+    """The path a ``Renderer.page`` job writes (its second argument)."""
+    if isinstance(job, partial) and len(job.args) >= 2 and isinstance(job.args[1], str):
+        return job.args[1]
+    return ""
 
 
 def gate_check(gate: Gate, decision: Decision) -> HoldReason | None:
@@ -478,10 +890,12 @@ def plural(count: int, one: str, many: str = "") -> str:
 
 def summarise(report: BuildReport) -> list[str]:
     """The build summary, in plain words."""
+    written = f"{plural(report.files_written, 'file')} written to {report.output}."
+    if report.unchanged:
+        written = f"nothing had changed, so nothing was written ({report.output} is as it was)."
     lines = [
         f"Published {plural(len(report.published), 'story', 'stories')}, held "
-        f"{len(report.held)}; {plural(report.replacements, 'replacement')}; "
-        f"{plural(report.files_written, 'file')} written to {report.output}."
+        f"{len(report.held)}; {plural(report.replacements, 'replacement')}; {written}"
     ]
     counts = Counter(h.reasons[0].rule for h in report.held)
     for rule, count in sorted(counts.items()):

@@ -21,6 +21,8 @@ class RenderedStory:
     markup: Markup
     #: (path inside the output the text points at, its renditions) per image.
     pictures: tuple[tuple[str, Picture], ...] = field(default=(), compare=False)
+    #: Its words for the search index (search.search_weights), when already worked out.
+    weights: bytes | None = field(default=None, compare=False)
 
     def picture(self, path: str) -> Picture | None:
         """The renditions of the image whose fallback is at ``path`` (from the root)."""

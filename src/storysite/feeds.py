@@ -19,7 +19,7 @@ from markupsafe import escape
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
-from storysite.search import Entry, SearchIndex, build_index
+from storysite.search import Entry, SearchIndex, build_index, hashed_weights
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -208,22 +208,28 @@ def sitemap_xml(
     return OutputFile(path="sitemap.xml", content=(text + "\n").encode("utf-8"), kind=KIND)
 
 
-def search_index(site: Site) -> SearchIndex:
-    """The search index (search.py) of the stories' published text. URLs are relative
-    to the root."""
-    return build_index(
-        [
-            Entry(
-                url=story.path,
-                title=printable(story.story.title),
-                date=story.story.date.isoformat(),
-                summary=printable(story.story.summary),
-                tags=tuple(printable(tag) for tag in story.story.tags),
-                text=printable(story.markup.text),
-            )
-            for story in site.stories
-        ]
+def search_entry(story: RenderedStory, with_text: bool = True) -> Entry:
+    """A published story as the search index sees it. URLs are relative to the root."""
+    return Entry(
+        url=story.path,
+        title=printable(story.story.title),
+        date=story.story.date.isoformat(),
+        summary=printable(story.story.summary),
+        tags=tuple(printable(tag) for tag in story.story.tags),
+        text=printable(story.markup.text) if with_text else "",
     )
+
+
+def search_weights(story: RenderedStory) -> bytes:
+    """What the search index keeps of one story's words (a build's cache keeps it)."""
+    return hashed_weights(search_entry(story))
+
+
+def search_index(site: Site) -> SearchIndex:
+    """The search index (search.py) of the stories' published text."""
+    stories = site.stories
+    entries = [search_entry(s, with_text=s.weights is None) for s in stories]
+    return build_index(entries, [s.weights for s in stories])
 
 
 def search_files(index: SearchIndex) -> list[OutputFile]:

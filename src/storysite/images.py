@@ -325,3 +325,35 @@ def rewrite_body(body: str, new_src: Mapping[str, str]) -> str:
 def unique_files(files: Iterable[OutputFile]) -> list[OutputFile]:
     """One output file per path: two stories may show the same picture."""
     return list({f.path: f for f in files}.values())
+
+
+def image_stamps(story: SourceStory, root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file the story's images could be read from (both places ``resolve`` looks),
+    with its size and modification time, or -1 when there is none: a cached result
+    for the story holds while these stay the same."""
+    stamps: dict[str, tuple[int, int]] = {}
+    for ref in references(story):
+        parts = urlsplit(ref.src)
+        relative = unquote(parts.path)
+        if parts.scheme or ref.src.startswith("//") or not relative:
+            continue
+        for candidate in (story.path.parent / relative, root / relative.lstrip("/")):
+            try:
+                info = candidate.stat()
+                stamps[str(candidate)] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stamps[str(candidate)] = (-1, -1)
+    return tuple((path, size, time) for path, (size, time) in sorted(stamps.items()))
+
+
+def stamps_hold(stamps: Iterable[tuple[str, int, int]]) -> bool:
+    """Whether every file in ``stamps`` is still as it was (or still missing)."""
+    for path, size, time in stamps:
+        try:
+            info = Path(path).stat()
+            now = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            now = (-1, -1)
+        if now != (size, time):
+            return False
+    return True

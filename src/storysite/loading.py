@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -98,12 +99,20 @@ def story_paths(config: SiteConfig) -> list[Path]:
     folder = config.stories_dir
     if not folder.is_dir():
         return []
-    paths = sorted(
-        path
-        for path in folder.rglob("*.md")
-        if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
-        and path.is_file()
-    )
+    found: list[str] = []
+    linked = False  # only a symbolic link can make two paths one story
+    for root, dirs, files in os.walk(folder):  # like rglob: not into linked folders
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        linked = linked or os.path.islink(root)
+        for name in files:
+            if name.endswith(".md") and not name.startswith(("_", ".")):
+                file = os.path.join(root, name)
+                if os.path.isfile(file):
+                    found.append(file)
+                    linked = linked or os.path.islink(file)
+    paths = sorted(Path(p) for p in found)
+    if not linked:
+        return paths
     # A link to another story file is the same story: read it once.
     unique: dict[Path, Path] = {}
     for path in paths:

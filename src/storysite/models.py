@@ -153,6 +153,8 @@ class BuildReport:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     today: dt.date | None = None
     next_change: tuple[ScheduledChange, ...] = ()
+    #: Nothing the build reads had changed since the last build: nothing was written.
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,14 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 FORMAT = "storysite-search 2"
+assert array("I").itemsize == 4, "term hashes are 32-bit"
 FOLDER = "search-index"
 #: Stories per file of results: a first page of results fetches a few small files.
 CHUNK = 16
@@ -185,14 +187,33 @@ class SearchIndex:
     files: tuple[tuple[str, bytes], ...]
 
 
-def build_index(entries: Sequence[Entry]) -> SearchIndex:
-    # By hash, not by term: two terms with one hash (rare, but 32 bits is not much)
-    # share one list, so a query for either finds the stories of both, never fewer.
+def hashed_weights(entry: Entry) -> bytes:
+    """``weights`` by term hash, as what the index keeps of a story's words: unsigned
+    32-bit pairs (hash, weight), in hash order. By hash, not by term: two terms with
+    one hash (rare, but 32 bits is not much) share one list, so a query for either
+    finds the stories of both, never fewer."""
+    merged: dict[int, int] = {}
+    for term, weight in weights(entry).items():
+        key = term_hash(term)
+        merged[key] = merged.get(key, 0) + weight
+    return array("I", [n for pair in sorted(merged.items()) for n in pair]).tobytes()
+
+
+def _pairs(hashed: bytes) -> Iterator[tuple[int, int]]:
+    numbers = array("I")
+    numbers.frombytes(hashed)
+    flat = iter(numbers)
+    return zip(flat, flat, strict=True)
+
+
+def build_index(entries: Sequence[Entry], hashed: Sequence[bytes | None] = ()) -> SearchIndex:
+    """The index of ``entries``. ``hashed`` may give each entry's ``hashed_weights``,
+    worked out before (a build's cache keeps them); None or missing: work it out."""
     postings: dict[int, dict[int, int]] = {}
     for number, entry in enumerate(entries):
-        for term, weight in weights(entry).items():
-            stories = postings.setdefault(term_hash(term), {})
-            stories[number] = stories.get(number, 0) + weight
+        known = hashed[number] if number < len(hashed) else None
+        for term, weight in _pairs(known if known is not None else hashed_weights(entry)):
+            postings.setdefault(term, {})[number] = weight
     encoded = {str(h): _encode(sorted(p.items())) for h, p in postings.items()}
     shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in encoded.items()))
     buckets: list[list[str]] = [[] for _ in range(shards)]

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +30,7 @@ from storysite.models import OutputFile
 MARKER = ".storysite"
 _TEMP_PREFIX = ".storysite-tmp-"
 _OLD_PREFIX = ".storysite-old-"
+_TRASH_PREFIX = ".storysite-trash-"
 _LOCK_PREFIX = ".storysite-lock-"
 _RENAME_EXCHANGE = 2
 PREVIOUS_SUFFIX = ".previous"
@@ -130,6 +132,28 @@ class Staging:
                 raise StorySiteError(f"two pages want the same path {file.path!r}") from None
         return file.path
 
+    def link(self, path: str) -> bool:
+        """Hard-link the previous site's file at ``path`` into the new site without
+        reading it: the caller knows it holds what this build would write. False (make
+        the file instead) when it is not a plain file with a new file's mode."""
+        if self.previous is None:
+            return False
+        relative = str(safe_relative_path(path))
+        old = os.path.join(self.previous, relative)
+        target = os.path.join(self.root, relative)
+        try:
+            status = os.lstat(old)
+            if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != self.file_mode:
+                return False
+            try:
+                os.link(old, target)
+            except FileNotFoundError:  # its folder is not made yet
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(old, target)
+        except OSError:
+            return False
+        return True
+
     def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         """Swap the folder in as ``output``; ``paths`` are every file ``put`` wrote, in
         any process. ``record``: lines for the marker file (the build day). Returns how
@@ -140,7 +164,8 @@ class Staging:
             if relative in seen:
                 raise StorySiteError(f"two pages want the same path {path!r}")
             seen.add(relative)
-        missing = [str(r) for r in seen if not self.root.joinpath(*r.parts).is_file()]
+        root = str(self.root)
+        missing = [str(r) for r in seen if not os.path.isfile(os.path.join(root, r))]
         if missing:  # something removed part of the new site: never publish a half site
             raise StorySiteError(
                 f"{len(missing)} files of the new site went missing before it was "
@@ -226,6 +251,8 @@ def _remove_leftovers(output: Path) -> None:
     Only this output's: the random part of their names holds no '-', so a name with one after
     ``NAME-`` is another output's (``out-2`` beside ``out``), whose build may be
     running now (its own lock, not this one, is held)."""
+    for trash in output.parent.glob(f"{_TRASH_PREFIX}{output.name}-*"):
+        _remove_in_background(trash)
     for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
         for leftover in output.parent.glob(f"{prefix}{output.name}-*"):
             if "-" in leftover.name[len(prefix) + len(output.name) + 1 :]:
@@ -273,19 +300,50 @@ def _swap_in(staging: Path, output: Path, keep_previous: bool) -> None:
         try:  # the new site is in place: keeping the old one must not fail the build
             _replace(old, previous_of(output))
         except OSError:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_later(old, output)
     else:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_later(old, output)
 
 
 def _replace(folder: Path, target: Path) -> None:
     """Move ``folder`` to ``target``, removing the folder that was there."""
     if target.exists():
         if _exchange(folder, target):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_later(folder, target)
             return
         shutil.rmtree(target)
     folder.rename(target)
+
+
+def remove_later(folder: Path, output: Path) -> None:
+    """Remove a replaced site without making the build wait for it (removing tens of
+    thousands of files takes seconds on some disks): it is renamed out of the way at
+    once, and a detached ``rm -rf`` removes it. Any that remain (the machine stopped)
+    are removed the same way by the next build of the same output."""
+    try:
+        trash = _new_folder(output, _TRASH_PREFIX)
+        trash.rmdir()
+        folder.rename(trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_in_background(trash)
+
+
+def _remove_in_background(folder: Path) -> None:
+    remover = shutil.which("rm")
+    try:
+        if remover is None:
+            raise OSError("no rm")
+        subprocess.Popen(
+            [remover, "-rf", "--", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def swap_back(output: Path, check: Callable[[Path], None]) -> None:

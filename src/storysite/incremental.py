@@ -1,0 +1,387 @@
+"""What a build may take from the builds before it, and the proof that it may.
+
+Every cached result is a pure function of its inputs and is stored under a hash of
+**all** of them, so a cached build and a ``--no-cache`` build write the same bytes:
+
+- a story as loaded (front matter parsed): the story file's path and bytes, the
+  site file, the storysite code and data;
+- a story's work (images found, anonymiser and detector results, HTML, search
+  words): the above, and what its pictures became;
+- a story's own gate verdict: its work, and every protected and named person of the
+  site (the register and every story's people), so a new private name anywhere
+  checks every story again;
+- a page: the code, the site file, the templates, the protected names, and the work
+  of every story the page shows (a story page shows its neighbours' titles too).
+
+Consent and dates are decided on every build, from the cached front matter.
+
+Where: ``<site>/.storysite-cache/build.sqlite3``. Entries are pickles of storysite's
+own frozen dataclasses, read back by an unpickler that can only make those classes,
+so a planted entry cannot run code. Each entry is signed (HMAC-SHA-256) with a key
+kept outside the site folder, in the user's own cache folder
+(``$XDG_CACHE_HOME/storysite/cache-key``, made on first use, readable by the user
+only): an entry written by anyone else, or a cache copied from another machine or
+account, is not trusted, so nobody who can only write the site folder can plant a
+gate verdict or a page. A file of another format, an entry whose signature does not
+match, or any error reading it means "work it out again". When that key cannot be
+read or made, the build runs without a cache.
+
+A build that changes nothing writes nothing: ``Manifest`` records every input of the
+last build into an output folder and every file it wrote (hash, size, time, inode);
+when all inputs are the same, the day is the same, and every file is still as it
+was written, the build is over before it starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import secrets
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from storysite import __version__
+from storysite.config import CONFIG_NAME, SiteConfig
+
+FORMAT = "storysite-build-cache 3"
+_FILE = "build.sqlite3"
+#: Libraries whose behaviour shapes what a build writes.
+_LIBRARIES = (
+    "markdown", "nh3", "jinja2", "PyYAML", "python-frontmatter", "pillow", "ahocorasick-rs",
+    "confusable-homoglyphs",
+)  # fmt: skip
+
+
+def digest(*parts: object) -> str:
+    """One SHA-256 of several parts (text, bytes or anything with a stable repr)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """Every file of the storysite package (code, theme, word lists and other data),
+    the Python version and the versions of the libraries that shape the output."""
+    hasher = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}".encode())
+    for name in _LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            hasher.update(f"\0{name}={metadata.version(name)}".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            hasher.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def site_fingerprint(config: SiteConfig) -> str:
+    """The code and the whole site file, as read (register, allow list, texts...)."""
+    return digest(code_fingerprint(), repr(config))
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Every file under ``folder``, by path and bytes (a site's templates and assets)."""
+    hasher = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+# ---- a safe pickle -----------------------------------------------------------------
+
+#: The only things an entry may be made of. Everything else is a corrupt entry.
+_ALLOWED = {
+    "builtins": {"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "bool"},
+    "datetime": {"date"},
+    "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath"},
+    "collections": {"Counter", "OrderedDict"},
+    "copyreg": {"_reconstructor"},
+    "storysite.anonymise": {"_restore"},
+    "storysite.markup": {"_markup_of_utf8"},
+}
+_ALLOWED_MODULES = (
+    "storysite.models",
+    "storysite.pictures",
+    "storysite.incremental",
+    "storysite.build",
+    "storysite.errors",
+)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ALLOWED.get(module, ()) or (module in _ALLOWED_MODULES and name[:1].isupper()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+# ---- the store -----------------------------------------------------------------------
+
+
+def _key_file() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "storysite" / "cache-key"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries; None when it cannot be had."""
+    path = _key_file()
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    except FileExistsError:
+        pass  # another build made it first
+    except OSError:
+        return None
+    try:
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    key = path.read_bytes()
+    return key if len(key) == 32 else None
+
+
+class Store:
+    """Entries by key, in one SQLite file. ``folder`` None is no cache: every look-up
+    misses and nothing is kept. Read in the parent before worker processes start; the
+    parent writes what they made, once, at the end."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._connection: sqlite3.Connection | None = None
+        self._key = signing_key() if folder is not None else None
+        if folder is not None and self._key is not None:
+            self._open(folder / _FILE)
+
+    def _sign(self, key: str, blob: bytes) -> str:
+        assert self._key is not None
+        return hmac.new(self._key, key.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
+
+    @property
+    def enabled(self) -> bool:
+        return self._connection is not None
+
+    def _open(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=5)
+            connection.execute("CREATE TABLE IF NOT EXISTS meta (format TEXT NOT NULL)")
+            if connection.execute("SELECT format FROM meta").fetchall() != [(FORMAT,)]:
+                with connection:  # another format, an older one, or none: start again
+                    connection.execute("DROP TABLE IF EXISTS entries")
+                    connection.execute("DELETE FROM meta")
+                    connection.execute("INSERT INTO meta VALUES (?)", (FORMAT,))
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+                "blob BLOB NOT NULL, checksum TEXT NOT NULL)"
+            )
+        except (sqlite3.Error, OSError):
+            self._discard(path)
+            return
+        self._connection = connection
+
+    def _discard(self, path: Path) -> None:
+        """A cache that cannot be read is removed; this build goes on without one."""
+        if self._connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
+        self._connection = None
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """Every readable entry among ``keys``; a damaged one is simply missing."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        if self._connection is None or not wanted:
+            return found
+        try:
+            self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
+            self._connection.execute("DELETE FROM wanted")
+            self._connection.executemany("INSERT INTO wanted VALUES (?)", [(k,) for k in wanted])
+            rows = self._connection.execute(
+                "SELECT e.key, e.blob, e.checksum FROM entries e JOIN wanted w ON e.key = w.key"
+            ).fetchall()
+        except sqlite3.Error:
+            return found
+        for key, blob, checksum in rows:
+            if isinstance(blob, bytes) and hmac.compare_digest(
+                str(checksum), self._sign(key, blob)
+            ):
+                with contextlib.suppress(Exception):  # anything unreadable is a miss
+                    found[key] = loads(blob)
+        return found
+
+    def get(self, key: str) -> Any:
+        return self.get_many([key]).get(key)
+
+    def put_many(self, kind: str, entries: Iterable[tuple[str, object]]) -> None:
+        if self._connection is None:
+            return
+        rows = []
+        for key, value in entries:
+            blob = dumps(value)
+            rows.append((key, kind, blob, self._sign(key, blob)))
+        if not rows:
+            return
+        try:
+            with self._connection:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error:
+            self._discard(self.folder / _FILE)  # type: ignore[operator]
+
+    def keep_only(self, kind: str, used: Iterable[str]) -> None:
+        """Drop every entry of ``kind`` whose key is not in ``used``."""
+        if self._connection is None:
+            return
+        try:
+            with self._connection:
+                self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT)")
+                self._connection.execute("DELETE FROM used")
+                self._connection.executemany(
+                    "INSERT INTO used VALUES (?)", [(k,) for k in set(used)]
+                )
+                self._connection.execute(
+                    "DELETE FROM entries WHERE kind = ? AND key NOT IN (SELECT key FROM used)",
+                    (kind,),
+                )
+        except sqlite3.Error:
+            self._discard(self.folder / _FILE)  # type: ignore[operator]
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.close()
+        self._connection = None
+
+
+# ---- the output folder as the last build left it ------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file of a built site: its hash, and how the file system saw it then."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    inode: int
+    page_key: str = ""  # the key of what the page shows (pages that may be reused)
+
+
+def stat_of(path: Path | str) -> tuple[int, int, int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a plain file only
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last build into one output folder read and wrote."""
+
+    inputs: str
+    day: dt.date
+    names: str
+    files: dict[str, Written] = field(default_factory=dict)
+    report: Any = None  # the BuildReport it gave
+    #: Every file the stories' pictures could come from, with its size and time.
+    images: tuple[tuple[str, int, int], ...] = ()
+    #: Each story file: size, modification and change time, inode, hash of its bytes.
+    stories: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
+
+    def untouched(self, output: Path) -> bool:
+        """Whether every file the build wrote is still there as it was written, and
+        nothing else is (a file added by hand would be served too)."""
+        present = set(_files_under(output))
+        if present != set(self.files) | _MARKERS:
+            return False
+        root = str(output)
+        for path, written in self.files.items():
+            if stat_of(os.path.join(root, path)) != (written.size, written.mtime_ns, written.inode):
+                return False
+        return True
+
+    def reusable(self, output: Path, path: str, page_key: str) -> Written | None:
+        """The file the last build wrote at ``path``, when it showed exactly what
+        ``page_key`` says and is still as it was written."""
+        written = self.files.get(path)
+        if written is None or not page_key or written.page_key != page_key:
+            return None
+        if stat_of(os.path.join(output, path)) != (
+            written.size,
+            written.mtime_ns,
+            written.inode,
+        ):
+            return None
+        return written
+
+
+#: Files the writer itself keeps in an output folder (writing.py).
+_MARKERS = {".storysite"}
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    for root, _dirs, files in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        for name in files:
+            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+
+
+def manifest_key(output: Path) -> str:
+    return digest("manifest", str(output.absolute()))
+
+
+def inputs_digest(config: SiteConfig, stories: Iterable[tuple[str, str]], settings: object) -> str:
+    """Everything a build reads but pictures, in one hash: the code, the site file,
+    the templates and assets, each story file (path and hash of its bytes), and the
+    build's settings. (Pictures are stamped apart: see ``Manifest.images``.)"""
+    site_file = config.root / CONFIG_NAME
+    return digest(
+        site_fingerprint(config),
+        site_file.read_bytes() if site_file.is_file() else b"",
+        folder_fingerprint(config.templates_dir),
+        sorted(stories),
+        settings,
+    )

@@ -1,0 +1,347 @@
+"""Incremental builds (issue 14): a cached build writes exactly what a ``--no-cache``
+build writes, a build that changes nothing writes nothing, and a cache that is
+corrupt, foreign, older or forged is never trusted."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, story
+
+from storysite import incremental
+
+PEOPLE = """\
+people:
+  - name: Bartholomew Wrenfield
+    aliases: [Barty]
+"""
+NAMED = "people:\n  - name: Ottoline Briskwater\n    named: true\n"
+
+
+def garden(count: int) -> dict[str, str]:
+    return {
+        f"s{n:02d}.md": story(
+            title=f"Garden day {n}",
+            body=f"Barty and I dug the beds on day {n}.\n\n- onions\n- beans\n",
+            date=f"2021-{1 + n % 12:02d}-{1 + n % 27:02d}",
+            extra=PEOPLE + f"tags: [garden, week {n % 3}]\nsummary: Day {n} outside.\n",
+        )
+        for n in range(count)
+    }
+
+
+def build(site: Path, name: str = "out", *args: str, today: str = "2026-11-27") -> str:
+    result = run_build(site, "--output", str(site / name), *args, today=today)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def tree(site: Path, name: str = "out") -> dict[str, bytes]:
+    found = read_tree(site / name)
+    found.pop(".storysite", None)
+    return found
+
+
+def cold(site: Path, today: str = "2026-11-27") -> dict[str, bytes]:
+    build(site, "cold", "--no-cache", today=today)
+    return tree(site, "cold")
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+# --- the same bytes ------------------------------------------------------------------
+
+
+def test_a_cached_build_writes_what_a_cold_build_writes(make_site: MakeSite) -> None:
+    site = make_site(garden(6))
+    build(site)
+    assert (site / ".storysite-cache/build.sqlite3").is_file()
+    append(site / "stories/s03.md", "\nWe also planted garlic.\n")
+    build(site)
+    assert tree(site) == cold(site)
+    assert b"planted garlic" in tree(site)["stories/garden-day-3/index.html"]
+
+
+def test_no_cache_writes_no_cache(make_site: MakeSite) -> None:
+    site = make_site(garden(2))
+    build(site, "out", "--no-cache")
+    assert not (site / ".storysite-cache").exists()
+
+
+# --- a build that changes nothing writes nothing -----------------------------------------
+
+
+def test_a_build_that_changes_nothing_writes_nothing(make_site: MakeSite) -> None:
+    site = make_site(garden(4))
+    build(site)
+    build(site)  # the second build keeps the first as out.previous
+    before, previous = stats(site / "out"), stats(site / "out.previous")
+    output = build(site)
+    assert "nothing had changed, so nothing was written" in output
+    assert stats(site / "out") == before  # not one file rewritten or relinked
+    assert stats(site / "out.previous") == previous  # and the rollback site kept
+    assert not [p for p in site.iterdir() if p.name.startswith(".storysite-tmp")]
+
+
+def test_another_day_is_a_real_build(make_site: MakeSite) -> None:
+    site = make_site(garden(2))
+    build(site, today="2026-11-27")
+    output = build(site, today="2026-11-28")
+    assert "nothing had changed" not in output
+    assert "2026-11-28" in (site / "out/.storysite").read_text()
+
+
+@pytest.mark.parametrize("damage", ["edit", "remove", "add"])
+def test_a_damaged_output_is_built_again(make_site: MakeSite, damage: str) -> None:
+    site = make_site(garden(3))
+    build(site)
+    page = site / "out/stories/garden-day-1/index.html"
+    if damage == "edit":
+        page.write_text(page.read_text().replace("Garden day 1", "Garden day one"))
+    elif damage == "remove":
+        page.unlink()
+    else:
+        (site / "out/extra.html").write_text("<p>added by hand</p>")
+    output = build(site)
+    assert "nothing had changed" not in output
+    assert tree(site) == cold(site)
+
+
+# --- one edit rewrites what shows it, and links the rest ---------------------------------
+
+
+def test_one_edit_remakes_its_page_and_links_the_others(make_site: MakeSite) -> None:
+    site = make_site(garden(8))
+    build(site)
+    build(site, "out")  # now out.previous exists too
+    before = stats(site / "out")
+    append(site / "stories/s05.md", "\nThe beans came up at last.\n")
+    build(site)
+    after = stats(site / "out")
+    assert after["stories/garden-day-5/index.html"] != before["stories/garden-day-5/index.html"]
+    # A story page far from the edited one is the same file, linked, never rewritten.
+    assert after["stories/garden-day-1/index.html"] == before["stories/garden-day-1/index.html"]
+    assert tree(site) == cold(site)
+
+
+def test_a_new_title_reaches_the_neighbours_and_listings(make_site: MakeSite) -> None:
+    site = make_site(garden(8))
+    build(site)
+    path = site / "stories/s05.md"
+    path.write_text(path.read_text().replace("title: Garden day 5", "title: Bean harvest"))
+    build(site)
+    assert tree(site) == cold(site)
+    text = b"".join(tree(site).values())
+    assert b"Bean harvest" in text and b"Garden day 5<" not in text
+
+
+# --- consent, the day and the names are decided afresh -------------------------------
+
+
+def test_withdrawn_consent_takes_effect_on_the_next_cached_build(make_site: MakeSite) -> None:
+    site = make_site(garden(3))
+    build(site)
+    build(site)
+    path = site / "stories/s01.md"
+    path.write_text(
+        path.read_text().replace(
+            "  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1
+        )
+    )
+    build(site)
+    assert not any("garden-day-1" in p for p in tree(site))
+    assert b"Garden day 1<" not in b"".join(tree(site).values())
+    assert tree(site) == cold(site)
+
+
+def test_an_expiry_takes_effect_when_today_moves_past_it(make_site: MakeSite) -> None:
+    consent = "consent:\n  publish: true\n  date: 2020-01-01\n  expires: 2027-01-01\n"
+    site = make_site({"a.md": story(title="Pears", body="Ripe pears.", consent=consent)})
+    build(site, today="2026-12-31")
+    build(site, today="2026-12-31")
+    assert "stories/pears/index.html" in tree(site)
+    build(site, today="2027-01-01")
+    assert not any("pears" in p for p in tree(site))
+    assert b"Ripe pears" not in b"".join(tree(site).values())
+
+
+def test_a_new_private_name_elsewhere_holds_an_unchanged_story(make_site: MakeSite) -> None:
+    """Story a names Ottoline Briskwater (named: true); story b, added later, declares
+    her private. Story a's text is unchanged and cached, but its gate verdict was made
+    for the old set of protected names: it is checked again, and held."""
+    body = "Ottoline Briskwater led the walk along the river."
+    site = make_site({"a.md": story(title="River walk", body=body, extra=NAMED)})
+    build(site)
+    assert b"Ottoline Briskwater" in tree(site)["stories/river-walk/index.html"]
+    private = "people:\n  - name: Ottoline Briskwater\n"
+    (site / "stories/b.md").write_text(story(title="Tea", body="We had tea.", extra=private))
+    output = build(site)
+    assert "a.md: held" in output
+    assert b"Briskwater" not in b"".join(tree(site).values())
+    assert tree(site) == cold(site)
+
+
+def test_a_changed_register_changes_the_next_cached_build(make_site: MakeSite) -> None:
+    body = "We planted leeks with Zephyrine Maltravers, who grew the best ones."
+    named = "people:\n  - name: Zephyrine Maltravers\n    named: true\n"
+    site = make_site({"a.md": story(title="Leeks", body=body, extra=named)})
+    build(site)
+    config = site / "storysite.toml"
+    config.write_text(
+        config.read_text() + '\n[[anonymise.people]]\nname = "Zephyrine Maltravers"\n'
+    )
+    build(site)
+    assert b"Maltravers" not in b"".join(tree(site).values())
+    assert tree(site) == cold(site)
+
+
+def test_a_changed_template_changes_the_next_cached_build(make_site: MakeSite) -> None:
+    site = make_site({"a.md": story(title="Plums", body="Dark plums.")})
+    build(site)
+    template = site / "templates/story.html"
+    template.parent.mkdir()
+    template.write_text(
+        '{% extends "base.html" %}{% block content %}<p>NEW THEME</p>{{ body }}{% endblock %}'
+    )
+    build(site)
+    assert b"NEW THEME" in tree(site)["stories/plums/index.html"]
+    assert tree(site) == cold(site)
+
+
+def test_a_template_that_shows_story_html_on_a_listing_is_kept_current(
+    make_site: MakeSite,
+) -> None:
+    """A listing page is reused while the stories it lists keep their fields; a site
+    whose own templates show a story's HTML there makes it again when the HTML changes."""
+    card = (
+        '<article class="card"><h2>{{ item.story.title }}</h2>'
+        "{{ item.markup.html | safe }}</article>\n"
+    )
+    site = make_site(garden(3), files={"templates/_story_card.html": card})
+    build(site)
+    append(site / "stories/s01.md", "\nThe courgettes were enormous.\n")
+    build(site)
+    assert b"courgettes were enormous" in tree(site)["index.html"]
+    assert tree(site) == cold(site)
+
+
+def test_a_changed_picture_changes_the_next_cached_build(make_site: MakeSite) -> None:
+    image = pytest.importorskip("PIL.Image")
+
+    def png(colour: str) -> bytes:
+        from io import BytesIO
+
+        out = BytesIO()
+        image.new("RGB", (40, 30), colour).save(out, "PNG")
+        return out.getvalue()
+
+    site = make_site(
+        {"a.md": story(title="Sky", body="![The sky](sky.png)\n")},
+        files={"stories/sky.png": png("blue")},
+    )
+    build(site)
+    first = {p for p in tree(site) if p.startswith("images/")}
+    (site / "stories/sky.png").write_bytes(png("red"))
+    os.utime(site / "stories/sky.png", ns=(1, 1))
+    build(site)
+    assert {p for p in tree(site) if p.startswith("images/")} != first
+    assert tree(site) == cold(site)
+
+
+# --- a cache that cannot be trusted is not used --------------------------------------
+
+
+def _rows(site: Path) -> list[tuple[str, str, bytes, str]]:
+    with sqlite3.connect(site / ".storysite-cache/build.sqlite3") as db:
+        rows = db.execute("SELECT key, kind, blob, checksum FROM entries").fetchall()
+    db.close()
+    return rows
+
+
+def _forge(site: Path, change: object) -> None:
+    """Rewrite every story entry with a plausible signature that is not the key's."""
+    with sqlite3.connect(site / ".storysite-cache/build.sqlite3") as db:
+        for key, kind, _blob, _ in _rows(site):
+            if kind == "story":
+                forged = pickle.dumps(change)
+                db.execute(
+                    "UPDATE entries SET blob = ?, checksum = ? WHERE key = ?",
+                    (forged, incremental.digest(key, forged), key),
+                )
+    db.close()
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(make_site: MakeSite) -> None:
+    site = make_site(garden(3))
+    expected = cold(site)
+    folder = site / ".storysite-cache"
+    folder.mkdir()
+    (folder / "build.sqlite3").write_bytes(b"this is not a database\x00" * 200)
+    build(site)
+    assert tree(site) == expected
+    append(site / "stories/s00.md", "\nRain.\n")
+    build(site)
+    assert tree(site) == cold(site)
+    assert [k for _, k, _, _ in _rows(site)].count("story") == 3
+
+
+def test_an_older_format_is_emptied(make_site: MakeSite) -> None:
+    site = make_site(garden(2))
+    build(site)
+    with sqlite3.connect(site / ".storysite-cache/build.sqlite3") as db:
+        db.execute("UPDATE meta SET format = 'storysite-build-cache 2'")
+    db.close()
+    append(site / "stories/s00.md", "\nRain.\n")
+    output = build(site)
+    assert "nothing had changed" not in output
+    assert tree(site) == cold(site)
+
+
+def test_a_forged_entry_is_never_used(make_site: MakeSite) -> None:
+    """Entries are signed with a key outside the site folder: one rewritten by someone
+    who can write the cache (here with the checksum a naive cache would accept) is
+    ignored, and the story is worked out again."""
+    protected = BASIC_CONFIG + '\n[[anonymise.people]]\nname = "Wilhelmina Strout"\n'
+    site = make_site({"a.md": story("Leeks", body="We dug the leeks.")}, config=protected)
+    build(site)
+    _forge(site, "<p>Dug with Wilhelmina Strout.</p>")
+    (site / "stories/a.md").touch()  # and not the no-change path either
+    append(site / "stories/a.md", "\n")
+    build(site)
+    assert b"Strout" not in b"".join(tree(site).values())
+    assert tree(site) == cold(site)
+
+
+def test_a_cache_from_another_account_is_not_trusted(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(garden(2))
+    build(site)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    output = build(site)
+    assert "nothing had changed" not in output  # the other key reads nothing
+    assert tree(site) == cold(site)
+
+
+def test_the_unpickler_makes_only_storysite_data() -> None:
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("echo pwned",))
+
+    with pytest.raises(pickle.UnpicklingError):
+        incremental.loads(pickle.dumps(Evil()))
+    assert incremental.loads(incremental.dumps((1, "a", Path("x")))) == (1, "a", Path("x"))

@@ -1,0 +1,164 @@
+"""Random sequences of edits (issue 14): after every step, the cached build into one
+folder is byte for byte the ``--no-cache`` build into another. Edits reach story text,
+front matter, consent, the register, the allow list, the templates and the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from sitekit import BASIC_CONFIG, read_tree, run_build, story
+
+PRIVATE = ["Bartholomew Wrenfield", "Idunn Carrowmore", "Segun Adeyemi-Okafor"]
+SENTENCES = [
+    "We dug the beds and planted onions.",
+    "{name} brought the seeds.",
+    "It rained all afternoon, so we drank tea.",
+    "{first} said the beans would never grow.",
+    "Nobody expected the courgettes to be so large.",
+    "The hall at Whitechapel was warm.",
+]
+TEMPLATES = {
+    "story.html": '{% extends "theme/story.html" %}{% block content %}<p>Local theme.</p>'
+    "{{ super() }}{% endblock %}",
+    "_story_card.html": '<article class="card"><h2>{{ item.story.title }}</h2>'
+    "{{ item.markup.html | safe }}</article>\n",
+}
+
+
+def _story_file(n: int, title: str, lines: list[str], tags: list[str], consent: str) -> str:
+    person = PRIVATE[n % len(PRIVATE)]
+    body = "\n\n".join(line.format(name=person, first=person.split()[0]) for line in lines)
+    extra = f"people:\n  - name: {person}\ntags: [{', '.join(tags)}]\n"
+    return story(
+        title=title,
+        body=body + "\n",
+        date=f"2021-0{1 + n % 9}-1{n % 9}",
+        extra=extra,
+        consent=consent,
+    )
+
+
+class Edits(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.site = Path(tempfile.mkdtemp(prefix="storysite-stateful-"))
+        (self.site / "stories").mkdir()
+        self.register: list[str] = []
+        self.allow: list[str] = []
+        self.today = dt.date(2026, 11, 27)
+        self.stories: dict[int, tuple[str, list[str], list[str], str]] = {}
+        for n in range(3):
+            self.stories[n] = (f"Garden day {n}", [SENTENCES[0], SENTENCES[1]], ["garden"], "valid")
+            self._write(n)
+        self._write_config()
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.site, ignore_errors=True)
+
+    # --- writing the site -----------------------------------------------------------
+
+    def _write(self, n: int) -> None:
+        title, lines, tags, state = self.stories[n]
+        consent = {
+            "valid": "consent:\n  publish: true\n  date: 2020-01-01\n",
+            "withdrawn": "consent:\n  publish: true\n  date: 2020-01-01\n  withdrawn: true\n",
+            "expiring": "consent:\n  publish: true\n  date: 2020-01-01\n  expires: 2026-11-29\n",
+        }[state]
+        text = _story_file(n, title, lines, tags, consent)
+        (self.site / f"stories/s{n}.md").write_text(text, encoding="utf-8")
+
+    def _write_config(self) -> None:
+        people = "".join(f'\n[[anonymise.people]]\nname = "{p}"\n' for p in self.register)
+        allow = f"\n[anonymise]\nallow = {self.allow!r}\n".replace("'", '"') if self.allow else ""
+        (self.site / "storysite.toml").write_text(BASIC_CONFIG + allow + people, encoding="utf-8")
+
+    # --- the edits -------------------------------------------------------------------
+
+    @rule(n=st.integers(0, 3), line=st.sampled_from(SENTENCES))
+    def add_sentence(self, n: int, line: str) -> None:
+        title, lines, tags, state = self.stories.get(n, (f"New day {n}", [], ["new"], "valid"))
+        self.stories[n] = (title, [*lines, line], tags, state)
+        self._write(n)
+
+    @rule(n=st.integers(0, 3), title=st.sampled_from(["Bean harvest", "Rainy day", "Seeds"]))
+    def retitle(self, n: int, title: str) -> None:
+        if n in self.stories:
+            _, lines, tags, state = self.stories[n]
+            self.stories[n] = (title, lines, tags, state)
+            self._write(n)
+
+    @rule(
+        n=st.integers(0, 3),
+        tags=st.lists(
+            st.sampled_from(["garden", "tea", "rain"]), min_size=1, max_size=2, unique=True
+        ),
+    )
+    def retag(self, n: int, tags: list[str]) -> None:
+        if n in self.stories:
+            title, lines, _, state = self.stories[n]
+            self.stories[n] = (title, lines, tags, state)
+            self._write(n)
+
+    @rule(n=st.integers(0, 3), state=st.sampled_from(["valid", "withdrawn", "expiring"]))
+    def consent(self, n: int, state: str) -> None:
+        if n in self.stories:
+            title, lines, tags, _ = self.stories[n]
+            self.stories[n] = (title, lines, tags, state)
+            self._write(n)
+
+    @rule(n=st.integers(0, 3))
+    def remove_story(self, n: int) -> None:
+        if n in self.stories and len(self.stories) > 1:
+            del self.stories[n]
+            (self.site / f"stories/s{n}.md").unlink()
+
+    @rule(name=st.sampled_from(["Tamsin Quillfeather", "Idunn Carrowmore", "Amara Okonjo"]))
+    def toggle_register(self, name: str) -> None:
+        self.register = (
+            [p for p in self.register if p != name]
+            if name in self.register
+            else [*self.register, name]
+        )
+        self._write_config()
+
+    @rule(word=st.sampled_from(["Whitechapel", "Poplar"]))
+    def toggle_allow(self, word: str) -> None:
+        self.allow = (
+            [w for w in self.allow if w != word] if word in self.allow else [*self.allow, word]
+        )
+        self._write_config()
+
+    @rule(name=st.sampled_from(sorted(TEMPLATES)))
+    def toggle_template(self, name: str) -> None:
+        path = self.site / "templates" / name
+        if path.exists():
+            path.unlink()
+        else:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(TEMPLATES[name], encoding="utf-8")
+
+    @rule(days=st.integers(-2, 3))
+    def move_day(self, days: int) -> None:
+        self.today += dt.timedelta(days=days)
+
+    # --- the check -------------------------------------------------------------------
+
+    @invariant()
+    def cached_equals_cold(self) -> None:
+        day = self.today.isoformat()
+        cached = run_build(self.site, "--output", str(self.site / "out"), today=day)
+        shutil.rmtree(self.site / "ref", ignore_errors=True)
+        cold = run_build(self.site, "--output", str(self.site / "ref"), "--no-cache", today=day)
+        assert cached.exit_code == cold.exit_code, (cached.output, cold.output)
+        if cold.exit_code == 0:
+            assert read_tree(self.site / "out") == read_tree(self.site / "ref")
+
+
+Edits.TestCase.settings = settings(max_examples=6, stateful_step_count=6, deadline=None)
+TestEdits = Edits.TestCase
