@@ -177,14 +177,17 @@ def measure(
 ) -> list[float]:
     """Reload times, in seconds, on a copy of ``site`` (the copy is removed after)."""
     copy = copy_site(site, site.parent / f"{site.name}-serve")
-    limit = 60 + stories * 0.05  # a rebuild under serve: generous, never endless
+    limit = 60 + stories * 0.1  # a rebuild under serve: generous, never endless
     times: list[float] = []
     try:
         with Server(command, copy, timeout=120 + stories * 0.2) as server:
             path = f"stories/{slug}/"
             status, _ = server.page(path)
             if status != 200:
-                raise ReloadError(f"{path} answered HTTP {status} before any edit")
+                raise ReloadError(
+                    f"{path} answered HTTP {status} before any edit; the server said:\n"
+                    + server.tail()
+                )
             for number in range(min(trials, len(ROUNDS))):
                 times.append(trial(server, copy / "stories" / story, path, number, limit))
                 if times[-1] > HOPELESS:

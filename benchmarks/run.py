@@ -315,6 +315,7 @@ class Extra:
     stages: str = ""
     privacy: tuple[float, float] | None = None  # (privacy CPU s, whole cold build CPU s)
     reloads: list[float] = field(default_factory=list)
+    reload_failed: str = ""  # why serve could not be timed: the run then exits 1
     notes: list[str] = field(default_factory=list)
 
 
@@ -329,16 +330,26 @@ def stage_table(site: Path) -> tuple[str, tuple[float, float] | None]:
     return output[: found.start()], (float(found.group(1)), float(found.group(2)))
 
 
-def serve_reloads(corpus: Corpus, site: Path, trials: int) -> list[float]:
+def serve_reloads(corpus: Corpus, site: Path, trials: int, found: Extra) -> None:
     """``storysite serve`` on a copy of ``site``: seconds from saving the middle story
-    to its page showing the change (see reload.py)."""
+    to its page showing the change (see reload.py). A server that dies or never shows
+    the change is reported, loudly, with the rest of the run's results."""
     story = corpus.stories[len(corpus.stories) // 2]
+    command = storysite_command()
     try:
-        return reload.measure(
-            storysite_command(), site, story.filename, story.slug, trials, len(corpus.stories)
+        found.reloads = reload.measure(
+            command, site, story.filename, story.slug, trials, len(corpus.stories)
         )
     except reload.ReloadError as error:
-        raise BenchError(f"serve reload on {site}: {error}") from None
+        found.reload_failed = str(error)
+        print(f"  serve reload FAILED: {error}", flush=True)
+        return
+    print(f"  serve reload: {reload.summary(found.reloads)}", flush=True)
+    if len(found.reloads) < min(trials, len(reload.ROUNDS)):
+        found.notes.append(
+            f"serve reload, {corpus.shape}: no more reloads tried after one over "
+            f"{reload.HOPELESS:.0f} s"
+        )
 
 
 def extra(corpus: Corpus, args: argparse.Namespace) -> Extra:
@@ -351,8 +362,7 @@ def extra(corpus: Corpus, args: argparse.Namespace) -> Extra:
             found.notes.append("stages.py gave no privacy share: see its output")
     if args.reloads:
         print(f"  storysite serve on a copy of {site.name} …", flush=True)
-        found.reloads = serve_reloads(corpus, site, args.reloads)
-        print(f"  serve reload: {reload.summary(found.reloads)}", flush=True)
+        serve_reloads(corpus, site, args.reloads, found)
     return found
 
 
@@ -453,7 +463,9 @@ def shape_targets(rows: list[Row], extra: Extra | None) -> dict[str, str]:
             f"{privacy:.1f} of {total:.1f} CPU s = {privacy / total:.0%}, "
             f"{verdict(privacy <= 0.15 * total)}"
         )
-    if extra and extra.reloads:
+    if extra and extra.reload_failed:
+        cells["serve reload ≤ 1 s (median)"] = "**FAILED**: serve was not timed, see below"
+    elif extra and extra.reloads:
         median = statistics.median(extra.reloads)
         cells["serve reload ≤ 1 s (median)"] = (
             f"{median:.2f} s of {len(extra.reloads)}, {verdict(median <= 1)}"
@@ -606,11 +618,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     report += [*targets(rows, extras, args.shapes), "", *register_costs(rows), *notes]
     for shape, found in extras.items():
         report += found.notes
+        if found.reload_failed:
+            report += [f"serve reload, {shape}, FAILED: {found.reload_failed}"]
         if found.stages:
             report += ["", f"stages.py, shape {shape}:", "", found.stages]
     print("\n" + "\n".join(report))
     print(f"\nThe whole run took {time.perf_counter() - started:.0f} s.")
-    return 0
+    return 1 if any(found.reload_failed for found in extras.values()) else 0
 
 
 if __name__ == "__main__":
