@@ -29,7 +29,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
-# Not part of `make test`. Options: make bench BENCH_ARGS="--quick" (see benchmarks/README.md)
+# Not part of `make test`: both corpus shapes at 1,000 and 5,000 stories against Pelican
+# and Hugo, then issue 14's targets. Options: make bench BENCH_ARGS="--quick" (see
+# benchmarks/README.md)
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

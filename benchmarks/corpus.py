@@ -11,7 +11,14 @@ Every name below is invented for this file, and the prose is written so that the
 anonymiser finds nothing undeclared: a corpus whose stories were *held* would make
 storysite look faster than it is. ``run.py`` checks that every story is published.
 
+Two shapes (``SHAPES``). ``plain`` is the one above. ``mentions`` is the same kind of
+story in which every story names declared people about 20 times (issue 14): two or
+three register people and the story's own private people, as full names, first
+names, possessives ("Aldous's") and aliases where declared, and a third of the
+summaries name someone too. At 2,000 stories that is about 45,000 replacements.
+
 Run it alone to look at a corpus:  python benchmarks/corpus.py 20 /tmp/corpus
+                                   python benchmarks/corpus.py 20 /tmp/m --shape mentions
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ from pathlib import Path
 
 SEED = 20261127
 TODAY = dt.date(2026, 11, 27)
+#: ``plain``: names in about half the sentences, register people in a third of the
+#: stories; ``mentions``: about 20 mentions of protected people in every story.
+SHAPES = ("plain", "mentions")
+MENTIONS_PER_STORY = (20, 26)  # the mentions shape: mentions per story, drawn evenly
 
 
 def _words(text: str) -> list[str]:
@@ -183,6 +194,8 @@ class Story:
     #: Register people this story mentions (declared by the site, not the story).
     mentions: tuple[Person, ...]
     body: str
+    #: Mentions of protected people written in the text (each one a replacement).
+    mentioned: int = 0
 
     @property
     def filename(self) -> str:
@@ -193,10 +206,16 @@ class Story:
 class Corpus:
     stories: tuple[Story, ...]
     register: tuple[Person, ...]
+    shape: str = "plain"
 
     @property
     def words(self) -> int:
         return sum(len(s.body.split()) for s in self.stories)
+
+    @property
+    def mentions(self) -> int:
+        """Mentions of protected people the mentions shape wrote (0 for plain)."""
+        return sum(s.mentioned for s in self.stories)
 
 
 @dataclass
@@ -208,15 +227,28 @@ class _Writer:
     parts: list[str] = field(default_factory=list)
     words: int = 0
     introduced: set[str] = field(default_factory=set)
+    #: The mentions shape only: every form each person may be written in (full name
+    #: first), how many mentions the body should hold, and over how many words.
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    goal: int = 0
+    target: int = 1
+    mentioned: int = 0
+    last: str = ""  # the person ``form`` chose last
+    marks: list[int] = field(default_factory=list)  # ``mentioned`` after each part
 
     def add(self, block: str) -> None:
         self.parts.append(block)
         self.words += len(block.split())
+        self.marks.append(self.mentioned)
 
     def pop(self) -> None:
         self.words -= len(self.parts.pop().split())
+        self.marks.pop()
+        self.mentioned = self.marks[-1] if self.marks else 0
 
     def name(self) -> str:
+        if self.forms:
+            return self.form()
         first, later = self.rng.choice(self.names)
         # The first time a person appears they get their full name; after that, the
         # text often uses the short form, as people write.
@@ -225,9 +257,28 @@ class _Writer:
             return first
         return self.rng.choice([first, later, later])
 
+    def form(self, other_than: str = "") -> str:
+        """The mentions shape: a full name the first time, then any declared form."""
+        full = self.rng.choice([f for f in self.forms if f != other_than])
+        self.last = full
+        self.mentioned += 1
+        if full not in self.introduced:
+            self.introduced.add(full)
+            return full
+        return self.rng.choice(self.forms[full])
+
+    def due(self) -> bool:
+        """The mentions shape: is the body behind its share of mentions so far?"""
+        return self.mentioned < self.goal * (self.words + 12) / self.target
+
+    def kind(self) -> int:
+        if not self.forms:
+            return self.rng.randrange(6)
+        return self.rng.choice((1, 2, 5, 6, 7) if self.due() else (0, 3, 4))
+
     def sentence(self) -> str:
         rng = self.rng
-        kind = rng.randrange(6)
+        kind = self.kind()
         if kind == 0:
             text = f"{rng.choice(OPENERS)} {rng.choice(SUBJECTS)} {rng.choice(VERBS)} "
             text += f"{rng.choice(OBJECTS)} {rng.choice(TAILS)}."
@@ -243,9 +294,15 @@ class _Writer:
         elif kind == 4:
             text = f"{rng.choice(OPENERS)} I felt {rng.choice(FEELINGS)}, but "
             text += f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}."
-        else:
+        elif kind == 5:
             text = f"My friend {self.name()} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
             text += f"with me {rng.choice(TAILS)}."
+        elif kind == 6:
+            text = f"It was {self.name()}'s idea to look again at {rng.choice(OBJECTS)}, "
+            text += f"and I felt {rng.choice(FEELINGS)} about it."
+        else:
+            text = f"{self.name()} and {self.form(other_than=self.last)} {rng.choice(VERBS)} "
+            text += f"{rng.choice(OBJECTS)} in {rng.choice(PLACES)}."
         return self.emphasise(text)
 
     def emphasise(self, text: str) -> str:
@@ -307,19 +364,44 @@ def make_register(size: int, seed: int = SEED) -> tuple[Person, ...]:
     )
 
 
-def make_story(index: int, register: tuple[Person, ...], seed: int = SEED) -> Story:
+def _forms(person: Person) -> tuple[str, ...]:
+    """The ways the mentions shape writes a person after the first, full, mention."""
+    first = person.name.split()[0]
+    return (person.name, first, first, *person.aliases, *person.aliases)
+
+
+def _mentions_writer(
+    rng: random.Random, people: tuple[Person, ...], mentions: tuple[Person, ...]
+) -> _Writer:
+    protected = [p for p in (*people, *mentions) if not p.named]
+    writer = _Writer(rng, [], forms={p.name: _forms(p) for p in protected})
+    writer.goal = rng.randint(*MENTIONS_PER_STORY)
+    return writer
+
+
+def make_story(
+    index: int, register: tuple[Person, ...], seed: int = SEED, shape: str = "plain"
+) -> Story:
     rng = random.Random(seed * 100_003 + index)
     people, authors = _people_for(rng, index)
     mentions: tuple[Person, ...] = ()
-    if register and index % 3 == 1:
+    if register and shape == "mentions":
+        mentions = tuple(rng.sample(register, rng.randint(2, 3)))
+    elif register and index % 3 == 1:
         mentions = tuple(rng.sample(register, rng.randint(1, 2)))
-    # The first mention is the full name; later ones the first name (or an alias).
-    names = [(p.name, (p.aliases or (p.name.split()[0],))[0]) for p in (*people, *mentions)]
-    writer = _Writer(rng, names)
+    if shape == "mentions":
+        writer = _mentions_writer(rng, people, mentions)
+    else:
+        # The first mention is the full name; later ones the first name (or an alias).
+        names = [(p.name, (p.aliases or (p.name.split()[0],))[0]) for p in (*people, *mentions)]
+        writer = _Writer(rng, names)
     closing = [f"{p.name} read this story before it was shared." for p in people]
     closing += [f"Thanks also to {p.name}, who helped on the day." for p in mentions]
     room = sum(len(line.split()) for line in closing)  # everyone declared is written
     target = rng.randint(620, 880) - room
+    # The closing lines' mentions count towards the goal; the body spreads the rest.
+    writer.goal = max(writer.goal - sum(not p.named for p in (*people, *mentions)), 0)
+    writer.target = target
     if rng.random() < 0.4:
         writer.add(f'> *"{rng.choice(QUOTES)}"*')
     writer.add(writer.paragraph())
@@ -333,29 +415,41 @@ def make_story(index: int, register: tuple[Person, ...], seed: int = SEED) -> St
         writer.add(line)
     start = dt.date(2016, 1, 4).toordinal()
     date = dt.date.fromordinal(start + (index * 7919) % (TODAY.toordinal() - start - 10))
+    mentioned = writer.mentioned + sum(not p.named for p in (*people, *mentions))
     title = f"{rng.choice(TITLE_START)} {rng.choice(TITLE_END)}"
     slug = "-".join(title.lower().replace("'", "").split()) + f"-{index:05d}"
     expires = date + dt.timedelta(days=rng.randint(365 * 5, 365 * 9))
+    consent_date = date - dt.timedelta(days=rng.randint(3, 40))
+    keep_expiry = rng.random() < 0.3 and expires > TODAY
+    subject = f"{rng.choice(OPENERS)}, {rng.choice(SUBJECTS)}"
+    if shape == "mentions" and index % 3 == 2:  # a name on the index pages and feed too
+        subject = f"{next(p for p in people if not p.named).name.split()[0]} and the group"
+        mentioned += 1
     return Story(
         number=index,
         title=title,
         slug=slug,
         date=date,
-        consent_date=date - dt.timedelta(days=rng.randint(3, 40)),
-        expires=expires if rng.random() < 0.3 and expires > TODAY else None,
-        summary=f"{rng.choice(OPENERS)}, {rng.choice(SUBJECTS)} {rng.choice(VERBS)} "
-        f"{rng.choice(OBJECTS)}.",
+        consent_date=consent_date,
+        expires=expires if keep_expiry else None,
+        summary=f"{subject} {rng.choice(VERBS)} {rng.choice(OBJECTS)}.",
         tags=tuple(rng.sample(TAGS, rng.randint(1, 4))),
         people=people,
         authors=authors,
         mentions=mentions,
         body="\n\n".join(writer.parts) + "\n",
+        mentioned=mentioned if shape == "mentions" else 0,
     )
 
 
-def make_corpus(n: int, register_size: int = 2000, seed: int = SEED) -> Corpus:
+def make_corpus(
+    n: int, register_size: int = 2000, seed: int = SEED, shape: str = "plain"
+) -> Corpus:
+    if shape not in SHAPES:
+        raise ValueError(f"unknown corpus shape {shape!r}: one of {', '.join(SHAPES)}")
     register = make_register(register_size, seed)
-    return Corpus(tuple(make_story(i, register, seed) for i in range(n)), register)
+    stories = tuple(make_story(i, register, seed, shape) for i in range(n))
+    return Corpus(stories, register, shape)
 
 
 # --- Writing each tool's format --------------------------------------------------------
@@ -570,10 +664,12 @@ def main() -> None:
     parser.add_argument("n", type=int, help="how many stories")
     parser.add_argument("site", type=Path, help="the site folder to (re)create")
     parser.add_argument("--register", type=int, default=2000, help="register size")
+    parser.add_argument("--shape", choices=SHAPES, default="plain", help="see the docstring")
     args = parser.parse_args()
-    corpus = make_corpus(args.n, args.register)
+    corpus = make_corpus(args.n, args.register, shape=args.shape)
     write_storysite(corpus, args.site)
-    print(f"wrote {len(corpus.stories)} stories ({corpus.words} words) to {args.site}")
+    said = f", {corpus.mentions} mentions of protected people" if corpus.mentions else ""
+    print(f"wrote {len(corpus.stories)} stories ({corpus.words} words{said}) to {args.site}")
 
 
 if __name__ == "__main__":
