@@ -54,7 +54,7 @@ from storysite.pictures import Picture
 from storysite.render import Renderer, ready
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.search import SearchIndex
-from storysite.writing import BUILT_KEY, Staging
+from storysite.writing import BUILT_KEY, Staging, current_umask
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
 #: from an address with a scheme or host: a request to another website. A link whose
@@ -185,7 +185,7 @@ class _StoryWork:
         self.sources = sources
         self.include_held = include_held
         self.images = ImageStore(config, ImageCache(folder))
-        self.gate = Gate(config, sources)
+        self.gate = _gate(config, sources)
         self._markdown: MarkdownRenderer | None = None
 
     def __call__(self, index: int) -> _Worked:
@@ -226,6 +226,20 @@ def _travelling(decision: Decision) -> Decision:
     story = decision.story
     source = replace(story.source, body="")
     return replace(decision, story=replace(story, source=source, body=""), tree_pass=None)
+
+
+#: The last gate made in this process, by what it was made from: ``storysite serve``
+#: builds again and again with the same people.
+_LAST_GATE: list[tuple[str, Gate]] = []
+
+
+def _gate(config: SiteConfig, sources: list[SourceStory]) -> Gate:
+    made_from = digest(repr(config), [repr(s.people) for s in sources])
+    if _LAST_GATE and _LAST_GATE[0][0] == made_from:
+        return _LAST_GATE[0][1]
+    gate = Gate(config, sources)
+    _LAST_GATE[:] = [(made_from, gate)]
+    return gate
 
 
 def _verdict_key(key: str, stamps: tuple[tuple[str, int, int], ...], names: str) -> str:
@@ -353,7 +367,7 @@ class _Build:
             self.inputs = inputs_digest(
                 config,
                 [(str(p), h) for p, h in zip(self.paths, self.hashes, strict=True)],
-                (include_held,),
+                (include_held, current_umask()),
             )
 
     def unchanged(self) -> BuildReport | None:
@@ -428,11 +442,21 @@ class _Build:
         return results, names, work.gate
 
     def _usable(self, entry: object) -> StoryEntry | None:
-        """A cached story's work, when it is one and its pictures' files are unchanged
-        and still in the picture cache."""
+        """A cached story's work, when it is one, its pictures' files are unchanged, and
+        it holds the HTML today's build needs (a story held by its consent when the
+        entry was made was not rendered then)."""
         if not isinstance(entry, StoryEntry) or not stamps_hold(entry.image_stamps):
             return None
-        return entry
+        images = _cached_images(entry.decision, self.store.folder)
+        if images is None:
+            return None
+        if entry.markup is None:
+            source = entry.decision.story.source
+            if self.include_held or not (
+                entry.decision.findings or hold_reasons(source, self.today)
+            ):
+                return None
+        return replace(entry, decision=replace(entry.decision, images=images))
 
     def _gather(
         self,
@@ -491,18 +515,13 @@ class _Build:
     def _from_entry(self, entry: StoryEntry | None, key: str, verdict: object) -> _Worked | None:
         if entry is None:
             return None
-        images = _cached_images(entry.decision, self.store.folder)
-        if images is None:
-            return None
         source = entry.decision.story.source
         reasons = hold_reasons(source, self.today)
         if entry.decision.findings:
             reasons += (HoldReason("findings", _findings_message(list(entry.decision.findings))),)
-        decision = replace(entry.decision, reasons=reasons, images=images)
+        decision = replace(entry.decision, reasons=reasons)
         markup = entry.markup if (decision.published or self.include_held) else None
         leak = verdict[0] if isinstance(verdict, tuple) and len(verdict) == 1 else None
-        if markup is not None and entry.markup is None:
-            return None
         return _Worked(
             decision,
             entry.problems,

@@ -125,6 +125,19 @@ _ALLOWED_MODULES = (
 )
 
 
+#: Entries this process has read or written, by key: (signature, value, signing key).
+#: Used only when the file holds the same signature for the key, made with the same
+#: signing key (see Store.get_many).
+_MEMO: dict[str, tuple[str, Any, bytes | None]] = {}
+_MEMO_SIZE = 60_000
+
+
+def _remember(key: str, signature: str, value: Any, signer: bytes | None) -> None:
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = (signature, value, signer)
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if name in _ALLOWED.get(module, ()) or (module in _ALLOWED_MODULES and name[:1].isupper()):
@@ -226,18 +239,23 @@ class Store:
             path.unlink()
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """Every readable entry among ``keys``; a damaged one is simply missing."""
+        """Every readable entry among ``keys``; a damaged one is simply missing. An
+        entry this process read or wrote before, with the same signature in the file,
+        is not unpickled again (``storysite serve`` builds many times)."""
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
         if self._connection is None or not wanted:
             return found
         try:
-            self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
-            self._connection.execute("DELETE FROM wanted")
-            self._connection.executemany("INSERT INTO wanted VALUES (?)", [(k,) for k in wanted])
-            rows = self._connection.execute(
-                "SELECT e.key, e.blob, e.checksum FROM entries e JOIN wanted w ON e.key = w.key"
-            ).fetchall()
+            signed = self._select("e.key, e.checksum", wanted)
+            unread = []
+            for key, checksum in signed:
+                known = _MEMO.get(key)
+                if known is not None and known[0] == checksum and known[2] == self._key:
+                    found[key] = known[1]
+                else:
+                    unread.append(key)
+            rows = self._select("e.key, e.blob, e.checksum", unread) if unread else []
         except sqlite3.Error:
             return found
         for key, blob, checksum in rows:
@@ -246,19 +264,38 @@ class Store:
             ):
                 with contextlib.suppress(Exception):  # anything unreadable is a miss
                     found[key] = loads(blob)
+                    _remember(key, checksum, found[key], self._key)
         return found
+
+    def _select(self, columns: str, keys: list[str]) -> list[tuple[Any, ...]]:
+        assert self._connection is not None
+        self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
+        self._connection.execute("DELETE FROM wanted")
+        self._connection.executemany("INSERT INTO wanted VALUES (?)", [(k,) for k in keys])
+        return self._connection.execute(
+            f"SELECT {columns} FROM entries e JOIN wanted w ON e.key = w.key"
+        ).fetchall()
 
     def get(self, key: str) -> Any:
         return self.get_many([key]).get(key)
 
     def put_many(self, kind: str, entries: Iterable[tuple[str, object]]) -> None:
+        """Store ``entries``, a few hundred at a time (never every pickle at once)."""
         if self._connection is None:
             return
-        rows = []
+        batch: list[tuple[str, str, bytes, str]] = []
         for key, value in entries:
             blob = dumps(value)
-            rows.append((key, kind, blob, self._sign(key, blob)))
-        if not rows:
+            signature = self._sign(key, blob)
+            batch.append((key, kind, blob, signature))
+            _remember(key, signature, value, self._key)
+            if len(batch) >= 256:
+                self._insert(batch)
+                batch = []
+        self._insert(batch)
+
+    def _insert(self, rows: list[tuple[str, str, bytes, str]]) -> None:
+        if self._connection is None or not rows:
             return
         try:
             with self._connection:

@@ -9,8 +9,12 @@ one after the other. The results are the same either way, in the same order.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -56,11 +60,25 @@ def map_ordered(task: Callable[[int], T], count: int, workers: int) -> list[T]:
     _TASK = task
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             results: list[list[T]] = pool.map(_run_chunk, chunks, chunksize=1)
     finally:
         _TASK = None
     return [result for chunk in results for result in chunk]
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the build that started it is killed: it holds the build's
+    lock and writes into its staging folder, and must not outlive it (Linux; elsewhere
+    a worker ends when it next asks for work)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # killed before the line above took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

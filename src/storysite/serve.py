@@ -92,9 +92,11 @@ class Preview:
         error: str | None = None
         try:
             config = load_config(self.site_dir)
-            build_site(
+            report = build_site(
                 config, self.today or dt.date.today(), self.output, include_held=True, on_story=note
             )
+            if report.unchanged:  # nothing was built again: the held pages are the same
+                held = dict(self.state.held)
         except ContentErrors as problems:
             error = "\n".join(str(p) for p in problems.problems)
         except StorySiteError as failure:

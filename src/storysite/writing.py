@@ -88,7 +88,7 @@ class Staging:
         if keep_previous and self.output.is_dir():  # it will be replaced
             _check_output_is_ours(previous_of(self.output))
         # Read once, here: worker processes inherit it (umask is per process).
-        self.file_mode = 0o666 & ~_umask()
+        self.file_mode = 0o666 & ~current_umask()
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self._lock = _BuildLock(self.output)
@@ -263,7 +263,7 @@ def _remove_leftovers(output: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask (reading it means setting it: put it straight back)."""
     mask = os.umask(0o022)
     os.umask(mask)

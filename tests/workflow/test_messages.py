@@ -69,5 +69,5 @@ def test_the_progress_bar_waits_before_it_appears(
     progress.close()
     assert "Building stories" in stream.getvalue()
     quick = StoryProgress(enabled=True, delay=100.0)
-    build_site(load_config(site), today(), site / "output", on_story=quick)
+    build_site(load_config(site), today(), site / "output", on_story=quick, use_cache=False)
     assert quick.bar is None and quick.done == 5
