@@ -429,7 +429,9 @@ class _Build:
             problems.extend(trouble)
             sources.append(story)
         loaded = [s for s in sources if s is not None]
-        names = digest(repr(config.register), [repr(s.people) for s in loaded])
+        # What the gate's verdicts depend on: its code, the site file (the register,
+        # the site's own numbers) and every story's people.
+        names = digest(self.site_key, [repr(s.people) for s in loaded])
         work = _StoryWork(config, self.today, loaded, self.include_held, self.store.folder)
         verdict_keys = [
             _verdict_key(key, entry.image_stamps, names) if entry is not None else ""
@@ -456,6 +458,8 @@ class _Build:
                 entry.decision.findings or hold_reasons(source, self.today)
             ):
                 return None
+        if not images:
+            return entry
         return replace(entry, decision=replace(entry.decision, images=images))
 
     def _gather(
@@ -554,6 +558,7 @@ class _Build:
         stories = {str(p): s for p, s in zip(self.paths, self.stamps, strict=True) if s[-1]}
         manifest = Manifest(self.inputs, self.today, names, files, report, stamps, stories)
         self.store.put_many("manifest", [(manifest_key(self.output), manifest)])
+        self.store.forget_manifests_of_missing_outputs()
 
 
 @dataclass(frozen=True)

@@ -305,6 +305,21 @@ class Store:
         except sqlite3.Error:
             self._discard(self.folder / _FILE)  # type: ignore[operator]
 
+    def forget_manifests_of_missing_outputs(self) -> None:
+        """Drop the manifests of output folders that are gone (``storysite serve``
+        builds into a new temporary folder each time it starts)."""
+        if self._connection is None:
+            return
+        try:
+            keys = [k for (k,) in self._connection.execute(
+                "SELECT key FROM entries WHERE kind = 'manifest'"
+            )]  # fmt: skip
+            gone = [(k,) for k in keys if not Path(k.removeprefix(_MANIFEST)).is_dir()]
+            with self._connection:
+                self._connection.executemany("DELETE FROM entries WHERE key = ?", gone)
+        except sqlite3.Error:
+            self._discard(self.folder / _FILE)  # type: ignore[operator]
+
     def keep_only(self, kind: str, used: Iterable[str]) -> None:
         """Drop every entry of ``kind`` whose key is not in ``used``."""
         if self._connection is None:
@@ -406,8 +421,12 @@ def _files_under(folder: Path) -> Iterator[str]:
             yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
 
 
+_MANIFEST = "manifest:"
+
+
 def manifest_key(output: Path) -> str:
-    return digest("manifest", str(output.absolute()))
+    """The manifest's key names its output folder (the preview's folders come and go)."""
+    return _MANIFEST + str(output.absolute())
 
 
 def inputs_digest(config: SiteConfig, stories: Iterable[tuple[str, str]], settings: object) -> str:

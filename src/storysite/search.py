@@ -209,12 +209,20 @@ def _pairs(hashed: bytes) -> Iterator[tuple[int, int]]:
 def build_index(entries: Sequence[Entry], hashed: Sequence[bytes | None] = ()) -> SearchIndex:
     """The index of ``entries``. ``hashed`` may give each entry's ``hashed_weights``,
     worked out before (a build's cache keeps them); None or missing: work it out."""
-    postings: dict[int, dict[int, int]] = {}
+    # Each term's stories as [story, weight, gap, weight, ...], made in one pass:
+    # stories come in number order, so each gap is from the term's last story.
+    postings: dict[int, list[int]] = {}
+    last: dict[int, int] = {}
     for number, entry in enumerate(entries):
         known = hashed[number] if number < len(hashed) else None
         for term, weight in _pairs(known if known is not None else hashed_weights(entry)):
-            postings.setdefault(term, {})[number] = weight
-    encoded = {str(h): _encode(sorted(p.items())) for h, p in postings.items()}
+            flat = postings.get(term)
+            if flat is None:
+                postings[term] = [number, weight]
+            else:
+                flat += (number - last[term], weight)
+            last[term] = number
+    encoded = {str(h): "[" + ",".join(map(str, flat)) + "]" for h, flat in postings.items()}
     shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in encoded.items()))
     buckets: list[list[str]] = [[] for _ in range(shards)]
     for key, value in sorted(encoded.items()):
@@ -228,15 +236,6 @@ def build_index(entries: Sequence[Entry], hashed: Sequence[bytes | None] = ()) -
         files.append((f"{FOLDER}/stories-{start // CHUNK}.json", _json(rows).encode("utf-8")))
     files.append(("search-index.json", _manifest(entries, shards).encode("utf-8")))
     return SearchIndex(shards, len(entries), tuple(files))
-
-
-def _encode(postings: list[tuple[int, int]]) -> str:
-    flat: list[int] = []
-    previous = 0
-    for number, weight in postings:
-        flat += (number - previous, weight)
-        previous = number
-    return "[" + ",".join(map(str, flat)) + "]"
 
 
 def _shard_count(size: int) -> int:

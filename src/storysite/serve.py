@@ -9,9 +9,11 @@ and none of it can reach a real build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
+import multiprocessing
 import re
 import signal
 import tempfile
@@ -81,31 +83,95 @@ class Preview:
         self.output = folder / "site"
         self.state = PreviewState()
         self._lock = threading.Lock()
+        self._builder: _Builder | None = None
 
     def rebuild(self) -> PreviewState:
+        """Build again (in the builder process when there is one) and remember what the
+        build said. A build that found nothing changed keeps the held pages' banners."""
+        result = self._builder.build() if self._builder is not None else None
+        error, held = result if result is not None else self.build_here()
+        with self._lock:
+            self.state = PreviewState(
+                self.state.version + 1, error, self.state.held if held is None else held
+            )
+            return self.state
+
+    def build_here(self) -> tuple[str | None, dict[str, tuple[str, ...]] | None]:
+        """One build in this process: its error, and the held pages with their banners
+        (None: nothing had changed, so the last build's still stand)."""
         held: dict[str, tuple[str, ...]] = {}
 
         def note(decision: Decision, _total: int) -> None:
             if not decision.published:
                 held[f"stories/{decision.story.slug}/index.html"] = banner_reasons(decision)
 
-        error: str | None = None
         try:
             config = load_config(self.site_dir)
             report = build_site(
                 config, self.today or dt.date.today(), self.output, include_held=True, on_story=note
             )
-            if report.unchanged:  # nothing was built again: the held pages are the same
-                held = dict(self.state.held)
         except ContentErrors as problems:
-            error = "\n".join(str(p) for p in problems.problems)
+            return "\n".join(str(p) for p in problems.problems), {}
         except StorySiteError as failure:
-            error = failure.format_message()
+            return failure.format_message(), {}
         except Exception as failure:  # a bug must not stop the preview; show it instead
-            error = f"the preview could not build the site ({type(failure).__name__}: {failure})"
-        with self._lock:
-            self.state = PreviewState(self.state.version + 1, error, held)
-            return self.state
+            return f"the preview could not build the site ({type(failure).__name__}: {failure})", {}
+        return None, (None if report.unchanged else held)
+
+    def start_builder(self) -> None:
+        """Build from now on in a process of its own, forked while this one has no other
+        thread: there a build can use every core (a process with a server thread
+        must not fork) and keeps what it read from one build to the next."""
+        self._builder = _Builder.start(self)
+
+    def stop_builder(self) -> None:
+        if self._builder is not None:
+            self._builder.stop()
+            self._builder = None
+
+
+class _Builder:
+    """The preview's builds, run in a child process on request."""
+
+    def __init__(self, process: Any, connection: Any) -> None:
+        self.process, self.connection = process, connection
+
+    @classmethod
+    def start(cls, preview: Preview) -> _Builder | None:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_build_on_request, args=(preview, theirs), name="storysite-preview-builder"
+        )
+        process.start()
+        theirs.close()
+        return cls(process, ours)
+
+    def build(self) -> tuple[str | None, dict[str, tuple[str, ...]] | None] | None:
+        """The build's result, or None when the builder is gone (build here instead)."""
+        try:
+            self.connection.send(True)
+            result: tuple[str | None, dict[str, tuple[str, ...]] | None] = self.connection.recv()
+        except (EOFError, OSError):
+            return None
+        return result
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.send(False)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.connection.close()
+
+
+def _build_on_request(preview: Preview, connection: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server; it stops us
+    with contextlib.suppress(EOFError, OSError):
+        while connection.recv():
+            connection.send(preview.build_here())
 
 
 def banner_reasons(decision: Decision) -> tuple[str, ...]:
@@ -248,26 +314,41 @@ def run(
     """Serve the preview until interrupted (Ctrl+C or SIGTERM); clean up the folder."""
     with tempfile.TemporaryDirectory(prefix="storysite-preview-") as temp:
         preview = Preview(site_dir, today, Path(temp))
-        seen = snapshot(site_dir)
-        _report(say, preview.rebuild())
-        server = _listen(host, port, preview, verbose)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        previous = signal.signal(signal.SIGTERM, _stop)
+        preview.start_builder()
         try:
-            say(f"Preview at {_url(host, server.server_address[1])} — press Ctrl+C to stop.")
-            while True:
-                time.sleep(POLL_SECONDS)
-                now = snapshot(site_dir)
-                if now != seen:
-                    seen = now
-                    _report(say, preview.rebuild())
-        except KeyboardInterrupt:
-            say("Preview stopped.")
+            _serve(site_dir, host, port, preview, say, verbose)
         finally:
-            signal.signal(signal.SIGTERM, previous)
-            server.shutdown()
-            server.server_close()
+            preview.stop_builder()
+
+
+def _serve(
+    site_dir: Path,
+    host: str,
+    port: int,
+    preview: Preview,
+    say: Callable[[str], None],
+    verbose: bool,
+) -> None:
+    seen = snapshot(site_dir)
+    _report(say, preview.rebuild())
+    server = _listen(host, port, preview, verbose)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        say(f"Preview at {_url(host, server.server_address[1])} — press Ctrl+C to stop.")
+        while True:
+            time.sleep(POLL_SECONDS)
+            now = snapshot(site_dir)
+            if now != seen:
+                seen = now
+                _report(say, preview.rebuild())
+    except KeyboardInterrupt:
+        say("Preview stopped.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.shutdown()
+        server.server_close()
 
 
 def _listen(host: str, port: int, preview: Preview, verbose: bool) -> ThreadingHTTPServer:

@@ -345,3 +345,23 @@ def test_the_unpickler_makes_only_storysite_data() -> None:
     with pytest.raises(pickle.UnpicklingError):
         incremental.loads(pickle.dumps(Evil()))
     assert incremental.loads(incremental.dumps((1, "a", Path("x")))) == (1, "a", Path("x"))
+
+
+def test_a_verdict_on_an_unchanged_page_is_not_reused_when_the_site_file_changes(
+    make_site: MakeSite,
+) -> None:
+    """A number the site file publishes on purpose passes the gate. Once it is taken
+    out of the site file, a file that still holds it (the site's own stylesheet, made
+    on every build, byte for byte the same) is checked again: the build stops."""
+    helpline = '[support]\nlines = ["Ring our crisis line on 0800 014 9876."]\n'
+    site = make_site(
+        garden(2),
+        config=BASIC_CONFIG + helpline,
+        files={"templates/assets/site.css": "/* crisis line 0800 014 9876 */\n"},
+    )
+    build(site)
+    build(site, today="2026-11-28")  # the cache and the manifest are full now
+    (site / "storysite.toml").write_text(BASIC_CONFIG + '[support]\nlines = ["Ring us."]\n')
+    result = run_build(site, "--output", str(site / "out"), today="2026-11-28")
+    assert result.exit_code == 1, result.output
+    assert "a phone number appears in" in result.output
