@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,6 +124,11 @@ def test_a_build_keeps_one_previous_site_and_rollback_swaps_them(make_site: Make
     assert run_build(site).exit_code == 0
     third = read_tree(output)
     assert read_tree(previous) == second  # one generation only
+    # The generation before is removed in the background: it goes, soon.
+    deadline = time.monotonic() + 30
+    while any(p.name.startswith(".storysite-trash-") for p in site.iterdir()):
+        assert time.monotonic() < deadline, "the replaced site was never removed"
+        time.sleep(0.05)
     assert sorted(p.name for p in site.iterdir()) == [
         ".storysite-cache",
         "output",
