@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntFlag
 from functools import cache
+from operator import methodcaller
 
 import ahocorasick_rs
 
@@ -57,11 +58,13 @@ _LONG_DATE_RE = re.compile(  # starts with a digit, so the search skips ahead fa
     r"August|September|October|November|December) [0-9]{4}\b"
 )
 _RIGHT_TO_LEFT_OVERRIDE = "\u202e"
+#: A block as one line: a line break inside it is a space.
+_ONE_LINE = methodcaller("replace", "\n", " ")
 _CAMEL_HINT_RE = re.compile(r"[a-z][A-Z]")
-_CAMEL_RE = re.compile(r"(?<!\S)\S*?[a-z][A-Z]\S*")
 _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-#: Three or more single letters in a row: letter-spaced writing ("J A N E").
-_SPACED_HINT_RE = re.compile(r"\s\S \S \S(?!\S)")
+#: Three or more single letters in a row: letter-spaced writing ("J A N E"). (Written
+#: to start with a space and look back last: the search then skips ahead fast.)
+_SPACED_HINT_RE = re.compile(r" \S \S(?!\S)(?<=\s\S \S \S)")
 _SPACED_RE = re.compile(r"(?<!\S)\S(?: +\S){2,}(?!\S)")
 
 
@@ -116,9 +119,10 @@ class Gate:
         return self.leak_in(file_blocks(file))
 
     def leak_in(self, blocks: list[str]) -> Leak | None:
-        # A right-to-left override shows the letters after it backwards: read those too.
-        blocks = blocks + [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
-        text = "\n".join(block.replace("\n", " ") for block in blocks)
+        text = "\n".join(map(_ONE_LINE, blocks))
+        if _RIGHT_TO_LEFT_OVERRIDE in text:  # it shows the letters after it backwards
+            backwards = [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
+            text = "\n".join([text, *map(_ONE_LINE, backwards)])
         if self._has_name(_LONG_DATE_RE.sub(" ", text)):
             return Leak("name")
         for kind, key in sorted(identifier_keys(text)):
@@ -150,12 +154,30 @@ def _haystack(cased: str) -> tuple[str, str]:
     cased = f" {cased}"
     if _SPACED_HINT_RE.search(cased):
         cased = _SPACED_RE.sub(lambda m: m.group().replace(" ", ""), cased)
-    if _CAMEL_HINT_RE.search(cased):  # "JaneQuarrington" also as "Jane Quarrington"
-        cased += "\n" + _CAMEL_SPLIT_RE.sub(" ", " ".join(_CAMEL_RE.findall(cased)))
+    camel = _camel_words(cased)
+    if camel:  # "JaneQuarrington" also as "Jane Quarrington"
+        cased += "\n" + _CAMEL_SPLIT_RE.sub(" ", " ".join(camel))
     words = f" {' '.join(cased.split())} "
     lower = words.lower()  # as long as ``words``: skeleton letters keep their length
     every_letter = cased.replace(" ", "").lower()
     return words, f"{lower}\0{every_letter}"
+
+
+def _camel_words(cased: str) -> list[str]:
+    """Each word of a letter skeleton (words are apart by " " or a line break; the
+    skeleton starts with " ") that holds a small letter before a capital."""
+    words: list[str] = []
+    end = 0
+    for hint in _CAMEL_HINT_RE.finditer(cased):
+        at = hint.start()
+        if at < end:  # in the word just taken
+            continue
+        space = cased.rfind(" ", 0, at)
+        start = max(space, cased.rfind("\n", space, at)) + 1
+        space = cased.find(" ", at) % (len(cased) + 1)  # -1: the end
+        end = min(space, cased.find("\n", at, space) % (len(cased) + 1))
+        words.append(cased[start:end])
+    return words
 
 
 def _word_before(words: str, space: int) -> str:
