@@ -35,7 +35,6 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import IntFlag
 from functools import cache
 from operator import methodcaller
 
@@ -60,7 +59,8 @@ _LONG_DATE_RE = re.compile(  # starts with a digit, so the search skips ahead fa
 _RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 #: A block as one line: a line break inside it is a space.
 _ONE_LINE = methodcaller("replace", "\n", " ")
-_CAMEL_HINT_RE = re.compile(r"[a-z][A-Z]")
+#: A capital after a small letter (looked for at capitals, which are rarer).
+_CAMEL_HINT_RE = re.compile(r"[A-Z](?<=[a-z].)")
 _CAMEL_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: Three or more single letters in a row: letter-spaced writing ("J A N E"). (Written
 #: to start with a space and look back last: the search then skips ahead fast.)
@@ -68,7 +68,9 @@ _SPACED_HINT_RE = re.compile(r" \S \S(?!\S)(?<=\s\S \S \S)")
 _SPACED_RE = re.compile(r"(?<!\S)\S(?: +\S){2,}(?!\S)")
 
 
-class _Kind(IntFlag):
+class _Kind:
+    """Bits of a pattern's kind (plain ints: an IntFlag's every | costs a call)."""
+
     LETTERS = 1  # anywhere, in every view
     INSIDE = 2  # inside a word of the words view
     TOKEN = 4  # a whole word (or words) of the words view
@@ -105,7 +107,9 @@ class Gate:
         patterns = _patterns([p for p in people if p.protected], [p for p in people if p.named])
         self._keys = list(patterns)
         self._kinds = [patterns[key] for key in self._keys]
-        self._names = ahocorasick_rs.AhoCorasick(self._keys)
+        # A DFA: more memory than the default NFA, and its search is 2-3 times faster.
+        dfa = ahocorasick_rs.Implementation.DFA
+        self._names = ahocorasick_rs.AhoCorasick(self._keys, implementation=dfa)
         latin_look_alikes()  # read once here, not in every worker
         self._own = own_identifiers(config)
 
@@ -169,7 +173,7 @@ def _camel_words(cased: str) -> list[str]:
     words: list[str] = []
     end = 0
     for hint in _CAMEL_HINT_RE.finditer(cased):
-        at = hint.start()
+        at = hint.start() - 1
         if at < end:  # in the word just taken
             continue
         space = cased.rfind(" ", 0, at)
@@ -185,11 +189,11 @@ def _word_before(words: str, space: int) -> str:
     return words[words.rfind(" ", 0, space) + 1 : space]
 
 
-def _patterns(protected: list[Person], named: list[Person]) -> dict[str, _Kind]:
+def _patterns(protected: list[Person], named: list[Person]) -> dict[str, int]:
     """Every protected form as automaton patterns, with the views each counts in, and
     the whole names of people who may be named (they shield a part of a protected
     name written inside theirs, never a whole protected name)."""
-    patterns: dict[str, _Kind] = {}
+    patterns: dict[str, int] = {}
     inside: list[str] = []
     for person in protected:
         for form in person.forms:
@@ -222,11 +226,11 @@ def _patterns(protected: list[Person], named: list[Person]) -> dict[str, _Kind]:
     return patterns
 
 
-def _add(patterns: dict[str, _Kind], key: str, kind: _Kind) -> None:
-    patterns[key] = patterns.get(key, _Kind(0)) | kind
+def _add(patterns: dict[str, int], key: str, kind: int) -> None:
+    patterns[key] = patterns.get(key, 0) | kind
 
 
-def _add_word(patterns: dict[str, _Kind], key: str, kind: _Kind) -> None:
+def _add_word(patterns: dict[str, int], key: str, kind: int) -> None:
     """A whole-word pattern, with its plural and possessive forms ("Ann's" is "anns"
     once the apostrophe is gone) unless those are ordinary words ("Does")."""
     _add(patterns, key, kind)

@@ -120,6 +120,8 @@ def _translated(text: str, table: _Table) -> str:
     """``text.translate(table)``, line by line (both tables keep a line break), with
     the runs of ASCII lines translated whole: str.translate is many times faster on
     a text that is all ASCII."""
+    if "\n" not in text:
+        return text.translate(table)
     runs = groupby(text.split("\n"), str.isascii)
     return "\n".join(["\n".join(lines).translate(table) for _, lines in runs])
 
@@ -153,7 +155,7 @@ _ONE_RE = re.compile(rf"(?<={_DIGIT})[Il]|[Il](?={_DIGIT})")
 #: Either of the two above: an O, o, I or l beside a digit.
 _BESIDE_RE = re.compile(rf"{_DIGIT}[OoIl]|[OoIl]{_DIGIT}")
 #: A date as machines write it (2020-01-01): never part of a longer number.
-_ISO_DATE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?![0-9])")
+_ISO_DATE_RE = re.compile(r"(?:19|20)(?<![0-9]..)[0-9]{2}-[01][0-9]-[0-3][0-9](?![0-9])")
 #: Inside each half of a postcode: separators that are not spaces ("S.W.1.A");
 #: between its halves any separators ("SW1A\n1AA" reads as a space there).
 _IN = r"[\-\u2010-\u2015.\u00b7\u2022_/\\'*]*"
