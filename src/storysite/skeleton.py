@@ -152,8 +152,8 @@ _RUN_RE = re.compile(rf"{_DIGIT}(?:(?:{_SEP})*{_DIGIT}){{9,}}")
 _DROP_RE = re.compile(_SEP)
 _O_RE = re.compile(rf"(?<={_DIGIT})[Oo]|[Oo](?={_DIGIT})")
 _ONE_RE = re.compile(rf"(?<={_DIGIT})[Il]|[Il](?={_DIGIT})")
-#: Either of the two above: an O, o, I or l beside a digit.
-_BESIDE_RE = re.compile(rf"{_DIGIT}[OoIl]|[OoIl]{_DIGIT}")
+#: Either of the two above: an O, o, I or l beside a digit (looked for at the letter).
+_BESIDE_RE = re.compile(rf"[OoIl](?:(?<={_DIGIT}.)|(?={_DIGIT}))")
 #: A date as machines write it (2020-01-01): never part of a longer number.
 _ISO_DATE_RE = re.compile(r"(?:19|20)(?<![0-9]..)[0-9]{2}-[01][0-9]-[0-3][0-9](?![0-9])")
 #: Inside each half of a postcode: separators that are not spaces ("S.W.1.A");
@@ -200,8 +200,10 @@ def _with_o_and_l(text: str) -> str:
     return text
 
 
-#: A line of a number skeleton that holds a digit.
-_DIGIT_LINE_RE = re.compile(r"^.*[0-9].*$", re.MULTILINE)
+#: A line that holds a digit; and one that may, once read as a number skeleton: no
+#: ASCII character but 0-9 becomes a digit (tests/gate), other characters might.
+_DIGIT_LINE_RE = re.compile(r"^[^0-9\n]*+[0-9].*", re.MULTILINE)
+_MAYBE_DIGIT_LINE_RE = re.compile(r"^[^0-9\n\x80-\U0010ffff]*+[0-9\x80-\U0010ffff].*", re.M)
 
 
 def identifier_keys(text: str) -> set[tuple[str, str]]:
@@ -209,7 +211,8 @@ def identifier_keys(text: str) -> set[tuple[str, str]]:
     digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces.
     Every shape holds a digit and none runs across a line break, so only the lines
     with a digit are read."""
-    lines = _DIGIT_LINE_RE.findall(_translated(text, _NUMBERS))
+    maybe = "\n".join(_MAYBE_DIGIT_LINE_RE.findall(text))
+    lines = _DIGIT_LINE_RE.findall(_translated(maybe, _NUMBERS))
     text = _HEX_RE.sub(_not_a_digest, "\n".join(lines))
     if not _DIGIT_LINE_RE.search(text):
         return set()

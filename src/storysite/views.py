@@ -214,6 +214,9 @@ def layers(text: str) -> Iterator[str]:
 def decoded_blocks(blocks: list[str]) -> list[str]:
     """Every block, and every decoded layer of it (read as HTML again when decoding
     made tags: ``&lt;b&gt;``)."""
+    joined = "".join(blocks)
+    if "&" not in joined and "%" not in joined:  # nothing to decode (most pages)
+        return list(blocks)
     out: list[str] = []
     for block in blocks:
         out.append(block)
@@ -238,13 +241,14 @@ def json_strings(text: str) -> list[str] | None:
     stack = [data]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)  # json.loads makes exactly these types
+        if kind is str:
             found.append(item)
-        elif isinstance(item, dict):
+        elif kind is list:
+            stack.extend(item)
+        elif kind is dict:
             stack.extend(key for key in item if not key.isdigit())
             stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
     return found
 
 

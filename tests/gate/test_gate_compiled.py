@@ -214,3 +214,11 @@ def test_camel_words_and_spaced_letters_are_found_as_the_plain_patterns_found_th
 def test_a_table_never_maps_a_line_break_away() -> None:
     """skeleton._translated cuts a text at its line breaks."""
     assert skeleton.letter_char("\n") == skeleton.number_char("\n") == "\n"
+
+
+def test_no_ascii_character_but_a_digit_becomes_a_digit_in_a_number_skeleton() -> None:
+    """identifier_keys reads as numbers only the lines with a digit or a non-ASCII
+    character."""
+    skeletons = {char: skeleton.number_char(char) for char in map(chr, range(128))}
+    digits = {char for char, made in skeletons.items() if re.search("[0-9]", made)}
+    assert digits == set("0123456789")
