@@ -148,7 +148,8 @@ _SEP = r"[^\S\n]|[\-\u2010-\u2015.\u00b7\u2022()\[\]{}+*_/\\'\"\u2018\u2019\u201
 _LIKE_ZERO, _LIKE_ONE = "\ue000", "\ue001"
 _UNMARK = str.maketrans({_LIKE_ZERO: "0", _LIKE_ONE: "1"})
 _DIGIT = "[0-9\ue000\ue001]"
-_RUN_RE = re.compile(rf"{_DIGIT}(?:(?:{_SEP})*{_DIGIT}){{9,}}")
+#: (A run starts at a digit after none: from a later digit it would end where it did.)
+_RUN_RE = re.compile(rf"{_DIGIT}(?<!{_DIGIT}.)(?:(?:{_SEP})*+{_DIGIT}){{9,}}+")
 _DROP_RE = re.compile(_SEP)
 _O_RE = re.compile(rf"(?<={_DIGIT})[Oo]|[Oo](?={_DIGIT})")
 _ONE_RE = re.compile(rf"(?<={_DIGIT})[Il]|[Il](?={_DIGIT})")
