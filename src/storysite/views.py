@@ -1,10 +1,11 @@
 """What a reader, a browser, a feed reader or a search engine gets from an output file:
 the texts the output gate (audit.py) reads.
 
-- HTML: the text a browser renders, read by a real parser (html.parser), with inline
-  elements joined as a browser joins them (``Ja<span>ne</span>``, ``Ja<img>ne``) and
-  ``<br>`` as a space; block elements end a block. Every attribute value, comment
-  and declaration is read too.
+- HTML: the text a browser renders, read as html.parser reads it (by one compiled
+  pass for the markup the theme and Markdown write, by html.parser itself for any
+  other), with inline elements joined as a browser joins them (``Ja<span>ne</span>``,
+  ``Ja<img>ne``) and ``<br>`` as a space; block elements end a block. Every attribute
+  value, comment and declaration is read too.
 - XML (the Atom feed, the sitemap): every element's text is its own block, and text
   that holds HTML (a feed entry's escaped content) is read again as HTML.
 - JSON (the search index): every string, keys too.
