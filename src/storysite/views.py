@@ -1,10 +1,11 @@
 """What a reader, a browser, a feed reader or a search engine gets from an output file:
 the texts the output gate (audit.py) reads.
 
-- HTML: the text a browser renders, read by a real parser (html.parser), with inline
-  elements joined as a browser joins them (``Ja<span>ne</span>``, ``Ja<img>ne``) and
-  ``<br>`` as a space; block elements end a block. Every attribute value, comment
-  and declaration is read too.
+- HTML: the text a browser renders, read as html.parser reads it (by one compiled
+  pass for the markup the theme and Markdown write, by html.parser itself for any
+  other), with inline elements joined as a browser joins them (``Ja<span>ne</span>``,
+  ``Ja<img>ne``) and ``<br>`` as a space; block elements end a block. Every attribute
+  value, comment and declaration is read too.
 - XML (the Atom feed, the sitemap): every element's text is its own block, and text
   that holds HTML (a feed entry's escaped content) is read again as HTML.
 - JSON (the search index): every string, keys too.
@@ -20,6 +21,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -91,12 +93,104 @@ class _Reader(HTMLParser):
         self._end_block()
 
 
-def markup_blocks(text: str, xml: bool = False, depth: int = 0) -> list[str]:
-    """The blocks of an HTML or XML document, as described above."""
-    reader = _Reader(every_tag_a_block=xml)
+#: The markup our renderer writes, cut into tokens in one compiled pass (``_scan``):
+#: text, start tags whose attribute values are quoted, end tags, comments, a doctype,
+#: processing instructions, and a script or a style with its text and end tag. A
+#: document with anything else is read by html.parser (``_Reader``); tests/gate prove
+#: that the two read the same from every document ``_scan`` reads.
+_WS = "[ \t\n\r\f]"
+_NAME = "[a-zA-Z][a-zA-Z0-9-]*+"
+_ATTRS = rf"""(?:{_WS}++[a-zA-Z_:][-a-zA-Z0-9_:.]*+(?:{_WS}*+={_WS}*+(?:"[^"]*+"|'[^']*+'))?+)*+"""
+#: A script or a style, to the first end tag html.parser looks at (_raw_end checks it).
+_RAW_TAG, _RAW_END = "(?ai:script|style)", r"</\s*(?i:script|style)\s*>"
+_TOKEN_RE = re.compile(
+    r"[^<]+"
+    rf"|(?=<[sS][cCtT])<{_RAW_TAG}{_ATTRS}{_WS}*+>.*?{_RAW_END}"
+    rf"|<{_NAME}{_ATTRS}{_WS}*+/?>"
+    rf"|</{_NAME}{_WS}*+>"
+    r"|<!--.*?--\s*>"
+    r"|<![dD][oO][cC][tT][yY][pP][eE][^>]*+>"
+    r"|<\?[^>]*+>",
+    re.DOTALL,
+)
+_RAW_RE = re.compile(rf"<({_RAW_TAG})({_ATTRS}){_WS}*+>(.*?)({_RAW_END})", re.DOTALL)
+_VALUE_RE = re.compile(rf"""={_WS}*+(?:"([^"]*+)"|'([^']*+)')""")
+#: How html.parser reads an end tag.
+_END_TAG_RE = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
+
+
+def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
+    """What ``_Reader`` reads from ``text``, in one compiled pass; None if ``text``
+    holds markup outside the grammar above."""
+    tokens = _TOKEN_RE.findall(text)
+    if sum(map(len, tokens)) != len(text):  # something between two tokens is not one
+        return None
+    blocks: list[str] = []
+    line: list[str] = []
+    for token in tokens:
+        if token[0] != "<":
+            line.append(html.unescape(token) if "&" in token else token)
+            continue
+        tag = (_tag if len(token) <= _KEPT_LENGTH else _read_tag)(token, every_tag_a_block)
+        if tag is None:
+            return None
+        ends_block, inline, own = tag
+        if ends_block and line:
+            blocks.append("".join(line))
+            line = []
+        if inline:
+            line.append(inline)
+        blocks.extend(own)
+    if line:
+        blocks.append("".join(line))
+    return blocks
+
+
+def _read_tag(token: str, every_tag_a_block: bool) -> tuple[bool, str, tuple[str, ...]] | None:
+    """What ``_Reader`` does with a token that is not text: whether it ends the block,
+    what it adds to the line (a line break: a space), and the blocks of its own it
+    adds (attribute values, a comment, a script's text). None where html.parser would
+    read on past it (a script or a style that is never closed)."""
+    if token[1] in "!?":  # a comment, a doctype or a processing instruction
+        return False, "", (token[4 : token.rindex("--")] if token[2] == "-" else token[2:-1],)
+    end = token[1] == "/"
+    name = token[2:-1] if end else token[1:-1].split(None, 1)[0]
+    tag = name.rstrip(" \t\n\r\f/").lower()  # "</p >", "<br/>"
+    raw = _RAW_RE.fullmatch(token) if tag.startswith(("script", "style")) else None
+    if raw is not None:
+        tag = raw.group(1).lower()
+        closed = _END_TAG_RE.fullmatch(raw.group(4))
+        if closed is None or closed.group(1).lower() != tag:
+            return None
+    elif tag in ("script", "style") and not end and not token.endswith("/>"):
+        return None  # its text runs to the end, where html.parser does not read it
+    ends_block = every_tag_a_block or tag in BLOCK_ELEMENTS
+    inline = " " if tag == "br" and not end and not ends_block else ""
+    opening = raw.group(2) if raw is not None else "" if end else token
+    values = [html.unescape(a or b) for a, b in _VALUE_RE.findall(opening)]
+    text = [raw.group(3)] if raw is not None and raw.group(3) else []  # a block: one alone
+    return ends_block, inline, (*filter(None, values), *text)
+
+
+#: A site's pages repeat their tags: each short one is read once (at most ~4 MB kept).
+_KEPT_LENGTH = 256
+_tag = lru_cache(maxsize=8192)(_read_tag)
+
+
+def _read(text: str, every_tag_a_block: bool) -> list[str]:
+    """The blocks of one document: by the compiled pass, or by html.parser."""
+    scanned = _scan(text, every_tag_a_block)
+    if scanned is not None:
+        return scanned
+    reader = _Reader(every_tag_a_block)
     reader.feed(text)
     reader.close()
-    blocks = reader.blocks
+    return reader.blocks
+
+
+def markup_blocks(text: str, xml: bool = False, depth: int = 0) -> list[str]:
+    """The blocks of an HTML or XML document, as described above."""
+    blocks = _read(text, every_tag_a_block=xml)
     if depth < HTML_DEPTH:
         inner = [block for block in blocks if "<" in block]
         blocks += [b for block in inner for b in markup_blocks(block, False, depth + 1)]
@@ -121,6 +215,9 @@ def layers(text: str) -> Iterator[str]:
 def decoded_blocks(blocks: list[str]) -> list[str]:
     """Every block, and every decoded layer of it (read as HTML again when decoding
     made tags: ``&lt;b&gt;``)."""
+    joined = "".join(blocks)
+    if "&" not in joined and "%" not in joined:  # nothing to decode (most pages)
+        return list(blocks)
     out: list[str] = []
     for block in blocks:
         out.append(block)
@@ -145,13 +242,14 @@ def json_strings(text: str) -> list[str] | None:
     stack = [data]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)  # json.loads makes exactly these types
+        if kind is str:
             found.append(item)
-        elif isinstance(item, dict):
+        elif kind is list:
+            stack.extend(item)
+        elif kind is dict:
             stack.extend(key for key in item if not key.isdigit())
             stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
     return found
 
 

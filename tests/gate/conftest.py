@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from storysite import skeleton
+from storysite import skeleton, views
 
 settings.register_profile("mutation", max_examples=12, deadline=None)
 if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
@@ -20,3 +20,4 @@ def _fresh_skeleton_tables() -> None:
     would otherwise see a table filled before the mutant was switched on)."""
     skeleton._LETTERS.clear()
     skeleton._NUMBERS.clear()
+    views._tag.cache_clear()  # the tokenizer's tags, read once each, likewise
