@@ -89,8 +89,13 @@ class _Reader(HTMLParser):
         self.line.append(data)  # <![CDATA[...]]>: "CDATA[" and its text
 
     def close(self) -> None:
+        # A script or style never closed: html.parser (3.11) holds its text back and
+        # drops it at the end, yet it is in the file for anyone to read. Read it too.
+        held_back = self.rawdata if self.cdata_elem else ""
         super().close()
         self._end_block()
+        if held_back:
+            self.blocks.append(held_back)
 
 
 #: The markup our renderer writes, cut into tokens in one compiled pass (``_scan``):

@@ -228,3 +228,14 @@ def test_no_ascii_character_but_a_digit_becomes_a_digit_in_a_number_skeleton() -
     skeletons = {char: skeleton.number_char(char) for char in map(chr, range(128))}
     digits = {char for char, made in skeletons.items() if re.search("[0-9]", made)}
     assert digits == set("0123456789")
+
+
+def test_a_script_or_style_never_closed_is_still_read() -> None:
+    """html.parser drops the text of a script or style left open at the end of the
+    file; the text is still in the file for anyone who opens it."""
+    from gatekit import leak, make_gate
+
+    gate = make_gate()
+    for opened in ("<script>var n = 'Jane Quarrington';", "<style>/* Jane Quarrington */"):
+        assert leak(gate, f"<p>Hello</p>{opened}") == "name", opened
+        assert leak(gate, f"<p>Hello</p>{opened.replace('Jane Quarrington', 'the river')}") is None
