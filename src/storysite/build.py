@@ -179,13 +179,14 @@ class _StoryWork:
         sources: list[SourceStory],
         include_held: bool,
         folder: Path | None,
+        store: Store | None = None,
     ) -> None:
         self.config = config
         self.today = today
         self.sources = sources
         self.include_held = include_held
         self.images = ImageStore(config, ImageCache(folder))
-        self.gate = _gate(config, sources)
+        self.gate = _gate(config, sources, store)
         self._markdown: MarkdownRenderer | None = None
 
     def __call__(self, index: int) -> _Worked:
@@ -233,11 +234,22 @@ def _travelling(decision: Decision) -> Decision:
 _LAST_GATE: list[tuple[str, Gate]] = []
 
 
-def _gate(config: SiteConfig, sources: list[SourceStory]) -> Gate:
-    made_from = digest(repr(config), [repr(s.people) for s in sources])
+def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = None) -> Gate:
+    """The build's gate. Its patterns come from the cache when the code, the site file
+    and every story's people are the same as when they were worked out."""
+    made_from = digest("gate", site_fingerprint(config), [repr(s.people) for s in sources])
     if _LAST_GATE and _LAST_GATE[0][0] == made_from:
         return _LAST_GATE[0][1]
-    gate = Gate(config, sources)
+    cached = store.get(made_from) if store is not None else None
+    if isinstance(cached, dict) and all(
+        isinstance(k, str) and isinstance(v, int) for k, v in cached.items()
+    ):
+        gate = Gate(config, sources, patterns=cached)
+    else:
+        gate = Gate(config, sources)
+        if store is not None:
+            store.put_many("gate", [(made_from, gate.patterns)])
+            store.keep_only("gate", [made_from])
     _LAST_GATE[:] = [(made_from, gate)]
     return gate
 
@@ -432,7 +444,9 @@ class _Build:
         # What the gate's verdicts depend on: its code, the site file (the register,
         # the site's own numbers) and every story's people.
         names = digest(self.site_key, [repr(s.people) for s in loaded])
-        work = _StoryWork(config, self.today, loaded, self.include_held, self.store.folder)
+        work = _StoryWork(
+            config, self.today, loaded, self.include_held, self.store.folder, self.store
+        )
         verdict_keys = [
             _verdict_key(key, entry.image_stamps, names) if entry is not None else ""
             for key, entry in zip(keys, entries, strict=True)
