@@ -57,6 +57,16 @@ def built_on(output: Path) -> dt.date | None:
     return None
 
 
+def _plain_relative(path: str) -> str:
+    """``path`` when it is plainly inside the output folder (no empty, '.' or '..'
+    part, not absolute), checked without making a path object; else as
+    ``safe_relative_path`` says."""
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return str(safe_relative_path(path))
+    return path
+
+
 def safe_relative_path(path: str) -> PurePosixPath:
     """Refuse any output path that could land outside the output folder."""
     pure = PurePosixPath(path)
@@ -138,7 +148,7 @@ class Staging:
         the file instead) when it is not a plain file with a new file's mode."""
         if self.previous is None:
             return False
-        relative = str(safe_relative_path(path))
+        relative = _plain_relative(path)
         old = os.path.join(self.previous, relative)
         target = os.path.join(self.root, relative)
         try:
