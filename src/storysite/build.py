@@ -51,7 +51,7 @@ from storysite.models import (
 )
 from storysite.parallel import map_ordered, worker_count
 from storysite.pictures import Picture
-from storysite.render import Renderer, ready
+from storysite.render import FileJob, Renderer, ready
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.search import SearchIndex
 from storysite.writing import BUILT_KEY, Staging, current_umask
@@ -259,6 +259,11 @@ def _verdict_key(key: str, stamps: tuple[tuple[str, int, int], ...], names: str)
     return digest("verdict", key, repr(stamps), names) if key else ""
 
 
+def _verdicts_key(names: str) -> str:
+    """The table of every story's own verdict, for one set of protected names."""
+    return digest("verdicts", names)
+
+
 def _entry_of(worked: _Worked) -> StoryEntry:
     decision = replace(worked.decision, reasons=(), images=())
     return StoryEntry(
@@ -451,7 +456,8 @@ class _Build:
             _verdict_key(key, entry.image_stamps, names) if entry is not None else ""
             for key, entry in zip(keys, entries, strict=True)
         ]
-        verdicts = self.store.get_many(k for k in verdict_keys if k) if enabled else {}
+        table = self.store.get(_verdicts_key(names)) if enabled else None
+        verdicts: dict[str, object] = table if isinstance(table, dict) else {}
         results = self._gather(work, keys, entries, sources, verdict_keys, verdicts, names)
         problems += [p for r in results for p in r.problems]
         _stop_on_problems(problems, [r.decision for r in results])
@@ -512,7 +518,7 @@ class _Build:
             lambda n: tasks[n][1](), len(tasks), worker_count(len(tasks), self.workers)
         )
         fresh: list[tuple[str, object]] = []
-        fresh_verdicts: list[tuple[str, object]] = []
+        fresh_verdicts: dict[str, object] = {}
         for (index, _), worked in zip(tasks, done, strict=True):
             worked = replace(worked, key=keys[index])
             results[index] = worked
@@ -524,10 +530,15 @@ class _Build:
                     fresh.append((keys[index], _entry_of(worked)))
             if worked.markup is not None:
                 verdict_key = _verdict_key(keys[index], worked.stamps, names)
-                fresh_verdicts.append((verdict_key, (worked.leak,)))
+                fresh_verdicts[verdict_key] = (worked.leak,)
         if self.store.enabled:
             self.store.put_many("story", fresh)
-            self.store.put_many("verdict", fresh_verdicts)
+            if fresh_verdicts:  # one table of verdicts for this set of protected names
+                used = {_verdict_key(r.key, r.stamps, names) for r in results if r is not None}
+                kept = {k: v for k, v in verdicts.items() if k in used}
+                table_key = _verdicts_key(names)
+                self.store.put_many("verdicts", [(table_key, kept | fresh_verdicts)])
+                self.store.keep_only("verdicts", [table_key])
         return [r for r in results if r is not None]
 
     def _from_entry(self, entry: StoryEntry | None, key: str, verdict: object) -> _Worked | None:
@@ -559,8 +570,6 @@ class _Build:
         if not self.store.enabled:
             return
         self.store.keep_only("story", [r.key for r in results if r.key])
-        verdicts = [_verdict_key(r.key, r.stamps, names) for r in results if r.key]
-        self.store.keep_only("verdict", verdicts)
         files: dict[str, Written] = {}
         root = str(self.output)
         for item in made:
@@ -699,7 +708,7 @@ class _Pages:
         found = work if self.shows_html else listing
         return found or _unknown()
 
-    def key_of(self, job: Callable[[], OutputFile | None]) -> str:
+    def key_of(self, job: FileJob) -> str:
         """A listing page's key (a ``Renderer.page`` job: its template, path and
         context); "" for any other file, or when its context holds something unknown."""
         if not self.render_key or not isinstance(job, partial):
@@ -724,7 +733,7 @@ class _Pages:
         shown = {s.slug for s in site.stories}  # images of the stories on the site only
         decisions = [r.decision for r in results]
         images = unique_files(f for d in decisions if d.story.slug in shown for f in d.images)
-        jobs: list[tuple[str, str, Callable[[], OutputFile | None]]] = [
+        jobs: list[tuple[str, str, FileJob]] = [
             *((_path_of(job), self.key_of(job), job) for job in before),
             *(
                 (
@@ -740,15 +749,17 @@ class _Pages:
         last = self.previous
         same_names = last is not None and last.names == self.names
 
-        def make(index: int) -> Made | None:
+        def make(index: int) -> list[Made]:
             path, key, job = jobs[index]
             if last is not None and key and path:
                 written = last.reusable(staging.output, path, key)
                 if written is not None and staging.link(path):
-                    return Made(path, written.sha256, key)
-            file = job()
-            if file is None:
-                return None
+                    return [Made(path, written.sha256, key)]
+            made = job()
+            files = made if isinstance(made, list) else [] if made is None else [made]
+            return [check(file, key) for file in files]
+
+        def check(file: OutputFile, key: str) -> Made:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
@@ -758,7 +769,7 @@ class _Pages:
             return Made(file.path, sha, key, problem)
 
         done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
-        made = [d for d in done if d is not None]
+        made = [m for each in done for m in each]
         first = next((m.problem for m in made if m.problem is not None), None)
         if first is not None:  # the first problem in file order, whichever worker found it
             raise StorySiteError(first)
@@ -798,7 +809,7 @@ def _mentions(folder: Path, word: str) -> bool:
     return any(path.is_file() and word.encode() in path.read_bytes() for path in folder.rglob("*"))
 
 
-def _path_of(job: Callable[[], OutputFile | None]) -> str:
+def _path_of(job: FileJob) -> str:
     """The path a ``Renderer.page`` job writes (its second argument)."""
     if isinstance(job, partial) and len(job.args) >= 2 and isinstance(job.args[1], str):
         return job.args[1]

@@ -23,9 +23,12 @@ from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
-from storysite.search import CHUNK, SearchIndex
+from storysite.search import CHUNK
 
 THEME = "storysite.theme"
+#: Makes one file of the site (or several: the search page and its index; None: a
+#: file this site leaves out), only when called.
+FileJob = Callable[[], OutputFile | list[OutputFile] | None]
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
@@ -82,7 +85,6 @@ class Renderer:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.env = make_environment(config)
-        self._search: tuple[Site, SearchIndex] | None = None
 
     def page(
         self,
@@ -153,23 +155,29 @@ class Renderer:
             for number, stories in enumerate(pages, start=1)
         ]
 
-    def _after_story_jobs(self, site: Site) -> list[Callable[[], OutputFile]]:
+    def _after_story_jobs(self, site: Site) -> list[FileJob]:
         """The listing pages after the story pages, in the order the sitemap lists them."""
         return [
             partial(self.page, "tags.html", "tags/index.html", tags=site.tags),
             *(partial(self.page, "tag.html", t.path + "index.html", tag=t) for t in site.tags),
             partial(self.page, "archive.html", "archive/index.html", years=site.years()),
-            partial(
-                self.page,
-                "search.html",
-                "search/index.html",
-                stories=site.stories[: self.config.per_page],
-                count=len(site.stories),
-                tags=site.tags,
-                search=self.search_index(site),
-            ),
+            partial(self.search_files, site),
             partial(self.page, "accessibility.html", "accessibility/index.html"),
         ]
+
+    def search_files(self, site: Site) -> list[OutputFile]:
+        """The search page and every file of the search index: one job, as the page
+        needs the index's numbers and the index is the slowest file to make."""
+        index = feeds.search_index(site)
+        page = self.page(
+            "search.html",
+            "search/index.html",
+            stories=site.stories[: self.config.per_page],
+            count=len(site.stories),
+            tags=site.tags,
+            search=index,
+        )
+        return [page, *(ready(f) for f in feeds.search_files(index))]
 
     def _utility_jobs(self) -> list[Callable[[], OutputFile]]:
         # 404.html is served at any missing address, so relative links would break.
@@ -195,18 +203,18 @@ class Renderer:
             page = made.get(story.path + "index.html") if made else None
             yield page if page is not None else self.story_page(site, story)
         for job in self.file_jobs(site)[1]:
-            file = job()
-            if file is not None:
-                yield file
+            files = job()
+            if isinstance(files, list):
+                yield from files
+            elif files is not None:
+                yield files
 
-    def file_jobs(
-        self, site: Site
-    ) -> tuple[list[Callable[[], OutputFile]], list[Callable[[], OutputFile | None]]]:
+    def file_jobs(self, site: Site) -> tuple[list[Callable[[], OutputFile]], list[FileJob]]:
         """Every file but the story pages, each made only when its job is called: the
         jobs before the story pages, and those after them (None: a file left out).
         A worker process can make, check and write one file at a time this way, and
         no process ever holds the whole site."""
-        after: list[Callable[[], OutputFile | None]] = [
+        after: list[FileJob] = [
             *self._after_story_jobs(site),
             *self._utility_jobs(),
             *self._machine_jobs(site),
@@ -230,20 +238,13 @@ class Renderer:
         listed += [(p, None) for p in LISTED_LAST]
         return listed
 
-    def _machine_jobs(self, site: Site) -> list[Callable[[], OutputFile | None]]:
+    def _machine_jobs(self, site: Site) -> list[FileJob]:
         return [
             partial(feeds.feed_xml, self.config, site),
             partial(feeds.sitemap_xml, self.config, self.listed(site)),
             partial(feeds.robots_txt, self.config),
             partial(feeds.headers_file, self.config),
-            *(partial(ready, f) for f in feeds.search_files(self.search_index(site))),
         ]
-
-    def search_index(self, site: Site) -> SearchIndex:
-        """The site's search index, made once (before any worker process starts)."""
-        if self._search is None or self._search[0] is not site:
-            self._search = (site, feeds.search_index(site))
-        return self._search[1]
 
 
 #: An <img> as the sanitiser writes it (nh3: every value double-quoted and escaped).
