@@ -33,6 +33,7 @@ from storysite.config import load_config
 from storysite.images import ImageStore
 from storysite.loading import load_stories
 from storysite.markup import MarkdownRenderer
+from storysite.pages import PageAudit
 from storysite.render import Renderer
 
 T = TypeVar("T")
@@ -80,7 +81,7 @@ def measure(site_dir: Path, today: dt.date) -> tuple[Clock, int, int]:
     site = Site.collate([r for r, leak in zip(rendered, leaks, strict=True) if leak is None])
     renderer = Renderer(config)
     pages = clock.time("pages", lambda: [renderer.story_page(site, s) for s in site.stories])
-    audit = build._PageAudit(gate)
+    audit = PageAudit(gate)
     clock.time("gate: files", lambda: [audit.problem(page) for page in pages])
     files = clock.time("pages", lambda: list(renderer.site_files(site, {p.path: p for p in pages})))
     rest = [f for f in files if f.story_slug is None]

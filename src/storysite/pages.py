@@ -1,0 +1,234 @@
+"""Every file of the new site: made, checked by the output gate and written into the
+staging folder, across the cores, and taken from the last build unrendered where what
+a page shows has not changed (see incremental.py for what makes that safe)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from storysite.audit import Gate, Leak
+from storysite.collate import RenderedStory, Site, Tag
+from storysite.config import SiteConfig
+from storysite.errors import StorySiteError
+from storysite.incremental import Manifest, digest, folder_fingerprint, site_fingerprint
+from storysite.models import OutputFile
+from storysite.parallel import map_ordered, worker_count
+from storysite.render import FileJob, Renderer, ready
+from storysite.search import SearchIndex
+from storysite.writing import Staging
+
+#: An element that loads something (src, srcset, poster, a stylesheet or icon link)
+#: from an address with a scheme or host: a request to another website. A link whose
+#: rel is only "canonical" names the page's own address and loads nothing.
+FOREIGN_LOAD_RE = re.compile(
+    r"""<(?:[a-z]+\b[^>]*\s(?:src|srcset|poster|data)\s*=|"""
+    r"""link\b(?![^>]*\srel\s*=\s*(?:"canonical"|'canonical'|canonical[\s>]))[^>]*\shref\s*=)"""
+    r"""\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
+    re.IGNORECASE,
+)
+FOREIGN_LOAD_BYTES = re.compile(FOREIGN_LOAD_RE.pattern.encode(), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Made:
+    """One file of the new site: its path, a hash of its bytes, and the key of what it
+    shows when it is a page a later build may reuse unrendered."""
+
+    path: str
+    sha256: str
+    page_key: str = ""
+    problem: str | None = None
+
+
+class Pages:
+    """Every output file: made, checked by the gate and written into the staging
+    folder, one at a time across the cores, so no process holds the whole site.
+
+    With a cache, a story page whose key (the code, the site file, the templates, the
+    protected names, its story's work and its neighbours') is the one the last build
+    wrote is linked from the last site unrendered; any other file is made again, and
+    the gate's verdict on it is reused only for the same path, the same bytes and the
+    same protected names."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        gate: Gate,
+        names: str,
+        keys: dict[str, tuple[str, str]],
+        previous: Manifest | None,
+        enabled: bool,
+    ) -> None:
+        self.config, self.gate, self.names, self.keys = config, gate, names, keys
+        self.previous = previous if enabled else None
+        self.shows_html = _mentions(config.templates_dir, "markup")
+        self.render_key = (
+            digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
+            if enabled
+            else ""
+        )
+
+    def story_key(self, site: Site, story: RenderedStory) -> str:
+        """A story page shows its story whole, and its neighbours' titles and addresses."""
+        newer, older = site.neighbours(story)
+        work = self.keys.get(story.slug, ("", ""))[0]
+        if not self.render_key or not work:
+            return ""
+        try:
+            around = ["-" if s is None else self.story_id(s) for s in (newer, older)]
+        except _NoKey:
+            return ""
+        return digest("story page", self.render_key, work, *around)
+
+    def story_id(self, story: RenderedStory) -> str:
+        """What identifies a story on a listing page: everything of it but its HTML (a
+        listing page shows its title, date, summary, tags...), or its whole work when
+        the site's own templates show a story's HTML (``markup``) elsewhere too."""
+        work, listing = self.keys.get(story.slug, ("", ""))
+        found = work if self.shows_html else listing
+        return found or _unknown()
+
+    def key_of(self, job: FileJob) -> str:
+        """A listing page's key (a ``Renderer.page`` job: its template, path and
+        context); "" for any other file, or when its context holds something unknown."""
+        if not self.render_key or not isinstance(job, partial):
+            return ""
+        if getattr(job.func, "__func__", None) is not Renderer.page:
+            return ""
+        try:
+            shown = _canonical((job.args, job.keywords), self.story_id)
+        except _NoKey:
+            return ""
+        return digest("page", self.render_key, shown)
+
+    def render_and_audit(
+        self, site: Site, images: list[OutputFile], workers: int | None, staging: Staging
+    ) -> list[Made]:
+        """Returns what was written. Stops the build (``staging`` is then never
+        published) when a protected name is in a file that no single story can be held
+        for."""
+        renderer = Renderer(self.config)
+        audit = PageAudit(self.gate)
+        before, after = renderer.file_jobs(site)
+        jobs: list[tuple[str, str, FileJob]] = [
+            *((_path_of(job), self.key_of(job), job) for job in before),
+            *(
+                (
+                    s.path + "index.html",
+                    self.story_key(site, s),
+                    partial(renderer.story_page, site, s),
+                )
+                for s in site.stories
+            ),
+            *((_path_of(job), self.key_of(job), job) for job in after),
+            *(("", "", partial(ready, image)) for image in images),
+        ]
+        last = self.previous
+        same_names = last is not None and last.names == self.names
+
+        def make(index: int) -> list[Made]:
+            path, key, job = jobs[index]
+            if last is not None and key and path:
+                written = last.reusable(staging.output, path, key)
+                if written is not None and staging.link(path):
+                    return [Made(path, written.sha256, key)]
+            made = job()
+            files = made if isinstance(made, list) else [] if made is None else [made]
+            return [check(file, key) for file in files]
+
+        def check(file: OutputFile, key: str) -> Made:
+            sha = hashlib.sha256(file.content).hexdigest()
+            earlier = last.files.get(file.path) if last is not None else None
+            checked = same_names and earlier is not None and earlier.sha256 == sha
+            problem = None if checked else audit.problem(file)
+            if problem is None:  # a file with a problem stops the build: never written
+                staging.put(file)
+            return Made(file.path, sha, key, problem)
+
+        done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
+        made = [m for each in done for m in each]
+        first = next((m.problem for m in made if m.problem is not None), None)
+        if first is not None:  # the first problem in file order, whichever worker found it
+            raise StorySiteError(first)
+        return made
+
+
+class _NoKey(Exception):
+    """A page shows something whose identity cannot be put in a key: always make it."""
+
+
+def _unknown() -> str:
+    raise _NoKey
+
+
+def _canonical(value: object, story_id: Callable[[RenderedStory], str]) -> object:
+    """``value`` with each story as its ``story_id``, in a form whose repr is the same
+    from build to build. Raises _NoKey for anything else it does not know."""
+    if isinstance(value, RenderedStory):
+        return ("story", story_id(value))
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item, story_id) for item in value]
+    if isinstance(value, dict):
+        return sorted((str(k), _canonical(v, story_id)) for k, v in value.items())
+    if isinstance(value, SearchIndex):  # the search page shows its numbers only
+        return ("search", value.shards, value.count)
+    if isinstance(value, Tag):
+        return ("tag", value.name, value.slug, _canonical(value.stories, story_id))
+    raise _NoKey
+
+
+def _mentions(folder: Path, word: str) -> bool:
+    """Whether any file under ``folder`` (a site's templates) holds ``word``."""
+    if not folder.is_dir():
+        return False
+    return any(path.is_file() and word.encode() in path.read_bytes() for path in folder.rglob("*"))
+
+
+def _path_of(job: FileJob) -> str:
+    """The path a ``Renderer.page`` job writes (its second argument)."""
+    if isinstance(job, partial) and len(job.args) >= 2 and isinstance(job.args[1], str):
+        return job.args[1]
+    return ""
+
+
+class PageAudit:
+    """The last check before writing. A hit here cannot be tied to one story's text
+    (each was checked already), so it comes from a template or the site file: stop.
+    Files are checked anywhere (in worker processes too); the build then stops at the
+    first problem in file order."""
+
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+
+    def checked(self, file: OutputFile) -> tuple[OutputFile, str | None]:
+        return file, self.problem(file)
+
+    def problem(self, file: OutputFile) -> str | None:
+        if file.path.endswith(".html") and FOREIGN_LOAD_BYTES.search(file.content):
+            return (
+                f"{file.path} would make browsers fetch something from another website "
+                "(a src or stylesheet address with a host) — check the templates. "
+                "Nothing was written."
+            )
+        leak = self.gate.file_leak(file)
+        if leak is not None:
+            return _stop_message(file.path, leak)
+        return None
+
+
+def _stop_message(path: str, leak: Leak) -> str:
+    where = "(site title, description, placeholder)"
+    if leak.kind != "name":
+        where = "(site texts; the site's own numbers belong there)"
+    return (
+        f"{leak.what} appears in {path}, and it does not come from one story's "
+        f"text — check the templates and storysite.toml {where}. Nothing was written."
+    )
