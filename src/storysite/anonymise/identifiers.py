@@ -42,15 +42,27 @@ _SPELT_EMAIL_RE = re.compile(
 )
 
 
+#: What every match of _SPELT_EMAIL_RE holds from the "@" (or "at") of its _AT on: a
+#: text without it has no such address, and this scan starts only at an "@" or "at",
+#: not at every word as the full pattern does.
+_SPELT_TAIL_RE = re.compile(
+    rf"(?:[@＠﹫ⓐ]|\bat\b)\s*[\])}}]?\s*[*_~]*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b",
+    re.IGNORECASE,
+)
+
 _OTHER_ATS = frozenset("＠﹫ⓐ")
+_AT_SIGN_RE = re.compile("[@＠﹫ⓐ]", re.IGNORECASE)
 
 
 class _Emails:
     """Both patterns: every address written plainly, and the disguised ones."""
 
     def finditer(self, text: str) -> list[re.Match[str]]:
-        found = list(_PLAIN_EMAIL_RE.finditer(text))
-        if re.search(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]", text):
+        # Every plain address holds one of these signs (Ⓐ too: the pattern ignores case).
+        found = list(_PLAIN_EMAIL_RE.finditer(text)) if _AT_SIGN_RE.search(text) else []
+        if re.search(
+            r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]", text
+        ) and _SPELT_TAIL_RE.search(text):
             found.extend(m for m in _SPELT_EMAIL_RE.finditer(text) if _spelt_whole(m.group()))
         return found
 

@@ -276,7 +276,7 @@ class NameMatcher:
         at: dict[int, set[tuple[str, ...]]] = {}
         for index in self.indexes:
             for offset, found in index.hits(spaced):
-                at.setdefault(spaced.count(" ", 0, offset), set()).add(found)
+                at.setdefault(words.number_at(offset), set()).add(found)
         matches: list[NameMatch] = []
         free_from = 0  # a match covers its words: the next may not start inside it
         for position in sorted(at):
@@ -414,6 +414,8 @@ class JoinedKeys:
     exact: dict[str, tuple[NameForm, ...]]
     inner: dict[str, tuple[tuple[str, NameForm], ...]]
     shown: frozenset[str]
+    #: Each key of ``exact`` with -s and with -es.
+    plurals: frozenset[str]
     #: Words not ordinary English, by whether a name is inside them (bounded; the
     #: register's keys are shared by every story, and such words repeat).
     _holds: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
@@ -423,12 +425,7 @@ class JoinedKeys:
         or part, alone or in the plural, or a word not ordinary English with one
         inside. A superset: ``_token_hit`` decides for each place such a word is."""
         found = words & self.exact.keys()
-        found.update(
-            word
-            for word in words
-            if word.endswith("s")
-            and (word[:-1] in self.exact or (word.endswith("es") and word[:-2] in self.exact))
-        )
+        found.update(words & self.plurals)
         for word in words - ordinary_words() - found:
             if len(word) >= 4 and self._holds_inside(word):
                 found.add(word)
@@ -465,6 +462,7 @@ class JoinedKeys:
             {k: tuple(v) for k, v in exact.items()},
             {k: tuple(v) for k, v in inner.items()},
             frozenset(shown),
+            frozenset(k + ending for k in exact for ending in ("s", "es")),
         )
 
 
@@ -659,7 +657,7 @@ class _Words:
     and ends. ``split`` gives the text between words and the words in turn, so the
     running sum of their lengths holds every word's start and end."""
 
-    __slots__ = ("bounds", "keys", "spaced")
+    __slots__ = ("_numbers", "bounds", "keys", "spaced")
 
     def __init__(self, folded: str) -> None:
         if JOINER in folded:
@@ -674,9 +672,17 @@ class _Words:
         #: The keys between single spaces, for the automatons of ``NameIndex.hits``:
         #: word ``i`` follows the ``i``-th space.
         self.spaced = f" {' '.join(self.keys)} "
+        self._numbers: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def number_at(self, offset: int) -> int:
+        """The number of the word after the space at ``offset`` of ``spaced``."""
+        if self._numbers is None:
+            offsets = accumulate((len(key) + 1 for key in self.keys), initial=0)
+            self._numbers = dict(zip(offsets, range(len(self.keys)), strict=False))
+        return self._numbers[offset]
 
     def start(self, index: int) -> int:
         return self.bounds[2 * index]
@@ -703,7 +709,7 @@ class _Letters:
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
         bounds = list(accumulate(map(len, self.bounds)))
-        return [(bounds[2 * n], bounds[2 * n + 1], key) for n, key in enumerate(self.keys)]
+        return list(zip(bounds[0::2], bounds[1::2], self.keys, strict=False))
 
 
 def _keys(folded: str) -> list[str]:
