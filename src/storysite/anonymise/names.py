@@ -124,12 +124,13 @@ def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
 
 class NameIndex:
     """Name forms, each folded once: grouped by their words, best first (``_rank``), and
-    compiled into one automaton over those words, for ``NameMatcher.find``."""
+    their words compiled into one automaton, for ``NameMatcher.find``."""
 
     def __init__(self, forms: Iterable[NameForm] = ()) -> None:
         self.forms: list[NameForm] = []
         self._by_words: dict[tuple[str, ...], tuple[NameForm, ...]] | None = None
-        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, ...]]] | None = None
+        self._words: frozenset[str] | None = None
+        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
         self._protected_names: frozenset[tuple[str, ...]] | None = None
         self._joined: JoinedKeys | None = None
         for form in forms:
@@ -139,6 +140,7 @@ class NameIndex:
         if form.words:
             self.forms.append(form)
             self._by_words = None
+            self._words = None
             self._automaton = None
             self._protected_names = None
             self._joined = None
@@ -153,18 +155,25 @@ class NameIndex:
             self._by_words = {words: ranked(forms) for words, forms in groups.items()}
         return self._by_words
 
-    def hits(self, spaced: str) -> list[tuple[int, tuple[str, ...]]]:
-        """Where a form's words stand in ``spaced`` (keys between single spaces, with a
-        space at each end; see ``_Words.spaced``): (offset of the space before the
-        first word, the words). The patterns carry those spaces, so a hit starts and
-        ends on word boundaries."""
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of every form."""
+        if self._words is None:
+            self._words = frozenset(word for words in self.by_words for word in words)
+        return self._words
+
+    def hits(self, spaced: str) -> list[tuple[int, int, str]]:
+        """Where a word of some form stands in ``spaced`` (``TextView.spaced``): (start,
+        end, word). The automaton's patterns carry a space at each end, so a hit is a
+        whole word; overlapping, so words one space apart are all found."""
         if self._automaton is None:
-            patterns = list(self.by_words)
-            automaton = ahocorasick_rs.AhoCorasick([f" {' '.join(w)} " for w in patterns])
+            patterns = sorted(self.words)
+            automaton = ahocorasick_rs.AhoCorasick([f" {word} " for word in patterns])
             self._automaton = (automaton, patterns)
         automaton, patterns = self._automaton
         found = automaton.find_matches_as_indexes(spaced, overlapping=True)
-        return [(start, patterns[number]) for number, start, _ in found]
+        # ``spaced`` has one more character in front than the folded text.
+        return [(start, end - 2, patterns[number]) for number, start, end in found]
 
     @property
     def protected_names(self) -> frozenset[tuple[str, ...]]:
@@ -229,6 +238,8 @@ class NameMatcher:
 
     def __init__(self, indexes: Sequence[NameIndex]) -> None:
         self.indexes = tuple(index for index in indexes if index.forms)
+        #: The most words a form has: no longer run of words is looked at.
+        self._longest = max((len(f.words) for i in self.indexes for f in i.forms), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
 
@@ -264,56 +275,66 @@ class NameMatcher:
     def find(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
         """Every protected name in ``text``, left to right, never overlapping.
 
-        One pass of each index's automaton over the text's words finds every form
-        there; at each place the longest, then best ranked, that may count wins, and
-        the next match starts after it. ``parts_any_case`` makes single parts match in
-        lower case too: for slugs and file names, which are lower case whatever the
-        name was.
+        One pass of each index's automaton finds every word of a name in the text; at
+        each such word the longest form that follows, then the best ranked, that may
+        count there wins, and the next match starts after it. ``parts_any_case`` makes
+        single parts match in lower case too: for slugs and file names, which are lower
+        case whatever the name was.
         """
         view = TextView.of(text)
-        words = view.words
-        spaced = words.spaced
-        at: dict[int, set[tuple[str, ...]]] = {}
-        for index in self.indexes:
-            for offset, found in index.hits(spaced):
-                at.setdefault(words.number_at(offset), set()).add(found)
+        hits = self._hits(view)
         matches: list[NameMatch] = []
         free_from = 0  # a match covers its words: the next may not start inside it
-        for position in sorted(at):
-            if position < free_from:
+        for number, (start, _, _) in enumerate(hits):
+            if start < free_from:
                 continue
-            best = self._best_at(view, position, at[position], parts_any_case)
+            best = self._best_at(view, hits, number, parts_any_case)
             if best is None:
                 continue
-            form, length = best
+            form, end = best
             if form.protected:
-                matches.append(_match(view, position, length, form))
-            free_from = position + length
+                matches.append(_match(view, start, end, form))
+            free_from = end
         return matches
+
+    def _hits(self, view: TextView) -> list[tuple[int, int, str]]:
+        """The words of the text that are words of a name, in order: (start, end, key).
+        Text with hidden characters (JOINER) inside its words is tokenised instead, and
+        a word made only of them is kept too, with an empty key: it is a word between
+        two others, so no name runs across it."""
+        if JOINER not in view.folded:
+            found = {hit for index in self.indexes for hit in index.hits(view.spaced)}
+            return sorted(found)
+        words = view.words
+        return [
+            (words.start(number), words.end(number), key)
+            for number, key in enumerate(words.keys)
+            if not key or any(key in index.words for index in self.indexes)
+        ]
 
     def _best_at(
         self,
         view: TextView,
-        position: int,
-        found: set[tuple[str, ...]],
+        hits: list[tuple[int, int, str]],
+        number: int,
         parts_any_case: bool,
     ) -> tuple[NameForm, int] | None:
-        """The form that counts at word ``position``: the longest whose words are joined
-        only by separators, then the best ranked of those words that may count there."""
-        words = view.words
-        for wanted in sorted(found, key=len, reverse=True):
-            length = len(wanted)
-            if not _joined_by_separators(view.folded, words, position, length):
-                continue
-            for form in self.forms_of(wanted):
-                if (
-                    form.needs_capital
-                    and not parts_any_case
-                    and _all_lower(view.text, words, position, length)
-                ):
+        """The form that counts at hit ``number``, and where it ends: the longest whose
+        words follow one another there with only separators between, then the best
+        ranked of those words that may count there."""
+        run = [hits[number]]
+        while len(run) < self._longest and number + len(run) < len(hits):
+            after = hits[number + len(run)]
+            if not SEPARATOR_RE.fullmatch(view.folded, run[-1][1], after[0]):
+                break
+            run.append(after)
+        for length in range(len(run), 0, -1):
+            start, end = run[0][0], run[length - 1][1]
+            for form in self.forms_of(tuple(key for _, _, key in run[:length])):
+                if form.needs_capital and not parts_any_case and _all_lower(view.text, start, end):
                     continue
                 if not self.shadows(form):
-                    return form, length
+                    return form, end
         return None
 
     def find_joined(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
@@ -359,10 +380,8 @@ def _joined_match(
     return NameMatch(start, end, form, start, possessive)
 
 
-def _match(view: TextView, position: int, length: int, form: NameForm) -> NameMatch:
-    text, folded, words = view.text, view.folded, view.words
-    start = words.start(position)
-    end = words.end(position + length - 1)
+def _match(view: TextView, start: int, end: int, form: NameForm) -> NameMatch:
+    text, folded = view.text, view.folded
     title_start = start
     # A title ends in a letter or '.' and then white space: test that in C first.
     before = folded[max(0, start - 8) : start]
@@ -627,6 +646,32 @@ _JOINED_SPLIT_RE = re.compile(rf"([\w{JOINER}]+)")
 _PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
 
 
+class _WordTable(dict[int, str]):
+    """A lazily filled translation table: a letter or digit as itself, "_" and every
+    other character as a space (the words of folding.PLAIN_WORD_RE)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if char.isalnum() else " "
+        return self[code]
+
+
+_WORD_TABLE = _WordTable()
+
+
+class _LetterTable(dict[int, str]):
+    """The same for ``_LETTERS_SPLIT_RE``'s runs: a letter as itself, anything else
+    (a digit, "_", a space...) as a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if char.isalnum() and not char.isdecimal() else " "
+        return self[code]
+
+
+_LETTER_TABLE = _LetterTable()
+
+
 class TextView:
     """One text read once for every matcher: folded (see folding.py), and tokenised
     into words (``words``, for ``find``) and into runs of letters (``letters``, for
@@ -648,6 +693,13 @@ class TextView:
         return _Words(self.folded)
 
     @cached_property
+    def spaced(self) -> str:
+        """The folded text with every character that is not a letter or digit as a
+        space, and a space at each end, for ``NameIndex.hits``: the same words in the
+        same places (for text without JOINER; see ``NameMatcher._hits``)."""
+        return f" {self.folded.translate(_WORD_TABLE)} "
+
+    @cached_property
     def letters(self) -> _Letters:
         return _Letters(self.folded)
 
@@ -657,7 +709,7 @@ class _Words:
     and ends. ``split`` gives the text between words and the words in turn, so the
     running sum of their lengths holds every word's start and end."""
 
-    __slots__ = ("_numbers", "bounds", "keys", "spaced")
+    __slots__ = ("bounds", "keys")
 
     def __init__(self, folded: str) -> None:
         if JOINER in folded:
@@ -669,20 +721,9 @@ class _Words:
             parts = _PLAIN_SPLIT_RE.split(folded)
             self.keys = parts[1::2]
         self.bounds = list(accumulate(map(len, parts)))
-        #: The keys between single spaces, for the automatons of ``NameIndex.hits``:
-        #: word ``i`` follows the ``i``-th space.
-        self.spaced = f" {' '.join(self.keys)} "
-        self._numbers: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
-
-    def number_at(self, offset: int) -> int:
-        """The number of the word after the space at ``offset`` of ``spaced``."""
-        if self._numbers is None:
-            offsets = accumulate((len(key) + 1 for key in self.keys), initial=0)
-            self._numbers = dict(zip(offsets, range(len(self.keys)), strict=False))
-        return self._numbers[offset]
 
     def start(self, index: int) -> int:
         return self.bounds[2 * index]
@@ -693,23 +734,24 @@ class _Words:
 
 class _Letters:
     """The runs of letters of folded text (``find_joined``'s words: digits and '_' end
-    one, hidden characters are inside it): their keys, and (start, end, key) each."""
+    one, hidden characters are inside it): their keys, and (start, end, key) each,
+    found when first asked for (most texts hold no name run together)."""
 
     def __init__(self, folded: str) -> None:
+        self.folded = folded
         if JOINER in folded:
-            # JOINER as a letter no folded text holds (ª folds to a), so one plain
-            # class splits, then removed from the keys (same lengths, same bounds).
-            parts = _LETTERS_SPLIT_RE.split(folded.replace(JOINER, _JOINER_LETTER))
-            self.keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
-        else:
-            parts = _LETTERS_SPLIT_RE.split(folded)
-            self.keys = parts[1::2]
-        self.bounds = parts
+            self.keys = [key for _, _, key in self.tokens]
+        else:  # the same runs, split in C
+            self.keys = folded.translate(_LETTER_TABLE).split()
 
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
-        bounds = list(accumulate(map(len, self.bounds)))
-        return list(zip(bounds[0::2], bounds[1::2], self.keys, strict=False))
+        # JOINER as a letter no folded text holds (ª folds to a), so one plain class
+        # splits, then removed from the keys (same lengths, same bounds).
+        parts = _LETTERS_SPLIT_RE.split(self.folded.replace(JOINER, _JOINER_LETTER))
+        keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
+        bounds = list(accumulate(map(len, parts)))
+        return list(zip(bounds[0::2], bounds[1::2], keys, strict=False))
 
 
 def _keys(folded: str) -> list[str]:
@@ -727,18 +769,8 @@ def _without_joiners(words: list[str]) -> list[str]:
     return "\x00".join(words).replace(JOINER, "").split("\x00")
 
 
-def _joined_by_separators(folded: str, words: _Words, position: int, length: int) -> bool:
-    """Whether only separators (``SEPARATOR_RE``) stand between the ``length`` words
-    from ``position``: "Jane Doe", "Jane_Doe", "**Jane** Doe"; not "Jane, Doe"."""
-    return all(
-        SEPARATOR_RE.fullmatch(folded, words.end(i), words.start(i + 1))
-        for i in range(position, position + length - 1)
-    )
-
-
-def _all_lower(text: str, words: _Words, position: int, length: int) -> bool:
-    span = text[words.start(position) : words.end(position + length - 1)]
-    return not any(char.isupper() or _looks_capital(char) for char in span)
+def _all_lower(text: str, start: int, end: int) -> bool:
+    return not any(char.isupper() or _looks_capital(char) for char in text[start:end])
 
 
 def _looks_capital(char: str) -> bool:
