@@ -130,6 +130,7 @@ class NameIndex:
         self.forms: list[NameForm] = []
         self._by_words: dict[tuple[str, ...], tuple[NameForm, ...]] | None = None
         self._words: frozenset[str] | None = None
+        self._longest: int | None = None
         self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
         self._protected_names: frozenset[tuple[str, ...]] | None = None
         self._joined: JoinedKeys | None = None
@@ -141,6 +142,7 @@ class NameIndex:
             self.forms.append(form)
             self._by_words = None
             self._words = None
+            self._longest = None
             self._automaton = None
             self._protected_names = None
             self._joined = None
@@ -154,6 +156,13 @@ class NameIndex:
                 groups.setdefault(form.words, []).append(form)
             self._by_words = {words: ranked(forms) for words, forms in groups.items()}
         return self._by_words
+
+    @property
+    def longest(self) -> int:
+        """The most words a form has."""
+        if self._longest is None:
+            self._longest = max(map(len, self.by_words), default=0)
+        return self._longest
 
     @property
     def words(self) -> frozenset[str]:
@@ -239,7 +248,7 @@ class NameMatcher:
     def __init__(self, indexes: Sequence[NameIndex]) -> None:
         self.indexes = tuple(index for index in indexes if index.forms)
         #: The most words a form has: no longer run of words is looked at.
-        self._longest = max((len(f.words) for i in self.indexes for f in i.forms), default=0)
+        self._longest = max((index.longest for index in self.indexes), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
 
@@ -306,10 +315,12 @@ class NameMatcher:
             found = {hit for index in self.indexes for hit in index.hits(view.spaced)}
             return sorted(found)
         words = view.words
+        keys = set(words.keys)
+        wanted = {""}.union(*(index.words & keys for index in self.indexes))
         return [
             (words.start(number), words.end(number), key)
             for number, key in enumerate(words.keys)
-            if not key or any(key in index.words for index in self.indexes)
+            if key in wanted
         ]
 
     def _best_at(
