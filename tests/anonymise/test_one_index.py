@@ -10,6 +10,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storysite.anonymise.folding import JOINER
 from storysite.anonymise.identifiers import _SPELT_EMAIL_RE, _SPELT_TAIL_RES
 from storysite.anonymise.index import PrivacyIndex
 from storysite.anonymise.names import (
@@ -27,8 +28,9 @@ from storysite.models import Person
 PIECES = [
     "Ada", "Finch", "ada", "finch", "Ada Finch", "Zoë", "Ѕarah", "Dr", "O'Neill", "Mary-Jane",
     "Delacroix-Byrne", "jane_doe90", "12", "٣", "½", "²", " ", "  ", "\n", ".", ", ", "-", "_",
-    "’", "“", "**", "~", "+", "/", "·", "—", "Ａｄａ", "e\u0301", "\u200b", "ß", "at", " at ",
-    "example", " dot ", "com", "(at)", "＠", "Ⓐ", "ⓐ", ".", "。", "uk", "net", "İ", "K",
+    "’", "“", "**", "~", "+", "/", "·", "—", "Ａｄａ", "e\u0301", "\u200b", "\u200b ", " \u200b",
+    "ß", "at", " at ", "example", " dot ", "com", "(at)", "＠", "Ⓐ", "ⓐ", ".", "。", "uk", "net",
+    "İ", "K",
 ]  # fmt: skip
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 PEOPLE = [
@@ -43,8 +45,11 @@ def test_the_translation_tables_keep_the_characters_of_the_word_patterns() -> No
     """_WORD_TABLE keeps what ``[^\\W_]`` matches, _LETTER_TABLE what ``[^\\W\\d_]``
     matches, and both make everything else a space: str.split then gives the words."""
     word, letter = re.compile(r"[^\W_]"), re.compile(r"[^\W\d_]")
+    assert _WORD_TABLE[ord(JOINER)] == _LETTER_TABLE[ord(JOINER)] == ""  # as in a key
     for code in range(sys.maxunicode + 1):
         char = chr(code)
+        if char == JOINER:
+            continue
         assert _WORD_TABLE[code] == (char if word.match(char) else " ")
         assert _LETTER_TABLE[code] == (char if letter.match(char) else " ")
 
@@ -56,13 +61,14 @@ def test_the_words_of_a_name_are_found_as_the_tokeniser_finds_them(text: str) ->
     tokeniser finds, in the same places (the path of text without JOINER)."""
     view = TextView(text)
     matcher = NameMatcher([NameIndex.of_people(PEOPLE, ["finch"])])
-    if "\x01" in view.folded:
-        return
     words = _Words(view.folded)
     wanted = matcher.indexes[0].words
     plain = [
         (words.start(i), words.end(i), key) for i, key in enumerate(words.keys) if key in wanted
     ]
+    if JOINER in view.folded and plain:  # a word of hidden characters alone stops a name
+        plain = [(words.start(i), words.end(i), key) for i, key in enumerate(words.keys)]
+        plain = [hit for hit in plain if hit[2] in wanted or not hit[2]]
     assert matcher._hits(view) == plain
 
 
@@ -70,7 +76,7 @@ def test_the_words_of_a_name_are_found_as_the_tokeniser_finds_them(text: str) ->
 @given(TEXTS)
 def test_runs_of_letters_split_in_c_are_the_tokenised_ones(text: str) -> None:
     letters = _Letters(TextView(text).folded)
-    assert letters.keys == [key for _, _, key in letters.tokens]
+    assert letters.keys == [key for _, _, key in letters.tokens if key]
 
 
 @settings(max_examples=400, deadline=None)

@@ -308,12 +308,12 @@ class NameMatcher:
 
     def _hits(self, view: TextView) -> list[tuple[int, int, str]]:
         """The words of the text that are words of a name, in order: (start, end, key).
-        Text with hidden characters (JOINER) inside its words is tokenised instead, and
-        a word made only of them is kept too, with an empty key: it is a word between
-        two others, so no name runs across it."""
-        if JOINER not in view.folded:
-            found = {hit for index in self.indexes for hit in index.hits(view.spaced)}
-            return sorted(found)
+        Text with hidden characters (JOINER) that holds such words is tokenised
+        instead, and a word made only of them is kept too, with an empty key: it is a
+        word between two others, so no name runs across it."""
+        found = sorted({hit for index in self.indexes for hit in index.hits(view.spaced)})
+        if not found or JOINER not in view.folded:
+            return found
         words = view.words
         keys = set(words.keys)
         wanted = {""}.union(*(index.words & keys for index in self.indexes))
@@ -355,10 +355,9 @@ class NameMatcher:
         by letter ("J A N E  D O E"). A word holding one is replaced whole; see
         docs/anonymising.md for the rules that keep ordinary words out."""
         view = TextView.of(text)
-        letters = view.letters
-        keys = letters.keys
-        # Only the words that may hold a name (found with set operations and one pass
-        # of an automaton, see JoinedKeys.candidates) are looked at one by one.
+        keys = view.letters.keys
+        # Only the words that may hold a name (found with set operations, see
+        # JoinedKeys.candidates) are looked at one by one.
         joined = [index.joined for index in self.indexes]
         unique = set(keys)
         candidates = set().union(*(j.candidates(unique) for j in joined))
@@ -366,9 +365,9 @@ class NameMatcher:
         spaced = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))
         if not candidates and not spaced:
             return []
-        text, folded, tokens = view.text, view.folded, letters.tokens
+        text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
-        for number in [n for n, key in enumerate(keys) if key in candidates]:
+        for number in [n for n, (_, _, key) in enumerate(tokens) if key in candidates]:
             start, end, key = tokens[number]
             written = text[start:end]
             form = _token_hit(
@@ -658,8 +657,9 @@ _PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
 
 
 class _WordTable(dict[int, str]):
-    """A lazily filled translation table: a letter or digit as itself, "_" and every
-    other character as a space (the words of folding.PLAIN_WORD_RE)."""
+    """A lazily filled translation table: a letter or digit as itself, JOINER removed
+    (as from a word's key), "_" and every other character as a space (the words of
+    folding.PLAIN_WORD_RE)."""
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
@@ -667,7 +667,7 @@ class _WordTable(dict[int, str]):
         return self[code]
 
 
-_WORD_TABLE = _WordTable()
+_WORD_TABLE = _WordTable({ord(JOINER): ""})
 
 
 class _LetterTable(dict[int, str]):
@@ -680,7 +680,7 @@ class _LetterTable(dict[int, str]):
         return self[code]
 
 
-_LETTER_TABLE = _LetterTable()
+_LETTER_TABLE = _LetterTable({ord(JOINER): ""})
 
 
 class TextView:
@@ -707,8 +707,10 @@ class TextView:
     def spaced(self) -> str:
         """The folded text with every character that is not a letter or digit as a
         space, and a space at each end, for ``NameIndex.hits``: the same words in the
-        same places (for text without JOINER; see ``NameMatcher._hits``)."""
-        return f" {self.folded.translate(_WORD_TABLE)} "
+        same places in text without JOINER; in text with it, the same keys."""
+        # JOINER is removed first: str.translate is fast only while each character
+        # stays one.
+        return f" {self.folded.replace(JOINER, '').translate(_WORD_TABLE)} "
 
     @cached_property
     def letters(self) -> _Letters:
@@ -745,15 +747,14 @@ class _Words:
 
 class _Letters:
     """The runs of letters of folded text (``find_joined``'s words: digits and '_' end
-    one, hidden characters are inside it): their keys, and (start, end, key) each,
-    found when first asked for (most texts hold no name run together)."""
+    one, hidden characters are inside it): their keys, split in C, and (start, end,
+    key) each, found when first asked for (most texts hold no name run together).
+    ``keys`` leaves out a run of hidden characters alone, which ``tokens`` holds with
+    an empty key."""
 
     def __init__(self, folded: str) -> None:
         self.folded = folded
-        if JOINER in folded:
-            self.keys = [key for _, _, key in self.tokens]
-        else:  # the same runs, split in C
-            self.keys = folded.translate(_LETTER_TABLE).split()
+        self.keys = folded.replace(JOINER, "").translate(_LETTER_TABLE).split()
 
     @cached_property
     def tokens(self) -> list[tuple[int, int, str]]:
