@@ -75,8 +75,17 @@ def test_the_words_of_a_name_are_found_as_the_tokeniser_finds_them(text: str) ->
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
 def test_runs_of_letters_split_in_c_are_the_tokenised_ones(text: str) -> None:
-    letters = _Letters(TextView(text).folded)
-    assert letters.keys == [key for _, _, key in letters.tokens if key]
+    """find_joined's runs of letters (hidden characters inside them, left out of the
+    key) are where a plain regular expression finds them."""
+    folded = TextView(text).folded
+    letters = _Letters(folded)
+    plain = [
+        (m.start(), m.end(), m.group().replace(JOINER, ""))
+        for m in re.finditer(rf"(?:[^\W\d_]|{JOINER})+", folded)
+    ]
+    assert list(letters.tokens) == plain
+    assert [letters.tokens[n] for n in range(len(plain))] == plain
+    assert letters.keys == [key for _, _, key in plain if key]
 
 
 @settings(max_examples=400, deadline=None)

@@ -367,7 +367,7 @@ class NameMatcher:
             return []
         text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
-        for number in [n for n, (_, _, key) in enumerate(tokens) if key in candidates]:
+        for number in [n for n, key in enumerate(tokens.keys) if key in candidates]:
             start, end, key = tokens[number]
             written = text[start:end]
             form = _token_hit(
@@ -381,9 +381,7 @@ class NameMatcher:
         return [_joined_match(view, tokens, hit) for hit in merged]
 
 
-def _joined_match(
-    view: TextView, tokens: list[tuple[int, int, str]], hit: tuple[int, int, NameForm]
-) -> NameMatch:
+def _joined_match(view: TextView, tokens: _Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
     first, last, form = hit
     start, end = tokens[first][0], tokens[last][1]
     possessive, end = _possessive_after(view.text, view.folded, end)
@@ -577,7 +575,7 @@ def _wordy(joined: Sequence[JoinedKeys], letters: str) -> bool:
 
 
 def _spaced_hits(
-    joined: Sequence[JoinedKeys], folded: str, tokens: list[tuple[int, int, str]]
+    joined: Sequence[JoinedKeys], folded: str, tokens: _Runs
 ) -> Iterator[tuple[int, int, NameForm]]:
     """Names written letter by letter ("J A N E  D O E", "D.O.E."): a run of single
     letters is read as one word, and any protected name or part of three letters or
@@ -603,7 +601,7 @@ def _inside(joined: Sequence[JoinedKeys], letters: str) -> NameForm | None:
 
 
 def _merged(
-    hits: list[tuple[int, int, NameForm]], tokens: list[tuple[int, int, str]], folded: str
+    hits: list[tuple[int, int, NameForm]], tokens: _Runs, folded: str
 ) -> list[tuple[int, int, NameForm]]:
     """Hits in order, overlapping ones joined, and a hit next to another part of the same
     person's name with only a joining mark between (jane_quarrington90) joined to it."""
@@ -619,7 +617,7 @@ def _merged(
 
 
 def _widened(
-    hit: tuple[int, int, NameForm], tokens: list[tuple[int, int, str]], folded: str
+    hit: tuple[int, int, NameForm], tokens: _Runs, folded: str
 ) -> tuple[int, int, NameForm]:
     first, last, form = hit
     person = form.person
@@ -757,13 +755,44 @@ class _Letters:
         self.keys = folded.replace(JOINER, "").translate(_LETTER_TABLE).split()
 
     @cached_property
-    def tokens(self) -> list[tuple[int, int, str]]:
+    def tokens(self) -> _Runs:
+        if JOINER not in self.folded:
+            # The runs are ``keys``; the text between them, the runs of spaces.
+            spread = self.folded.translate(_LETTER_TABLE)
+            gaps = _SPACES_RE.findall(spread)
+            if not spread.startswith(" "):
+                gaps.insert(0, "")
+            return _Runs(map(len, gaps), map(len, self.keys), self.keys)
         # JOINER as a letter no folded text holds (ª folds to a), so one plain class
         # splits, then removed from the keys (same lengths, same bounds).
         parts = _LETTERS_SPLIT_RE.split(self.folded.replace(JOINER, _JOINER_LETTER))
         keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
-        bounds = list(accumulate(map(len, parts)))
-        return list(zip(bounds[0::2], bounds[1::2], keys, strict=False))
+        return _Runs(map(len, parts[0::2]), map(len, parts[1::2]), keys)
+
+
+_SPACES_RE = re.compile(" +")
+
+
+class _Runs:
+    """Runs of letters as (start, end, key), each made when read: from the running
+    sums of the lengths of the runs and of the text before each."""
+
+    __slots__ = ("_before", "_runs", "keys")
+
+    def __init__(self, gaps: Iterable[int], runs: Iterable[int], keys: list[str]) -> None:
+        self._before = list(accumulate(gaps))  # [i]: the text between runs, up to run i
+        self._runs = list(accumulate(runs, initial=0))  # [i]: the runs before run i
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, number: int) -> tuple[int, int, str]:
+        before = self._before[number]
+        return before + self._runs[number], before + self._runs[number + 1], self.keys[number]
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        return map(self.__getitem__, range(len(self.keys)))
 
 
 def _keys(folded: str) -> list[str]:
