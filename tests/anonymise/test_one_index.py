@@ -13,16 +13,8 @@ from hypothesis import strategies as st
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.identifiers import _SPELT_EMAIL_RE, _SPELT_TAIL_RES
 from storysite.anonymise.index import PrivacyIndex
-from storysite.anonymise.names import (
-    _LETTER_TABLE,
-    _WORD_TABLE,
-    NameIndex,
-    NameMatcher,
-    TextView,
-    _Letters,
-    _Words,
-    split_words,
-)
+from storysite.anonymise.names import NameIndex, NameMatcher, split_words
+from storysite.anonymise.text import _LETTER_TABLE, _WORD_TABLE, Letters, TextView, Words
 from storysite.models import Person
 
 PIECES = [
@@ -61,7 +53,7 @@ def test_the_words_of_a_name_are_found_as_the_tokeniser_finds_them(text: str) ->
     tokeniser finds, in the same places (the path of text without JOINER)."""
     view = TextView(text)
     matcher = NameMatcher([NameIndex.of_people(PEOPLE, ["finch"])])
-    words = _Words(view.folded)
+    words = Words(view.folded)
     wanted = matcher.indexes[0].words
     plain = [
         (words.start(i), words.end(i), key) for i, key in enumerate(words.keys) if key in wanted
@@ -78,7 +70,7 @@ def test_runs_of_letters_split_in_c_are_the_tokenised_ones(text: str) -> None:
     """find_joined's runs of letters (hidden characters inside them, left out of the
     key) are where a plain regular expression finds them."""
     folded = TextView(text).folded
-    letters = _Letters(folded)
+    letters = Letters(folded)
     plain = [
         (m.start(), m.end(), m.group().replace(JOINER, ""))
         for m in re.finditer(rf"(?:[^\W\d_]|{JOINER})+", folded)

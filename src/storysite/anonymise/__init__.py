@@ -23,9 +23,10 @@ from storysite.anonymise.folding import JOINER
 from storysite.anonymise.hidden import find_hidden
 from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
 from storysite.anonymise.index import Known, PrivacyIndex
-from storysite.anonymise.names import NameMatch, NameMatcher, TextView, emphasis_marks
+from storysite.anonymise.names import NameMatch, NameMatcher, emphasis_marks
 from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
+from storysite.anonymise.text import TextView
 from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
 from storysite.config import SiteConfig
 from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory

@@ -11,12 +11,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, partial
-from itertools import accumulate
+from functools import lru_cache, partial
 
 import ahocorasick_rs
 
-from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, word_key
+from storysite.anonymise.folding import JOINER, WORD_RE, fold, word_key
+from storysite.anonymise.text import Runs, TextView
 from storysite.anonymise.vocabulary import ordinary_words
 from storysite.models import Person
 
@@ -381,7 +381,7 @@ class NameMatcher:
         return [_joined_match(view, tokens, hit) for hit in merged]
 
 
-def _joined_match(view: TextView, tokens: _Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
+def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
     first, last, form = hit
     start, end = tokens[first][0], tokens[last][1]
     possessive, end = _possessive_after(view.text, view.folded, end)
@@ -410,10 +410,6 @@ def _match(view: TextView, start: int, end: int, form: NameForm) -> NameMatch:
     return NameMatch(start, end, form, title_start, closing + possessive, opening)
 
 
-#: A word for ``find_joined``: letters only (digits and '_' end it), hidden
-#: characters and combining marks (JOINER) inside; captured for ``split``.
-_LETTERS_SPLIT_RE = re.compile(r"([^\W\d_]+)")
-_JOINER_LETTER = "\u00aa"
 #: What may join two parts of one name run together in a handle or an address.
 _JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022\u2010-\u2015\u2212]{1,2}")
 #: Letters written one by one: this many in a row are read as one word.
@@ -575,7 +571,7 @@ def _wordy(joined: Sequence[JoinedKeys], letters: str) -> bool:
 
 
 def _spaced_hits(
-    joined: Sequence[JoinedKeys], folded: str, tokens: _Runs
+    joined: Sequence[JoinedKeys], folded: str, tokens: Runs
 ) -> Iterator[tuple[int, int, NameForm]]:
     """Names written letter by letter ("J A N E  D O E", "D.O.E."): a run of single
     letters is read as one word, and any protected name or part of three letters or
@@ -601,7 +597,7 @@ def _inside(joined: Sequence[JoinedKeys], letters: str) -> NameForm | None:
 
 
 def _merged(
-    hits: list[tuple[int, int, NameForm]], tokens: _Runs, folded: str
+    hits: list[tuple[int, int, NameForm]], tokens: Runs, folded: str
 ) -> list[tuple[int, int, NameForm]]:
     """Hits in order, overlapping ones joined, and a hit next to another part of the same
     person's name with only a joining mark between (jane_quarrington90) joined to it."""
@@ -617,7 +613,7 @@ def _merged(
 
 
 def _widened(
-    hit: tuple[int, int, NameForm], tokens: _Runs, folded: str
+    hit: tuple[int, int, NameForm], tokens: Runs, folded: str
 ) -> tuple[int, int, NameForm]:
     first, last, form = hit
     person = form.person
@@ -649,165 +645,6 @@ def _lower(text: str, start: int, end: int) -> bool:
 #: The last character of a title TITLE_BEFORE_RE finds (mr, mrs, ms, miss, mx, dr,
 #: prof, or a final '.').
 _TITLE_ENDS = frozenset("rsxf.")
-#: A word of folded text (folding.WORD_RE), captured so that ``split`` keeps it.
-_JOINED_SPLIT_RE = re.compile(rf"([\w{JOINER}]+)")
-_PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
-
-
-class _WordTable(dict[int, str]):
-    """A lazily filled translation table: a letter or digit as itself, JOINER removed
-    (as from a word's key), "_" and every other character as a space (the words of
-    folding.PLAIN_WORD_RE)."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        self[code] = char if char.isalnum() else " "
-        return self[code]
-
-
-_WORD_TABLE = _WordTable({ord(JOINER): ""})
-
-
-class _LetterTable(dict[int, str]):
-    """The same for ``_LETTERS_SPLIT_RE``'s runs: a letter as itself, anything else
-    (a digit, "_", a space...) as a space."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        self[code] = char if char.isalnum() and not char.isdecimal() else " "
-        return self[code]
-
-
-_LETTER_TABLE = _LetterTable({ord(JOINER): ""})
-
-
-class TextView:
-    """One text read once for every matcher: folded (see folding.py), and tokenised
-    into words (``words``, for ``find``) and into runs of letters (``letters``, for
-    ``find_joined``), each when first asked for."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @classmethod
-    def of(cls, text: str | TextView) -> TextView:
-        return text if isinstance(text, TextView) else cls(text)
-
-    @cached_property
-    def folded(self) -> str:
-        return fold(self.text)
-
-    @cached_property
-    def words(self) -> _Words:
-        return _Words(self.folded)
-
-    @cached_property
-    def spaced(self) -> str:
-        """The folded text with every character that is not a letter or digit as a
-        space, and a space at each end, for ``NameIndex.hits``: the same words in the
-        same places in text without JOINER; in text with it, the same keys."""
-        # JOINER is removed first: str.translate is fast only while each character
-        # stays one.
-        return f" {self.folded.replace(JOINER, '').translate(_WORD_TABLE)} "
-
-    @cached_property
-    def letters(self) -> _Letters:
-        return _Letters(self.folded)
-
-
-class _Words:
-    """The words of folded text, tokenised in C: their keys, and where each starts
-    and ends. ``split`` gives the text between words and the words in turn, so the
-    running sum of their lengths holds every word's start and end."""
-
-    __slots__ = ("bounds", "keys")
-
-    def __init__(self, folded: str) -> None:
-        if JOINER in folded:
-            # "_" is no word character: read as a space (same length), every other
-            # character \w allows is, so the class below is WORD_RE's, but faster.
-            parts = _JOINED_SPLIT_RE.split(folded.replace("_", " "))
-            self.keys = _without_joiners(parts[1::2])
-        else:
-            parts = _PLAIN_SPLIT_RE.split(folded)
-            self.keys = parts[1::2]
-        self.bounds = list(accumulate(map(len, parts)))
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def start(self, index: int) -> int:
-        return self.bounds[2 * index]
-
-    def end(self, index: int) -> int:
-        return self.bounds[2 * index + 1]
-
-
-class _Letters:
-    """The runs of letters of folded text (``find_joined``'s words: digits and '_' end
-    one, hidden characters are inside it): their keys, split in C, and (start, end,
-    key) each, found when first asked for (most texts hold no name run together).
-    ``keys`` leaves out a run of hidden characters alone, which ``tokens`` holds with
-    an empty key."""
-
-    def __init__(self, folded: str) -> None:
-        self.folded = folded
-        self.keys = folded.replace(JOINER, "").translate(_LETTER_TABLE).split()
-
-    @cached_property
-    def tokens(self) -> _Runs:
-        if JOINER not in self.folded:
-            # The runs are ``keys``; the text between them, the runs of spaces.
-            spread = self.folded.translate(_LETTER_TABLE)
-            gaps = _SPACES_RE.findall(spread)
-            if not spread.startswith(" "):
-                gaps.insert(0, "")
-            return _Runs(map(len, gaps), map(len, self.keys), self.keys)
-        # JOINER as a letter no folded text holds (ª folds to a), so one plain class
-        # splits, then removed from the keys (same lengths, same bounds).
-        parts = _LETTERS_SPLIT_RE.split(self.folded.replace(JOINER, _JOINER_LETTER))
-        keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
-        return _Runs(map(len, parts[0::2]), map(len, parts[1::2]), keys)
-
-
-_SPACES_RE = re.compile(" +")
-
-
-class _Runs:
-    """Runs of letters as (start, end, key), each made when read: from the running
-    sums of the lengths of the runs and of the text before each."""
-
-    __slots__ = ("_before", "_runs", "keys")
-
-    def __init__(self, gaps: Iterable[int], runs: Iterable[int], keys: list[str]) -> None:
-        self._before = list(accumulate(gaps))  # [i]: the text between runs, up to run i
-        self._runs = list(accumulate(runs, initial=0))  # [i]: the runs before run i
-        self.keys = keys
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def __getitem__(self, number: int) -> tuple[int, int, str]:
-        before = self._before[number]
-        return before + self._runs[number], before + self._runs[number + 1], self.keys[number]
-
-    def __iter__(self) -> Iterator[tuple[int, int, str]]:
-        return map(self.__getitem__, range(len(self.keys)))
-
-
-def _keys(folded: str) -> list[str]:
-    """The lookup keys of the words of folded text, in order."""
-    if JOINER not in folded:
-        return PLAIN_WORD_RE.findall(folded)  # the same words as WORD_RE's, faster
-    return _without_joiners(WORD_RE.findall(folded))
-
-
-def _without_joiners(words: list[str]) -> list[str]:
-    """``[word_key(word) for word in words]``, in C: a word never holds NUL (not a
-    word character), so the words are joined with it, JOINER removed, and split."""
-    if not words:
-        return []
-    return "\x00".join(words).replace(JOINER, "").split("\x00")
 
 
 def _all_lower(text: str, start: int, end: int) -> bool:
