@@ -1,22 +1,10 @@
-"""Review of the anonymiser's first-pass speed-ups: word_positions gives what a plain
-loop gives on both of its paths (its cost with many keys is measured in benchmarks/,
-not timed here), and names are found whatever their number."""
+"""Review of the anonymiser's first-pass speed-ups: names are found whatever their
+number."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from storysite.anonymise.names import NameIndex, NameMatcher, word_positions
+from storysite.anonymise.names import NameIndex, NameMatcher
 from storysite.models import Person
-
-WORDS = ["ada", "finch", "sam", "will", "hope", "may", "the", "a", "", "k", "s"]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sets(st.sampled_from(WORDS)))
-def test_word_positions_are_the_plain_loops(keys: list[str], hits: set[str]) -> None:
-    assert word_positions(keys, hits) == [i for i, key in enumerate(keys) if key in hits]
 
 
 def test_a_long_text_with_many_names_is_still_read_whole() -> None:

@@ -14,7 +14,8 @@ from storysite.anonymise import Anonymiser, _url_ranges
 from storysite.anonymise.findings import Known, suspects
 from storysite.anonymise.folding import JOINER, WORD_RE, fold, word_key
 from storysite.anonymise.hidden import find_hidden
-from storysite.anonymise.names import NameIndex, NameMatcher, _Words
+from storysite.anonymise.names import NameIndex, NameMatcher
+from storysite.anonymise.text import Words
 from storysite.config import SiteConfig
 from storysite.models import Person, SourceStory
 
@@ -31,7 +32,7 @@ TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 @given(TEXTS)
 def test_words_have_the_places_and_keys_of_the_word_pattern(text: str) -> None:
     folded = fold(text)
-    words = _Words(folded)
+    words = Words(folded)
     plain = list(WORD_RE.finditer(folded))
     assert words.keys == [word_key(m.group()) for m in plain]
     assert [(words.start(i), words.end(i)) for i in range(len(words))] == [m.span() for m in plain]
@@ -176,11 +177,11 @@ def test_words_with_non_ascii_letters_are_the_plain_ones(text: str) -> None:
 @settings(max_examples=500, deadline=None)
 @given(TEXTS)
 def test_word_keys_made_in_c_are_word_key_of_each_word(text: str) -> None:
-    from storysite.anonymise.names import _keys
+    from storysite.anonymise.text import _keys
 
     words = WORD_RE.findall(fold(text))
     assert _keys(fold(text)) == [word_key(w) for w in words]
-    assert _Words(fold(text)).keys == [word_key(w) for w in words]
+    assert Words(fold(text)).keys == [word_key(w) for w in words]
 
 
 # --- patterns that test the character before after their first letter ---------------

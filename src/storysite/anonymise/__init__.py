@@ -18,13 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storysite._seal import ANONYMISER_SEAL
-from storysite.anonymise.findings import Known, initials, known_words, not_names, suspects
+from storysite.anonymise.findings import initials, not_names, suspects
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.hidden import find_hidden
 from storysite.anonymise.identifiers import Identifier, find_identifiers, replacement_texts
-from storysite.anonymise.names import NameIndex, NameMatch, NameMatcher, emphasis_marks
+from storysite.anonymise.index import Known, PrivacyIndex
+from storysite.anonymise.names import NameMatch, NameMatcher, emphasis_marks
 from storysite.anonymise.normalise import Decoded, decode
 from storysite.anonymise.replace import Span, apply_spans
+from storysite.anonymise.text import TextView
 from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
 from storysite.config import SiteConfig
 from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
@@ -75,31 +77,21 @@ class _StoryRun:
 
 
 class Anonymiser:
-    """Holds what every story shares: the site register and allow list, indexed once."""
+    """Holds what every story shares: the site's privacy index (register and allow
+    list, folded once; see index.py), built once per build unless one is given."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, index: PrivacyIndex | None = None) -> None:
         self.config = config
-        self.register_index = NameIndex.of_people(config.register, config.allow)
-        self.register_known = known_words(config.register, config.allow)
+        self.index = index if index is not None else PrivacyIndex.of_site(config)
         self.identifier_texts = replacement_texts(dict(config.replacements))
-        self._last_matcher: (
-            tuple[tuple[tuple[Person, ...], tuple[str, ...]], NameMatcher] | None
-        ) = None
 
     def matcher_for(self, story: SourceStory) -> NameMatcher:
-        """The register's names and the story's own. The last one made is kept: the
-        tree pass of a story comes straight after its first pass."""
-        last = self._last_matcher
-        if last is not None and last[0] == (story.people, story.allow):
-            return last[1]
-        own = NameIndex.of_people(story.people, story.allow)
-        matcher = NameMatcher([self.register_index, own])
-        self._last_matcher = ((story.people, story.allow), matcher)
-        return matcher
+        """The register's names and the story's own."""
+        return self.index.for_story(story.people, story.allow).matcher
 
     def story(self, source: SourceStory) -> tuple[AnonymisedStory, list[Finding]]:
-        known = Known(self.register_known, known_words(source.people, source.allow))
-        run = _StoryRun(source, self.matcher_for(source), known)
+        own = self.index.for_story(source.people, source.allow)
+        run = _StoryRun(source, own.matcher, own.known)
         for flaw in source.flaws:  # characters a page cannot show, removed at loading
             run.add(flaw.line, flaw.word, flaw.why, flaw.fix)
         line = source.line_of
@@ -151,8 +143,9 @@ class Anonymiser:
     def _scan(self, matcher: NameMatcher, text: str) -> _Scan:
         view = decode(text)
         search = view.text if view is not None else text
-        words = matcher.find(search)
-        joined = matcher.find_joined(search)
+        read = TextView(search)  # folded and tokenised once, for both matchers
+        words = matcher.find(read)
+        joined = matcher.find_joined(read)
         only_joined = [j for j in joined if not _inside(j, words)]
         return _Scan(text, view, search, words + joined, find_identifiers(search), only_joined)
 
@@ -217,7 +210,8 @@ class Anonymiser:
         unseen = list(scan.joined)
         if markdown and ("<" in search or "`" in search):
             joined = _INLINE_MARKUP_RE.sub(lambda m: JOINER * len(m.group()), search)
-            split = run.matcher.find(joined) + run.matcher.find_joined(joined)
+            unmarked = TextView(joined)
+            split = run.matcher.find(unmarked) + run.matcher.find_joined(unmarked)
             split = [_trimmed(m, joined, search) for m in split]
             unseen.extend(m for m in split if not _inside(m, scan.names))
         covered.extend((m.start, m.end) for m in unseen)
@@ -251,15 +245,16 @@ class Anonymiser:
         of a protected name counts there in any case (the output gate reads paths so).
         An explicit slug is also searched for identifiers, read with '-' as a space."""
         written = source.slug if source.slug is not None else slugify(title)
-        found = matcher.find(written, parts_any_case=True)
-        found += matcher.find_joined(written, parts_any_case=True)
+        read = TextView(written)
+        found = matcher.find(read, parts_any_case=True)
+        found += matcher.find_joined(read, parts_any_case=True)
         spans = [self._name_span(m) for m in found]
         if source.slug is not None:
             spans.extend(self._identifier_spans(written))
         if spans:
             written, _ = apply_spans(written, spans, [(0, len(written))])
         slug = slugify(written)
-        joined = slug.replace("-", "")  # "quarr-ington": a name cut by hyphens
+        joined = TextView(slug.replace("-", ""))  # "quarr-ington": a name cut by hyphens
         if matcher.find_joined(joined, parts_any_case=True) or matcher.find(
             joined, parts_any_case=True
         ):

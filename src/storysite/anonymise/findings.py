@@ -20,6 +20,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
+from storysite.anonymise.index import Known
 from storysite.anonymise.names import split_words
 from storysite.anonymise.signals import (
     CUE_ENDINGS,
@@ -52,7 +53,7 @@ from storysite.anonymise.signals import (
 from storysite.anonymise.vocabulary import first_names, ordinary_words
 from storysite.models import Person
 
-__all__ = ["FIX", "Known", "Suspect", "initials", "known_words", "not_names", "suspects"]
+__all__ = ["FIX", "Known", "Suspect", "initials", "not_names", "suspects"]
 
 
 #: Capitalised words that are never names on their own: pronouns and the like, and
@@ -87,27 +88,6 @@ class _Flag:
     signal: str
 
 
-def known_words(people: Iterable[Person], allow: Iterable[str]) -> frozenset[str]:
-    """Folded words that are never findings: declared people's names and the allow list."""
-    known: set[str] = set()
-    for person in people:
-        for form in person.forms:
-            known.update(split_words(form))
-    for entry in allow:
-        known.update(split_words(entry))
-    return frozenset(known)
-
-
-class Known(Container[str]):
-    """Words that are never findings: the site's (shared) and one story's."""
-
-    def __init__(self, *sets: frozenset[str]) -> None:
-        self.sets = sets
-
-    def __contains__(self, word: object) -> bool:
-        return any(word in s for s in self.sets)
-
-
 def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[Suspect]:
     """Probable undeclared names in ``text``, as runs of words with the signal that
     raised each. ``prose`` is false for titles and tags, which are often written in
@@ -115,12 +95,8 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     words = Words(text)
     flags: dict[int, _Flag] = {}
     latin = _mostly_latin(words)
-    # Most words are ordinary English in lower case: one set difference in C leaves
-    # the few that need a look (a word in lower case is its own key once folded).
-    unusual = set(words.words) - ordinary_words()
-    for index, word in enumerate(words.words):
-        if word not in unusual and word.islower():
-            continue
+    for index in _worth_a_look(words.words):
+        word = words.words[index]
         first = word[0]
         if first.isupper():
             flag = _judge(words, index, known, prose, latin)
@@ -132,6 +108,43 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
             flags[index] = flag
     flags.update(_lower_case_after_cue(words, known))
     yield from _runs(words, flags, known)
+
+
+def _worth_a_look(written: list[str]) -> list[int]:
+    """The indexes of the words a signal may flag, in order. Most words are ordinary
+    English in lower case (a word in lower case is its own key once folded), and many
+    of the others can never be a name whatever stands around them ("The", "I"):
+    set operations in C over the distinct words leave the few that need a look."""
+    distinct = set(written)
+    unusual = distinct - ordinary_words()
+    look = {w for w in distinct if w in unusual or not w.islower()}
+    look.difference_update([w for w in look if _never_a_name(w)])
+    return [index for index, word in enumerate(written) if word in look] if look else []
+
+
+#: Written word -> whether no signal can flag it, wherever it stands (bounded).
+_NEVER: dict[str, bool] = {}
+
+
+def _never_a_name(word: str) -> bool:
+    """Whether the judges return nothing for ``word`` before reading its context: a
+    capitalised pronoun or the like ("The", "I"), a word in lower case that is short or
+    English, a relation or a pronoun."""
+    found = _NEVER.get(word)
+    if found is None:
+        key = word_key(fold(bare(word)))
+        first = word[0]
+        if first.isupper():
+            found = len(key) < 2 or (key in _NOT_NAMES and bare(word).isascii())
+        elif first.islower():
+            found = len(word) < 3 or any(
+                key in words for words in (ordinary_words(), _NOT_NAMES, _RELATIONS)
+            )
+        else:
+            found = False
+        if len(_NEVER) < 200_000:
+            _NEVER[word] = found
+    return found
 
 
 def _shouted(words: Words, index: int) -> bool:
@@ -406,8 +419,16 @@ def _unknown_word(index: int, key: str) -> _Flag:
     )
 
 
+#: Written word -> its folded words (bounded).
+_SPLIT: dict[str, tuple[str, ...]] = {}
+
+
 def _is_known(word: str, key: str, known: Container[str]) -> bool:
-    keys = split_words(word)
+    keys = _SPLIT.get(word)
+    if keys is None:
+        keys = split_words(word)
+        if len(_SPLIT) < 200_000:
+            _SPLIT[word] = keys
     return key in known or (bool(keys) and all(k in known or k in _NOT_NAMES for k in keys))
 
 
@@ -432,9 +453,12 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
     found: dict[int, _Flag] = {}
     text = words.text
     lower = words.words
-    for index in range(1, len(lower)):
+    cues = {w for w in set(lower) if w.lower() in _LOWER_CUE_ENDINGS}
+    if not cues:
+        return found
+    for index in [i + 1 for i, word in enumerate(lower[:-1]) if word in cues]:
         word = lower[index]
-        if not word.islower() or lower[index - 1].lower() not in _LOWER_CUE_ENDINGS:
+        if not word.islower():
             continue
         key = words.key(index)
         if key in ordinary_words() or key in known or key in _NOT_NAMES:

@@ -42,15 +42,29 @@ _SPELT_EMAIL_RE = re.compile(
 )
 
 
+#: What every match of _SPELT_EMAIL_RE holds from the "@" (or "at") of its _AT on,
+#: as two patterns that each start with a letter or a sign, which the engine looks for
+#: before it tries the rest: a text without either has no such address.
+_SPELT_TAIL = rf"\s*[\])}}]?\s*[*_~]*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b"
+_SPELT_TAIL_RES = (
+    re.compile(rf"a(?<!\wa)t\b{_SPELT_TAIL}", re.IGNORECASE),
+    re.compile(rf"[@＠﹫ⓐ]{_SPELT_TAIL}", re.IGNORECASE),
+)
+
+#: What the text must hold for the disguised pattern to be tried at all (a plain
+#: address is found by the plain pattern alone, not twice).
+_DISGUISED_RE = re.compile(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]")
 _OTHER_ATS = frozenset("＠﹫ⓐ")
+_AT_SIGN_RE = re.compile("[@＠﹫ⓐ]", re.IGNORECASE)
 
 
 class _Emails:
     """Both patterns: every address written plainly, and the disguised ones."""
 
     def finditer(self, text: str) -> list[re.Match[str]]:
-        found = list(_PLAIN_EMAIL_RE.finditer(text))
-        if re.search(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]", text):
+        # Every plain address holds one of these signs (Ⓐ too: the pattern ignores case).
+        found = list(_PLAIN_EMAIL_RE.finditer(text)) if _AT_SIGN_RE.search(text) else []
+        if any(tail.search(text) for tail in _SPELT_TAIL_RES) and _DISGUISED_RE.search(text):
             found.extend(m for m in _SPELT_EMAIL_RE.finditer(text) if _spelt_whole(m.group()))
         return found
 

@@ -1,8 +1,8 @@
 """Find people's names in text, loosely, in one pass over its words.
 
-A name is a sequence of folded words (see folding.py). All names of a site sit in
-one dictionary keyed by their first word, so a register of thousands of people
-costs a dictionary look-up per word of text, never one regular expression per name.
+A name is a sequence of folded words (see folding.py). Each index compiles the words
+of all its names into one automaton (Aho-Corasick), run once over the text's words:
+a register of thousands of people costs one pass, never a look-up per name.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import accumulate
+from functools import lru_cache, partial
 
-from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, word_key
+import ahocorasick_rs
+
+from storysite.anonymise.folding import JOINER, WORD_RE, fold, word_key
+from storysite.anonymise.text import Runs, TextView
 from storysite.anonymise.vocabulary import ordinary_words
 from storysite.models import Person
 
@@ -121,24 +123,66 @@ def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
 
 
 class NameIndex:
-    """Name forms keyed by their first word."""
+    """Name forms, each folded once: grouped by their words, best first (``_rank``), and
+    their words compiled into one automaton, for ``NameMatcher.find``."""
 
     def __init__(self, forms: Iterable[NameForm] = ()) -> None:
-        self.by_first: dict[str, list[NameForm]] = {}
-        self._protected_firsts: frozenset[str] | None = None
+        self.forms: list[NameForm] = []
+        self._by_words: dict[tuple[str, ...], tuple[NameForm, ...]] | None = None
+        self._words: frozenset[str] | None = None
+        self._longest: int | None = None
+        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
         self._protected_names: frozenset[tuple[str, ...]] | None = None
         self._joined: JoinedKeys | None = None
-        self._plans: dict[str, _Plan] = {}
         for form in forms:
             self.add(form)
 
     def add(self, form: NameForm) -> None:
         if form.words:
-            self.by_first.setdefault(form.words[0], []).append(form)
-            self._protected_firsts = None
+            self.forms.append(form)
+            self._by_words = None
+            self._words = None
+            self._longest = None
+            self._automaton = None
             self._protected_names = None
             self._joined = None
-            self._plans.pop(form.words[0], None)
+
+    @property
+    def by_words(self) -> dict[tuple[str, ...], tuple[NameForm, ...]]:
+        """The forms of each sequence of words, in the order they are tried (``ranked``)."""
+        if self._by_words is None:
+            groups: dict[tuple[str, ...], list[NameForm]] = {}
+            for form in self.forms:
+                groups.setdefault(form.words, []).append(form)
+            self._by_words = {words: ranked(forms) for words, forms in groups.items()}
+        return self._by_words
+
+    @property
+    def longest(self) -> int:
+        """The most words a form has."""
+        if self._longest is None:
+            self._longest = max(map(len, self.by_words), default=0)
+        return self._longest
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of every form."""
+        if self._words is None:
+            self._words = frozenset(word for words in self.by_words for word in words)
+        return self._words
+
+    def hits(self, spaced: str) -> list[tuple[int, int, str]]:
+        """Where a word of some form stands in ``spaced`` (``TextView.spaced``): (start,
+        end, word). The automaton's patterns carry a space at each end, so a hit is a
+        whole word; overlapping, so words one space apart are all found."""
+        if self._automaton is None:
+            patterns = sorted(self.words)
+            automaton = ahocorasick_rs.AhoCorasick([f" {word} " for word in patterns])
+            self._automaton = (automaton, patterns)
+        automaton, patterns = self._automaton
+        found = automaton.find_matches_as_indexes(spaced, overlapping=True)
+        # ``spaced`` has one more character in front than the folded text.
+        return [(start, end - 2, patterns[number]) for number, start, end in found]
 
     @property
     def protected_names(self) -> frozenset[tuple[str, ...]]:
@@ -147,8 +191,7 @@ class NameIndex:
         if self._protected_names is None:
             self._protected_names = frozenset(
                 form.words
-                for forms in self.by_first.values()
-                for form in forms
+                for form in self.forms
                 if form.protected and form.kind in ("full", "alias")
             )
         return self._protected_names
@@ -157,27 +200,8 @@ class NameIndex:
     def joined(self) -> JoinedKeys:
         """Every form with its words run together, for ``NameMatcher.find_joined``."""
         if self._joined is None:
-            self._joined = JoinedKeys.of(f for forms in self.by_first.values() for f in forms)
+            self._joined = JoinedKeys.of(self.forms)
         return self._joined
-
-    def plan(self, word: str) -> _Plan:
-        """The forms starting with ``word`` to try, best first (kept: the register's
-        index is shared by every story)."""
-        found = self._plans.get(word)
-        if found is None:
-            found = _Plan.of(self.by_first.get(word, ()))
-            self._plans[word] = found
-        return found
-
-    @property
-    def protected_firsts(self) -> frozenset[str]:
-        """First words of the protected forms: only these can start a match ``find``
-        reports (the others only stop a shorter protected name inside them)."""
-        if self._protected_firsts is None:
-            self._protected_firsts = frozenset(
-                key for key, forms in self.by_first.items() if any(f.protected for f in forms)
-            )
-        return self._protected_firsts
 
     @classmethod
     def of_people(cls, people: Iterable[Person], allow: Iterable[str] = ()) -> NameIndex:
@@ -188,6 +212,19 @@ class NameIndex:
         for word in allow:
             index.add(NameForm(split_words(word), None, "allow"))
         return index
+
+
+def ranked(forms: Iterable[NameForm]) -> tuple[NameForm, ...]:
+    """Forms of the same words in the order they are tried: best first (a stable sort,
+    so the first of equals wins), and of forms tried alike (same need of a capital)
+    only the first, since the others can only fail after it."""
+    tried: set[bool] = set()
+    kept: list[NameForm] = []
+    for form in sorted(forms, key=_rank, reverse=True):
+        if form.needs_capital not in tried:
+            tried.add(form.needs_capital)
+            kept.append(form)
+    return tuple(kept)
 
 
 def _rank(form: NameForm) -> tuple[int, int]:
@@ -209,11 +246,10 @@ class NameMatcher:
     """Finds protected names (and the spans that must be kept) in any text."""
 
     def __init__(self, indexes: Sequence[NameIndex]) -> None:
-        self.indexes = tuple(indexes)
-        # The register's index is shared by every story: look in each index rather than
-        # copying its keys into one set per story.
-        self._firsts = tuple(index.by_first for index in self.indexes if index.by_first)
-        self._plans: dict[str, _Plan] = {}
+        self.indexes = tuple(index for index in indexes if index.forms)
+        #: The most words a form has: no longer run of words is looked at.
+        self._longest = max((index.longest for index in self.indexes), default=0)
+        self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
 
     def shadows(self, form: NameForm) -> bool:
@@ -235,71 +271,103 @@ class NameMatcher:
             self._shadowing[form] = found
         return found
 
-    def first_words_in(self, keys: Iterable[str]) -> set[str]:
-        """Those of ``keys`` that start some name (one set operation per index)."""
-        unique = keys if isinstance(keys, set) else set(keys)
-        hits: set[str] = set()
-        for firsts in self._firsts:
-            hits |= unique & firsts.keys()
-        return hits
+    def forms_of(self, words: tuple[str, ...]) -> tuple[NameForm, ...]:
+        """The forms of ``words`` in every index, in the order they are tried."""
+        found = self._forms.get(words)
+        if found is None:
+            groups = [index.by_words.get(words, ()) for index in self.indexes]
+            present = [group for group in groups if group]
+            found = present[0] if len(present) == 1 else ranked(f for g in present for f in g)
+            self._forms[words] = found
+        return found
 
-    def find(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
+    def find(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
         """Every protected name in ``text``, left to right, never overlapping.
 
-        ``parts_any_case`` makes single parts match in lower case too: for slugs and
-        file names, which are lower case whatever the name was.
+        One pass of each index's automaton finds every word of a name in the text; at
+        each such word the longest form that follows, then the best ranked, that may
+        count there wins, and the next match starts after it. ``parts_any_case`` makes
+        single parts match in lower case too: for slugs and file names, which are lower
+        case whatever the name was.
         """
-        folded = fold(text)
-        # Tokenise in C: the words and the text between them, and where each ends.
-        # Only words that start some name are looked at further: in nearly every
-        # text there are none, or a handful.
-        words = _Words(folded)
-        keys = words.keys
-        hits = self.first_words_in(set(keys))
-        if not any(not hits.isdisjoint(index.protected_firsts) for index in self.indexes):
-            return []  # only a protected form is reported, and none starts here
+        view = TextView.of(text)
+        hits = self._hits(view)
         matches: list[NameMatch] = []
         free_from = 0  # a match covers its words: the next may not start inside it
-        for position in word_positions(keys, hits):
-            if position < free_from:
+        for number, (start, _, _) in enumerate(hits):
+            if start < free_from:
                 continue
-            best = self._best_at(text, folded, words, position, parts_any_case)
+            best = self._best_at(view, hits, number, parts_any_case)
             if best is None:
                 continue
-            form, length = best
+            form, end = best
             if form.protected:
-                matches.append(self._match(text, folded, words, position, length, form))
-            free_from = position + length
+                matches.append(_match(view, start, end, form))
+            free_from = end
         return matches
 
-    def find_joined(self, text: str, parts_any_case: bool = False) -> list[NameMatch]:
+    def _hits(self, view: TextView) -> list[tuple[int, int, str]]:
+        """The words of the text that are words of a name, in order: (start, end, key).
+        Text with hidden characters (JOINER) that holds such words is tokenised
+        instead, and a word made only of them is kept too, with an empty key: it is a
+        word between two others, so no name runs across it."""
+        found = sorted({hit for index in self.indexes for hit in index.hits(view.spaced)})
+        if not found or JOINER not in view.folded:
+            return found
+        words = view.words
+        keys = set(words.keys)
+        wanted = {""}.union(*(index.words & keys for index in self.indexes))
+        return [
+            (words.start(number), words.end(number), key)
+            for number, key in enumerate(words.keys)
+            if key in wanted
+        ]
+
+    def _best_at(
+        self,
+        view: TextView,
+        hits: list[tuple[int, int, str]],
+        number: int,
+        parts_any_case: bool,
+    ) -> tuple[NameForm, int] | None:
+        """The form that counts at hit ``number``, and where it ends: the longest whose
+        words follow one another there with only separators between, then the best
+        ranked of those words that may count there."""
+        run = [hits[number]]
+        while len(run) < self._longest and number + len(run) < len(hits):
+            after = hits[number + len(run)]
+            if not SEPARATOR_RE.fullmatch(view.folded, run[-1][1], after[0]):
+                break
+            run.append(after)
+        for length in range(len(run), 0, -1):
+            start, end = run[0][0], run[length - 1][1]
+            for form in self.forms_of(tuple(key for _, _, key in run[:length])):
+                if form.needs_capital and not parts_any_case and _all_lower(view.text, start, end):
+                    continue
+                if not self.shadows(form):
+                    return form, end
+        return None
+
+    def find_joined(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
         """Protected names the word-by-word ``find`` cannot see, because they change
         where words start and end: run together ("JaneQuarrington's", "#janedoe",
         "@jane_doe90", "SmithJones"), in the plural ("the Quarringtons"), or letter
         by letter ("J A N E  D O E"). A word holding one is replaced whole; see
         docs/anonymising.md for the rules that keep ordinary words out."""
-        folded = fold(text)
-        # Tokenised in C, as in ``find``; only the words that may hold a name (found
-        # with set operations, see JoinedKeys.candidates) are looked at one by one.
-        if JOINER in folded:
-            # JOINER as a letter no folded text holds (ª folds to a), so one plain
-            # class splits, then removed from the keys (same lengths, same bounds).
-            parts = _LETTERS_SPLIT_RE.split(folded.replace(JOINER, _JOINER_LETTER))
-            keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
-        else:
-            parts = _LETTERS_SPLIT_RE.split(folded)
-            keys = parts[1::2]
-        joined = [index.joined for index in self.indexes if index.by_first]
+        view = TextView.of(text)
+        keys = view.letters.keys
+        # Only the words that may hold a name (found with set operations, see
+        # JoinedKeys.candidates) are looked at one by one.
+        joined = [index.joined for index in self.indexes]
         unique = set(keys)
         candidates = set().union(*(j.candidates(unique) for j in joined))
         # Three one-letter words in a row (checked in C): perhaps a name letter by letter.
         spaced = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))
         if not candidates and not spaced:
             return []
-        bounds = list(accumulate(map(len, parts)))
-        tokens = [(bounds[2 * n], bounds[2 * n + 1], key) for n, key in enumerate(keys)]
+        text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
-        for number in [n for n, key in enumerate(keys) if key in candidates]:
+        for number in [n for n, key in enumerate(tokens.keys) if key in candidates]:
             start, end, key = tokens[number]
             written = text[start:end]
             form = _token_hit(
@@ -310,129 +378,38 @@ class NameMatcher:
         if spaced:
             hits.extend(_spaced_hits(joined, folded, tokens))
         merged = _merged(hits, tokens, folded)
-        return [self._joined_match(text, folded, tokens, hit) for hit in merged]
-
-    def _joined_match(
-        self,
-        text: str,
-        folded: str,
-        tokens: list[tuple[int, int, str]],
-        hit: tuple[int, int, NameForm],
-    ) -> NameMatch:
-        first, last, form = hit
-        start, end = tokens[first][0], tokens[last][1]
-        possessive, end = _possessive_after(text, folded, end)
-        return NameMatch(start, end, form, start, possessive)
-
-    def _plan(self, word: str) -> _Plan:
-        """The forms to try at ``word``: each index's plan, joined (see ``_Plan``)."""
-        found = self._plans.get(word)
-        if found is None:
-            plans = [index.plan(word) for index in self.indexes if word in index.by_first]
-            found = plans[0] if len(plans) == 1 else _Plan.joined(plans)
-            self._plans[word] = found
-        return found
-
-    def _best_at(
-        self,
-        text: str,
-        folded: str,
-        words: _Words,
-        position: int,
-        parts_any_case: bool,
-    ) -> tuple[NameForm, int] | None:
-        keys = words.keys
-        plan = self._plan(keys[position])
-        longer = plan.by_second.get(keys[position + 1], ()) if position + 1 < len(keys) else ()
-        # Both lists are best first: the first form that matches here is the best one.
-        for forms in (longer, plan.singles):
-            for form in forms:
-                length = len(form.words)
-                if (
-                    _words_match(folded, words, position, form.words)
-                    and not (
-                        form.needs_capital
-                        and not parts_any_case
-                        and _all_lower(text, words, position, length)
-                    )
-                    and not self.shadows(form)
-                ):
-                    return form, length
-        return None
-
-    def _match(
-        self,
-        text: str,
-        folded: str,
-        words: _Words,
-        position: int,
-        length: int,
-        form: NameForm,
-    ) -> NameMatch:
-        start = words.start(position)
-        end = words.end(position + length - 1)
-        title_start = start
-        # A title ends in a letter or '.' and then white space: test that in C first.
-        before = folded[max(0, start - 8) : start]
-        if before[-1:].isspace() and before.rstrip()[-1:] in _TITLE_ENDS:
-            title = TITLE_BEFORE_RE.search(folded, max(0, start - 8), start)
-            title_start = title.start() if title else start
-        # Emphasis marks inside a name are kept, so the Markdown around it stays
-        # balanced: a mark that closes (**Jane** Doe) goes after the replacement, one
-        # that opens (Priya *Okafor*) before it.
-        opening, closing = "", ""
-        if "*" in text[start:end] or "~" in text[start:end]:
-            opening, closing = emphasis_marks(text, start, end)
-        # "J.D. said": the final dot belongs to the initials, unless it ends the text.
-        after = folded[end + 1 : end + 2]
-        if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
-            end += 1
-        possessive, end = _possessive_after(text, folded, end)
-        return NameMatch(start, end, form, title_start, closing + possessive, opening)
+        return [_joined_match(view, tokens, hit) for hit in merged]
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The forms that start with one word, in the order ``find`` tries them: sorted
-    best first (``_rank``; a stable sort, so the first of equals wins), those of two
-    words or more by their second word, and of forms that are tried alike (same words,
-    same need of a capital) only the first, since the others can only fail after it.
-    Every longer form ranks above every single word, so trying ``by_second[next word]``
-    then ``singles`` is trying, in order, every form that could match."""
-
-    by_second: dict[str, tuple[NameForm, ...]]
-    singles: tuple[NameForm, ...]
-
-    @classmethod
-    def of(cls, forms: Iterable[NameForm]) -> _Plan:
-        by_second: dict[str, list[NameForm]] = {}
-        singles: list[NameForm] = []
-        tried: set[tuple[tuple[str, ...], bool]] = set()
-        for form in sorted(forms, key=_rank, reverse=True):
-            key = (form.words, form.needs_capital)
-            if key in tried:
-                continue
-            tried.add(key)
-            if len(form.words) > 1:
-                by_second.setdefault(form.words[1], []).append(form)
-            else:
-                singles.append(form)
-        return cls({k: tuple(v) for k, v in by_second.items()}, tuple(singles))
-
-    @classmethod
-    def joined(cls, plans: Sequence[_Plan]) -> _Plan:
-        """The plan of several indexes' forms together, in index order. A stable sort
-        of the joined lists is the stable sort of everything, and dropping a form
-        tried like an earlier one commutes with it."""
-        forms = [form for plan in plans for form in plan.singles]
-        forms.extend(f for plan in plans for group in plan.by_second.values() for f in group)
-        return cls.of(forms)
+def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
+    first, last, form = hit
+    start, end = tokens[first][0], tokens[last][1]
+    possessive, end = _possessive_after(view.text, view.folded, end)
+    return NameMatch(start, end, form, start, possessive)
 
 
-#: A word for ``find_joined``: letters only (digits and '_' end it), hidden
-#: characters and combining marks (JOINER) inside; captured for ``split``.
-_LETTERS_SPLIT_RE = re.compile(r"([^\W\d_]+)")
-_JOINER_LETTER = "\u00aa"
+def _match(view: TextView, start: int, end: int, form: NameForm) -> NameMatch:
+    text, folded = view.text, view.folded
+    title_start = start
+    # A title ends in a letter or '.' and then white space: test that in C first.
+    before = folded[max(0, start - 8) : start]
+    if before[-1:].isspace() and before.rstrip()[-1:] in _TITLE_ENDS:
+        title = TITLE_BEFORE_RE.search(folded, max(0, start - 8), start)
+        title_start = title.start() if title else start
+    # Emphasis marks inside a name are kept, so the Markdown around it stays
+    # balanced: a mark that closes (**Jane** Doe) goes after the replacement, one
+    # that opens (Priya *Okafor*) before it.
+    opening, closing = "", ""
+    if "*" in text[start:end] or "~" in text[start:end]:
+        opening, closing = emphasis_marks(text, start, end)
+    # "J.D. said": the final dot belongs to the initials, unless it ends the text.
+    after = folded[end + 1 : end + 2]
+    if form.dotted and folded.startswith(".", end) and after and after in " ,;:)":
+        end += 1
+    possessive, end = _possessive_after(text, folded, end)
+    return NameMatch(start, end, form, title_start, closing + possessive, opening)
+
+
 #: What may join two parts of one name run together in a handle or an address.
 _JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022\u2010-\u2015\u2212]{1,2}")
 #: Letters written one by one: this many in a row are read as one word.
@@ -460,6 +437,8 @@ class JoinedKeys:
     exact: dict[str, tuple[NameForm, ...]]
     inner: dict[str, tuple[tuple[str, NameForm], ...]]
     shown: frozenset[str]
+    #: Each key of ``exact`` with -s and with -es.
+    plurals: frozenset[str]
     #: Words not ordinary English, by whether a name is inside them (bounded; the
     #: register's keys are shared by every story, and such words repeat).
     _holds: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
@@ -469,12 +448,7 @@ class JoinedKeys:
         or part, alone or in the plural, or a word not ordinary English with one
         inside. A superset: ``_token_hit`` decides for each place such a word is."""
         found = words & self.exact.keys()
-        found.update(
-            word
-            for word in words
-            if word.endswith("s")
-            and (word[:-1] in self.exact or (word.endswith("es") and word[:-2] in self.exact))
-        )
+        found.update(words & self.plurals)
         for word in words - ordinary_words() - found:
             if len(word) >= 4 and self._holds_inside(word):
                 found.add(word)
@@ -511,6 +485,7 @@ class JoinedKeys:
             {k: tuple(v) for k, v in exact.items()},
             {k: tuple(v) for k, v in inner.items()},
             frozenset(shown),
+            frozenset(k + ending for k in exact for ending in ("s", "es")),
         )
 
 
@@ -596,7 +571,7 @@ def _wordy(joined: Sequence[JoinedKeys], letters: str) -> bool:
 
 
 def _spaced_hits(
-    joined: Sequence[JoinedKeys], folded: str, tokens: list[tuple[int, int, str]]
+    joined: Sequence[JoinedKeys], folded: str, tokens: Runs
 ) -> Iterator[tuple[int, int, NameForm]]:
     """Names written letter by letter ("J A N E  D O E", "D.O.E."): a run of single
     letters is read as one word, and any protected name or part of three letters or
@@ -622,7 +597,7 @@ def _inside(joined: Sequence[JoinedKeys], letters: str) -> NameForm | None:
 
 
 def _merged(
-    hits: list[tuple[int, int, NameForm]], tokens: list[tuple[int, int, str]], folded: str
+    hits: list[tuple[int, int, NameForm]], tokens: Runs, folded: str
 ) -> list[tuple[int, int, NameForm]]:
     """Hits in order, overlapping ones joined, and a hit next to another part of the same
     person's name with only a joining mark between (jane_quarrington90) joined to it."""
@@ -638,13 +613,13 @@ def _merged(
 
 
 def _widened(
-    hit: tuple[int, int, NameForm], tokens: list[tuple[int, int, str]], folded: str
+    hit: tuple[int, int, NameForm], tokens: Runs, folded: str
 ) -> tuple[int, int, NameForm]:
     first, last, form = hit
     person = form.person
     if person is None:
         return hit
-    parts = {"".join(p) for p in name_parts(person.name)} | {"".join(split_words(person.name))}
+    parts = _joined_parts(person)
 
     def joins(a: int, b: int) -> bool:
         return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
@@ -656,6 +631,13 @@ def _widened(
     return first, last, form
 
 
+@lru_cache(maxsize=4096)
+def _joined_parts(person: Person) -> frozenset[str]:
+    """The person's name and each part of it, with their words run together."""
+    parts = {"".join(p) for p in name_parts(person.name)}
+    return frozenset(parts | {"".join(split_words(person.name))})
+
+
 def _lower(text: str, start: int, end: int) -> bool:
     return not any(char.isupper() for char in text[start:end])
 
@@ -663,101 +645,10 @@ def _lower(text: str, start: int, end: int) -> bool:
 #: The last character of a title TITLE_BEFORE_RE finds (mr, mrs, ms, miss, mx, dr,
 #: prof, or a final '.').
 _TITLE_ENDS = frozenset("rsxf.")
-#: A word of folded text (folding.WORD_RE), captured so that ``split`` keeps it.
-_JOINED_SPLIT_RE = re.compile(rf"([\w{JOINER}]+)")
-_PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
 
 
-class _Words:
-    """The words of folded text, tokenised in C: their keys, and where each starts
-    and ends. ``split`` gives the text between words and the words in turn, so the
-    running sum of their lengths holds every word's start and end."""
-
-    __slots__ = ("bounds", "keys")
-
-    def __init__(self, folded: str) -> None:
-        if JOINER in folded:
-            # "_" is no word character: read as a space (same length), every other
-            # character \w allows is, so the class below is WORD_RE's, but faster.
-            parts = _JOINED_SPLIT_RE.split(folded.replace("_", " "))
-            self.keys = _without_joiners(parts[1::2])
-        else:
-            parts = _PLAIN_SPLIT_RE.split(folded)
-            self.keys = parts[1::2]
-        self.bounds = list(accumulate(map(len, parts)))
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def start(self, index: int) -> int:
-        return self.bounds[2 * index]
-
-    def end(self, index: int) -> int:
-        return self.bounds[2 * index + 1]
-
-
-#: Up to this many keys, ``word_positions`` scans once per key (measured).
-_SCANNED_KEYS = 3
-
-
-def word_positions(keys: list[str], hits: set[str]) -> list[int]:
-    """The indexes of the words that are in ``hits``, in order. A few keys are found by
-    C scans (one scan of ``keys`` per key); for more, one pass with a set look-up per
-    word is cheaper, and a long text with hundreds of keys stays linear."""
-    if not hits:
-        return []
-    if len(hits) > _SCANNED_KEYS:
-        return [index for index, key in enumerate(keys) if key in hits]
-    found: list[int] = []
-    for key in hits:
-        index = -1
-        try:
-            while True:
-                index = keys.index(key, index + 1)
-                found.append(index)
-        except ValueError:
-            pass
-    found.sort()
-    return found
-
-
-def _keys(folded: str) -> list[str]:
-    """The lookup keys of the words of folded text, in order."""
-    if JOINER not in folded:
-        return PLAIN_WORD_RE.findall(folded)  # the same words as WORD_RE's, faster
-    return _without_joiners(WORD_RE.findall(folded))
-
-
-def _without_joiners(words: list[str]) -> list[str]:
-    """``[word_key(word) for word in words]``, in C: a word never holds NUL (not a
-    word character), so the words are joined with it, JOINER removed, and split."""
-    if not words:
-        return []
-    return "\x00".join(words).replace(JOINER, "").split("\x00")
-
-
-def _words_match(
-    folded: str,
-    words: _Words,
-    position: int,
-    wanted: tuple[str, ...],
-) -> bool:
-    keys = words.keys
-    if position + len(wanted) > len(keys):
-        return False
-    for offset, word in enumerate(wanted):
-        if keys[position + offset] != word:
-            return False
-        if offset:
-            gap = folded[words.end(position + offset - 1) : words.start(position + offset)]
-            if not SEPARATOR_RE.fullmatch(gap):
-                return False
-    return True
-
-
-def _all_lower(text: str, words: _Words, position: int, length: int) -> bool:
-    span = text[words.start(position) : words.end(position + length - 1)]
-    return not any(char.isupper() or _looks_capital(char) for char in span)
+def _all_lower(text: str, start: int, end: int) -> bool:
+    return not any(char.isupper() or _looks_capital(char) for char in text[start:end])
 
 
 def _looks_capital(char: str) -> bool:

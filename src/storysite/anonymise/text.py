@@ -1,0 +1,182 @@
+"""The one reading of a text that every name search shares: folded once (see
+folding.py), and split into words in C where it can be.
+
+``TextView`` holds a text, its folded form, and each tokenisation when first asked
+for: ``spaced`` (every character that is not a letter or digit as a space, for the
+automatons of names.py), ``words`` (the words of folding.WORD_RE, with their places)
+and ``letters`` (the runs of letters ``find_joined`` reads).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from itertools import accumulate
+
+from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold
+
+#: A word for ``find_joined``: letters only (digits and '_' end it), hidden
+#: characters and combining marks (JOINER) inside; captured for ``split``.
+_LETTERS_SPLIT_RE = re.compile(r"([^\W\d_]+)")
+_JOINER_LETTER = "\u00aa"
+
+#: A word of folded text (folding.WORD_RE), captured so that ``split`` keeps it.
+_JOINED_SPLIT_RE = re.compile(rf"([\w{JOINER}]+)")
+_PLAIN_SPLIT_RE = re.compile(rf"({PLAIN_WORD_RE.pattern})")
+
+
+class _WordTable(dict[int, str]):
+    """A lazily filled translation table: a letter or digit as itself, JOINER removed
+    (as from a word's key), "_" and every other character as a space (the words of
+    folding.PLAIN_WORD_RE)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if char.isalnum() else " "
+        return self[code]
+
+
+_WORD_TABLE = _WordTable({ord(JOINER): ""})
+
+
+class _LetterTable(dict[int, str]):
+    """The same for ``_LETTERS_SPLIT_RE``'s runs: a letter as itself, anything else
+    (a digit, "_", a space...) as a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if char.isalnum() and not char.isdecimal() else " "
+        return self[code]
+
+
+_LETTER_TABLE = _LetterTable({ord(JOINER): ""})
+
+
+class TextView:
+    """One text read once for every matcher: folded (see folding.py), and tokenised
+    into words (``words``, for ``find``) and into runs of letters (``letters``, for
+    ``find_joined``), each when first asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @classmethod
+    def of(cls, text: str | TextView) -> TextView:
+        return text if isinstance(text, TextView) else cls(text)
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @cached_property
+    def words(self) -> Words:
+        return Words(self.folded)
+
+    @cached_property
+    def spaced(self) -> str:
+        """The folded text with every character that is not a letter or digit as a
+        space, and a space at each end, for ``NameIndex.hits``: the same words in the
+        same places in text without JOINER; in text with it, the same keys."""
+        # JOINER is removed first: str.translate is fast only while each character
+        # stays one.
+        return f" {self.folded.replace(JOINER, '').translate(_WORD_TABLE)} "
+
+    @cached_property
+    def letters(self) -> Letters:
+        return Letters(self.folded)
+
+
+class Words:
+    """The words of folded text, tokenised in C: their keys, and where each starts
+    and ends. ``split`` gives the text between words and the words in turn, so the
+    running sum of their lengths holds every word's start and end."""
+
+    __slots__ = ("bounds", "keys")
+
+    def __init__(self, folded: str) -> None:
+        if JOINER in folded:
+            # "_" is no word character: read as a space (same length), every other
+            # character \w allows is, so the class below is WORD_RE's, but faster.
+            parts = _JOINED_SPLIT_RE.split(folded.replace("_", " "))
+            self.keys = _without_joiners(parts[1::2])
+        else:
+            parts = _PLAIN_SPLIT_RE.split(folded)
+            self.keys = parts[1::2]
+        self.bounds = list(accumulate(map(len, parts)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def start(self, index: int) -> int:
+        return self.bounds[2 * index]
+
+    def end(self, index: int) -> int:
+        return self.bounds[2 * index + 1]
+
+
+class Letters:
+    """The runs of letters of folded text (``find_joined``'s words: digits and '_' end
+    one, hidden characters are inside it): their keys, split in C, and (start, end,
+    key) each, found when first asked for (most texts hold no name run together).
+    ``keys`` leaves out a run of hidden characters alone, which ``tokens`` holds with
+    an empty key."""
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self.keys = folded.replace(JOINER, "").translate(_LETTER_TABLE).split()
+
+    @cached_property
+    def tokens(self) -> Runs:
+        if JOINER not in self.folded:
+            # The runs are ``keys``; the text between them, the runs of spaces.
+            spread = self.folded.translate(_LETTER_TABLE)
+            gaps = _SPACES_RE.findall(spread)
+            if not spread.startswith(" "):
+                gaps.insert(0, "")
+            return Runs(map(len, gaps), map(len, self.keys), self.keys)
+        # JOINER as a letter no folded text holds (ª folds to a), so one plain class
+        # splits, then removed from the keys (same lengths, same bounds).
+        parts = _LETTERS_SPLIT_RE.split(self.folded.replace(JOINER, _JOINER_LETTER))
+        keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
+        return Runs(map(len, parts[0::2]), map(len, parts[1::2]), keys)
+
+
+_SPACES_RE = re.compile(" +")
+
+
+class Runs:
+    """Runs of letters as (start, end, key), each made when read: from the running
+    sums of the lengths of the runs and of the text before each."""
+
+    __slots__ = ("_before", "_runs", "keys")
+
+    def __init__(self, gaps: Iterable[int], runs: Iterable[int], keys: list[str]) -> None:
+        self._before = list(accumulate(gaps))  # [i]: the text between runs, up to run i
+        self._runs = list(accumulate(runs, initial=0))  # [i]: the runs before run i
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, number: int) -> tuple[int, int, str]:
+        before = self._before[number]
+        return before + self._runs[number], before + self._runs[number + 1], self.keys[number]
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        return map(self.__getitem__, range(len(self.keys)))
+
+
+def _keys(folded: str) -> list[str]:
+    """The lookup keys of the words of folded text, in order."""
+    if JOINER not in folded:
+        return PLAIN_WORD_RE.findall(folded)  # the same words as WORD_RE's, faster
+    return _without_joiners(WORD_RE.findall(folded))
+
+
+def _without_joiners(words: list[str]) -> list[str]:
+    """``[word_key(word) for word in words]``, in C: a word never holds NUL (not a
+    word character), so the words are joined with it, JOINER removed, and split."""
+    if not words:
+        return []
+    return "\x00".join(words).replace(JOINER, "").split("\x00")
