@@ -24,7 +24,14 @@ from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.consent import hold_reasons
 from storysite.errors import ContentErrors, Problem
 from storysite.feeds import search_weights
-from storysite.images import ImageStore, image_stamps, stamps_hold, unique_files, with_clean_images
+from storysite.images import (
+    ImageStore,
+    Stamp,
+    image_stamps,
+    stamps_hold,
+    unique_files,
+    with_clean_images,
+)
 from storysite.incremental import (
     Manifest,
     Store,
@@ -134,7 +141,7 @@ class _Worked:
     leak: HoldReason | None
     weights: bytes | None = None  # its words for the search index
     key: str = ""  # the cache key of its work (incremental.py)
-    stamps: tuple[tuple[str, int, int], ...] = ()  # its pictures' files (images.py)
+    stamps: tuple[Stamp, ...] = ()  # its pictures' files (images.py)
     listing: str = ""  # what identifies it on a listing page (see listing_id)
 
     @property
@@ -151,7 +158,7 @@ class StoryEntry:
     problems: tuple[Problem, ...]
     markup: Markup | None
     weights: bytes | None
-    image_stamps: tuple[tuple[str, int, int], ...]
+    image_stamps: tuple[Stamp, ...]
     listing: str
 
 
@@ -240,7 +247,7 @@ def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = 
     return gate
 
 
-def _verdict_key(key: str, stamps: tuple[tuple[str, int, int], ...], names: str) -> str:
+def _verdict_key(key: str, stamps: tuple[Stamp, ...], names: str) -> str:
     """A story's own gate verdict holds for its work and the site's protected names."""
     return digest("verdict", key, repr(stamps), names) if key else ""
 
@@ -562,7 +569,9 @@ class _Build:
             stamp = stat_of(os.path.join(root, item.path))
             if stamp is None:
                 return  # something changed the new site already: no manifest
-            files[item.path] = Written(item.sha256, *stamp, page_key=item.page_key)
+            files[item.path] = Written(
+                item.sha256, *stamp, page_key=item.page_key, reads_text=item.reads_text
+            )
         stamps = tuple(sorted({s for r in results for s in r.stamps}))
         stories = {str(p): s for p, s in zip(self.paths, self.stamps, strict=True) if s[-1]}
         manifest = Manifest(self.inputs, self.today, names, files, report, stamps, stories)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from storysite import __version__
+from storysite.keys import sign, signing_key, verify
 from storysite.pictures import Derived, Picture, Rendition, settings_fingerprint
 from storysite.writing import MARKER, previous_of
 
@@ -30,7 +31,7 @@ def cache_dir(site_root: Path) -> Path:
     return site_root / CACHE_DIR
 
 
-IMAGE_FORMAT = "storysite-image-cache 1"
+IMAGE_FORMAT = "storysite-image-cache 2"
 _IMAGES = "images"
 _IMAGE_SUFFIX = ".picture"
 
@@ -38,13 +39,16 @@ _IMAGE_SUFFIX = ".picture"
 class ImageCache:
     """Pictures' derivatives by a hash of the source file. ``folder`` None: no cache.
 
-    Each entry is one file: a line of JSON (the picture, and each derivative's path,
-    length and checksum), then the derivatives' bytes. Entries are written whole
-    (a temporary file renamed into place), so worker processes can share the folder.
+    Each entry is one file: a line with its signature (keys.py: made with this user's
+    key, so an entry planted by anyone else, or copied from elsewhere, is not used),
+    a line of JSON (the picture, and each derivative's path, length and checksum),
+    then the derivatives' bytes. Entries are written whole (a temporary file renamed
+    into place), so worker processes can share the folder. Without a key: no cache.
     """
 
     def __init__(self, folder: Path | None, *, write: bool = True) -> None:
-        self.folder = folder / _IMAGES if folder is not None else None
+        self.signer = signing_key() if folder is not None else None
+        self.folder = folder / _IMAGES if folder is not None and self.signer else None
         self.write = write  # False: entries are read, never written (check, review)
 
     @staticmethod
@@ -60,7 +64,11 @@ class ImageCache:
         if entry is None or not entry.is_file():
             return None
         try:
-            return _read_entry(entry.read_bytes())
+            signature, _, body = entry.read_bytes().partition(b"\n")
+            assert self.signer is not None
+            if not verify(self.signer, signature.decode("ascii"), key.encode(), body):
+                raise ValueError("not signed with this user's key")
+            return _read_entry(body)
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             if self.write:
                 with contextlib.suppress(OSError):
@@ -73,8 +81,11 @@ class ImageCache:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
+            body = _entry_bytes(derived)
+            assert self.signer is not None
+            signature = sign(self.signer, key.encode(), body).encode("ascii")
             with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as temporary:
-                temporary.write(_entry_bytes(derived))
+                temporary.write(signature + b"\n" + body)
             os.replace(temporary.name, entry)
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):

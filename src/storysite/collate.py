@@ -12,17 +12,46 @@ from storysite.models import AnonymisedStory
 from storysite.pictures import Picture
 from storysite.slugs import slugify
 
+#: The slug of each story whose text (its HTML or its search words) was read in this
+#: process, in order: a page whose making reads it shows it (pages.py keys it so).
+_TEXT_READ: list[str] = []
 
-@dataclass(frozen=True)
+
+def text_read_since(mark: int) -> set[str]:
+    """The stories whose text was read since ``len`` of the log was ``mark``; the log
+    is then cut back to ``mark``."""
+    read = set(_TEXT_READ[mark:])
+    del _TEXT_READ[mark:]
+    return read
+
+
+def text_read_mark() -> int:
+    """Start noting afresh (one page is made at a time in a process)."""
+    _TEXT_READ.clear()
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedStory:
     """An anonymised story with its HTML. Built only from an AnonymisedStory."""
 
     story: AnonymisedStory
-    markup: Markup
+    _markup: Markup
     #: (path inside the output the text points at, its renditions) per image.
     pictures: tuple[tuple[str, Picture], ...] = field(default=(), compare=False)
     #: Its words for the search index (search.search_weights), when already worked out.
-    weights: bytes | None = field(default=None, compare=False)
+    _weights: bytes | None = field(default=None, compare=False)
+
+    @property
+    def markup(self) -> Markup:
+        """The story's HTML (the read is noted: see ``text_read_since``)."""
+        _TEXT_READ.append(self.story.slug)
+        return self._markup
+
+    @property
+    def weights(self) -> bytes | None:
+        _TEXT_READ.append(self.story.slug)
+        return self._weights
 
     def picture(self, path: str) -> Picture | None:
         """The renditions of the image whose fallback is at ``path`` (from the root)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -327,33 +328,36 @@ def unique_files(files: Iterable[OutputFile]) -> list[OutputFile]:
     return list({f.path: f for f in files}.values())
 
 
-def image_stamps(story: SourceStory, root: Path) -> tuple[tuple[str, int, int], ...]:
+#: A file as the file system sees it: its path, size, modification and change times
+#: and inode (all -1 when there is no such file). The change time cannot be set back,
+#: so a file replaced with another of the same size and modification time (touch -d,
+#: cp -p) still differs.
+Stamp = tuple[str, int, int, int, int]
+_MISSING = (-1, -1, -1, -1)
+
+
+def _stamp(path: str) -> tuple[int, int, int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return _MISSING
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def image_stamps(story: SourceStory, root: Path) -> tuple[Stamp, ...]:
     """Every file the story's images could be read from (both places ``resolve`` looks),
-    with its size and modification time, or -1 when there is none: a cached result
-    for the story holds while these stay the same."""
-    stamps: dict[str, tuple[int, int]] = {}
+    stamped: a cached result for the story holds while these stay the same."""
+    stamps: dict[str, tuple[int, int, int, int]] = {}
     for ref in references(story):
         parts = urlsplit(ref.src)
         relative = unquote(parts.path)
         if parts.scheme or ref.src.startswith("//") or not relative:
             continue
         for candidate in (story.path.parent / relative, root / relative.lstrip("/")):
-            try:
-                info = candidate.stat()
-                stamps[str(candidate)] = (info.st_size, info.st_mtime_ns)
-            except OSError:
-                stamps[str(candidate)] = (-1, -1)
-    return tuple((path, size, time) for path, (size, time) in sorted(stamps.items()))
+            stamps[str(candidate)] = _stamp(str(candidate))
+    return tuple((path, *stamp) for path, stamp in sorted(stamps.items()))
 
 
-def stamps_hold(stamps: Iterable[tuple[str, int, int]]) -> bool:
+def stamps_hold(stamps: Iterable[Stamp]) -> bool:
     """Whether every file in ``stamps`` is still as it was (or still missing)."""
-    for path, size, time in stamps:
-        try:
-            info = Path(path).stat()
-            now = (info.st_size, info.st_mtime_ns)
-        except OSError:
-            now = (-1, -1)
-        if now != (size, time):
-            return False
-    return True
+    return all(_stamp(path) == tuple(rest) for path, *rest in stamps)

@@ -41,7 +41,6 @@ import hmac
 import io
 import os
 import pickle
-import secrets
 import sqlite3
 import stat
 import sys
@@ -54,8 +53,10 @@ from typing import Any
 
 from storysite import __version__
 from storysite.config import CONFIG_NAME, SiteConfig
+from storysite.images import Stamp
+from storysite.keys import signing_key
 
-FORMAT = "storysite-build-cache 3"
+FORMAT = "storysite-build-cache 4"
 _FILE = "build.sqlite3"
 #: Libraries whose behaviour shapes what a build writes.
 _LIBRARIES = (
@@ -95,11 +96,22 @@ def site_fingerprint(config: SiteConfig) -> str:
 
 
 def folder_fingerprint(folder: Path) -> str:
-    """Every file under ``folder``, by path and bytes (a site's templates and assets)."""
+    """Every file under ``folder``, by path and bytes (a site's templates and assets),
+    linked folders and files included, as the template loader follows them."""
     hasher = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
+    if not folder.is_dir():
+        return hasher.hexdigest()
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree: read each folder once
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            with contextlib.suppress(OSError):
                 hasher.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
 
@@ -154,40 +166,6 @@ def loads(data: bytes) -> Any:
 
 
 # ---- the store -----------------------------------------------------------------------
-
-
-def _key_file() -> Path:
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(home) / "storysite" / "cache-key"
-
-
-def signing_key() -> bytes | None:
-    """This user's key for signing cache entries; None when it cannot be had."""
-    path = _key_file()
-    try:
-        return _read_key(path)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(secrets.token_bytes(32))
-    except FileExistsError:
-        pass  # another build made it first
-    except OSError:
-        return None
-    try:
-        return _read_key(path)
-    except OSError:
-        return None
-
-
-def _read_key(path: Path) -> bytes | None:
-    key = path.read_bytes()
-    return key if len(key) == 32 else None
 
 
 class Store:
@@ -357,6 +335,7 @@ class Written:
     mtime_ns: int
     inode: int
     page_key: str = ""  # the key of what the page shows (pages that may be reused)
+    reads_text: bool = False  # making the page read a story's text
 
 
 def stat_of(path: Path | str) -> tuple[int, int, int] | None:
@@ -379,7 +358,7 @@ class Manifest:
     files: dict[str, Written] = field(default_factory=dict)
     report: Any = None  # the BuildReport it gave
     #: Every file the stories' pictures could come from, with its size and time.
-    images: tuple[tuple[str, int, int], ...] = ()
+    images: tuple[Stamp, ...] = ()
     #: Each story file: size, modification and change time, inode, hash of its bytes.
     stories: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
 

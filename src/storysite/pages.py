@@ -10,10 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from storysite.audit import Gate, Leak
-from storysite.collate import RenderedStory, Site, Tag
+from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_read_since
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
 from storysite.incremental import Manifest, digest, folder_fingerprint, site_fingerprint
@@ -44,6 +43,7 @@ class Made:
     sha256: str
     page_key: str = ""
     problem: str | None = None
+    reads_text: bool = False  # making it read a story's text (see render_and_audit)
 
 
 class Pages:
@@ -67,34 +67,33 @@ class Pages:
     ) -> None:
         self.config, self.gate, self.names, self.keys = config, gate, names, keys
         self.previous = previous if enabled else None
-        self.shows_html = _mentions(config.templates_dir, "markup")
         self.render_key = (
             digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
             if enabled
             else ""
         )
 
-    def story_key(self, site: Site, story: RenderedStory) -> str:
-        """A story page shows its story whole, and its neighbours' titles and addresses."""
+    def story_key(self, site: Site, story: RenderedStory, whole: bool) -> str:
+        """A story page shows its story whole, and its neighbours' titles and addresses
+        (``whole``: their text too, as the last build of the page found)."""
         newer, older = site.neighbours(story)
         work = self.keys.get(story.slug, ("", ""))[0]
         if not self.render_key or not work:
             return ""
         try:
-            around = ["-" if s is None else self.story_id(s) for s in (newer, older)]
+            around = ["-" if s is None else self.story_id(s, whole) for s in (newer, older)]
         except _NoKey:
             return ""
         return digest("story page", self.render_key, work, *around)
 
-    def story_id(self, story: RenderedStory) -> str:
-        """What identifies a story on a listing page: everything of it but its HTML (a
-        listing page shows its title, date, summary, tags...), or its whole work when
-        the site's own templates show a story's HTML (``markup``) elsewhere too."""
+    def story_id(self, story: RenderedStory, whole: bool) -> str:
+        """What identifies a story on a page that lists it: everything of it but its
+        text (title, date, summary, tags, pictures...), or with ``whole`` its whole
+        work, HTML included (a page whose making read the story's text)."""
         work, listing = self.keys.get(story.slug, ("", ""))
-        found = work if self.shows_html else listing
-        return found or _unknown()
+        return (work if whole else listing) or _unknown()
 
-    def key_of(self, job: FileJob) -> str:
+    def key_of(self, job: FileJob, whole: bool) -> str:
         """A listing page's key (a ``Renderer.page`` job: its template, path and
         context); "" for any other file, or when its context holds something unknown."""
         if not self.render_key or not isinstance(job, partial):
@@ -102,7 +101,7 @@ class Pages:
         if getattr(job.func, "__func__", None) is not Renderer.page:
             return ""
         try:
-            shown = _canonical((job.args, job.keywords), self.story_id)
+            shown = _canonical((job.args, job.keywords), lambda s: self.story_id(s, whole))
         except _NoKey:
             return ""
         return digest("page", self.render_key, shown)
@@ -112,44 +111,57 @@ class Pages:
     ) -> list[Made]:
         """Returns what was written. Stops the build (``staging`` is then never
         published) when a protected name is in a file that no single story can be held
-        for."""
+        for.
+
+        A page is keyed by what it shows. Whether it shows stories' text is learnt by
+        making it (collate.text_reads counts every read of a story's HTML or search
+        words, however a template reaches it); the manifest remembers it for the next
+        build, and a page that read any text is keyed by its stories' whole work."""
         renderer = Renderer(self.config)
         audit = PageAudit(self.gate)
         before, after = renderer.file_jobs(site)
-        jobs: list[tuple[str, str, FileJob]] = [
-            *((_path_of(job), self.key_of(job), job) for job in before),
-            *(
-                (
-                    s.path + "index.html",
-                    self.story_key(site, s),
-                    partial(renderer.story_page, site, s),
-                )
-                for s in site.stories
-            ),
-            *((_path_of(job), self.key_of(job), job) for job in after),
-            *(("", "", partial(ready, image)) for image in images),
+        jobs: list[FileJob] = [
+            *before,
+            *(partial(renderer.story_page, site, s) for s in site.stories),
+            *after,
+            *(partial(ready, image) for image in images),
         ]
         last = self.previous
         same_names = last is not None and last.names == self.names
 
-        def make(index: int) -> list[Made]:
-            path, key, job = jobs[index]
-            if last is not None and key and path:
-                written = last.reusable(staging.output, path, key)
-                if written is not None and staging.link(path):
-                    return [Made(path, written.sha256, key)]
-            made = job()
-            files = made if isinstance(made, list) else [] if made is None else [made]
-            return [check(file, key) for file in files]
+        def key(job: FileJob, path: str, whole: bool) -> str:
+            story = _story_of(job)
+            if story is not None:
+                return self.story_key(site, story, whole)
+            return self.key_of(job, whole)
 
-        def check(file: OutputFile, key: str) -> Made:
+        def make(index: int) -> list[Made]:
+            job = jobs[index]
+            path = _path_of(job)
+            earlier = last.files.get(path) if last is not None and path else None
+            whole = earlier is not None and earlier.reads_text
+            page_key = key(job, path, whole) if path else ""
+            if last is not None and page_key:
+                written = last.reusable(staging.output, path, page_key)
+                if written is not None and staging.link(path):
+                    return [Made(path, written.sha256, page_key, reads_text=whole)]
+            mark = text_read_mark()
+            made = job()
+            story = _story_of(job)
+            read = bool(text_read_since(mark) - ({story.slug} if story is not None else set()))
+            if read and not whole and page_key:
+                page_key = key(job, path, True)
+            files = made if isinstance(made, list) else [] if made is None else [made]
+            return [check(file, page_key, read) for file in files]
+
+        def check(file: OutputFile, page_key: str, read: bool) -> Made:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
             problem = None if checked else audit.problem(file)
             if problem is None:  # a file with a problem stops the build: never written
                 staging.put(file)
-            return Made(file.path, sha, key, problem)
+            return Made(file.path, sha, page_key, problem, read)
 
         done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
         made = [m for each in done for m in each]
@@ -185,16 +197,23 @@ def _canonical(value: object, story_id: Callable[[RenderedStory], str]) -> objec
     raise _NoKey
 
 
-def _mentions(folder: Path, word: str) -> bool:
-    """Whether any file under ``folder`` (a site's templates) holds ``word``."""
-    if not folder.is_dir():
-        return False
-    return any(path.is_file() and word.encode() in path.read_bytes() for path in folder.rglob("*"))
+def _story_of(job: FileJob) -> RenderedStory | None:
+    """The story of a story page's job (a story page always shows its own text)."""
+    if isinstance(job, partial) and getattr(job.func, "__func__", None) is Renderer.story_page:
+        story = job.args[1]
+        return story if isinstance(story, RenderedStory) else None
+    return None
 
 
 def _path_of(job: FileJob) -> str:
-    """The path a ``Renderer.page`` job writes (its second argument)."""
-    if isinstance(job, partial) and len(job.args) >= 2 and isinstance(job.args[1], str):
+    """The path a page job writes: a ``Renderer.page`` job's second argument, or a
+    story page's; "" for any other file."""
+    if not isinstance(job, partial):
+        return ""
+    story = _story_of(job)
+    if story is not None:
+        return f"{story.path}index.html"
+    if len(job.args) >= 2 and isinstance(job.args[1], str):
         return job.args[1]
     return ""
 

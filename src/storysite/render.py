@@ -22,6 +22,7 @@ from markupsafe import Markup as SafeHTML
 from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
+from storysite.errors import StorySiteError
 from storysite.models import OutputFile
 from storysite.search import CHUNK
 
@@ -75,6 +76,22 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def template_problem(error: jinja2.TemplateError, page: str) -> StorySiteError:
+    """A template that cannot be used, said as ``file:line: what — how to fix``."""
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    trace = error.__traceback__
+    while trace is not None:  # a template's frame names its file (jinja2 rewrites them)
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".j2")):
+            where, line = name, trace.tb_lineno
+        trace = trace.tb_next
+    place = f"{where}:{line}" if where and line else (where or "a template")
+    return StorySiteError(
+        f"{place}: the template could not make {page} ({error.message or error}) — "
+        "fix the template, or remove it from the site's templates/ to use the theme's"
+    )
+
+
 def root_of(path: str) -> str:
     """The relative way back to the site's root from the page at ``path``."""
     depth = path.count("/")
@@ -97,12 +114,15 @@ class Renderer:
         """Render one page. ``root`` leads back to the site's top for links;
         ``asset_root`` does the same for what the page loads (default: ``root``)."""
         root = root_of(path) if root is None else root
-        html = self.env.get_template(template).render(
-            root=root,
-            asset_root=root if asset_root is None else asset_root,
-            page_path=path,
-            **context,
-        )
+        try:
+            html = self.env.get_template(template).render(
+                root=root,
+                asset_root=root if asset_root is None else asset_root,
+                page_path=path,
+                **context,
+            )
+        except jinja2.TemplateError as error:
+            raise template_problem(error, path) from None
         return OutputFile(path=path, content=html.encode("utf-8"), story_slug=context.get("slug"))
 
     def story_page(self, site: Site, story: RenderedStory) -> OutputFile:

@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import json
 import multiprocessing
+import os
 import re
 import signal
 import tempfile
@@ -28,8 +29,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from storysite.build import Decision, build_site
-from storysite.config import CONFIG_NAME, load_config
+from storysite.config import load_config
 from storysite.errors import ContentErrors, StorySiteError
+from storysite.writing import MARKER
 
 PREFIX = "/__storysite/"
 POLL_SECONDS = 0.3
@@ -187,20 +189,25 @@ def banner_reasons(decision: Decision) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int]]:
-    """What the preview watches: the site file, stories/ and templates/."""
-    paths = [site_dir / CONFIG_NAME]
-    for folder in ("stories", "templates"):
-        root = site_dir / folder
-        if root.is_dir():
-            paths.extend(root.rglob("*"))
+def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int, int, int]]:
+    """What the preview watches: every file of the site folder (stories, templates,
+    pictures, the site file) but hidden folders (the cache) and built sites. A file's
+    size, times and inode: an edit that keeps the size and sets the time back still
+    changes the change time."""
     found = set()
-    for path in paths:
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        found.add((str(path), info.st_mtime_ns, info.st_size))
+    for root, dirs, files in os.walk(site_dir):
+        dirs[:] = [
+            d for d in dirs
+            if not d.startswith(".") and d != "node_modules"
+            and not os.path.exists(os.path.join(root, d, MARKER))
+        ]  # fmt: skip
+        for name in files:
+            path = os.path.join(root, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found.add((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
     return frozenset(found)
 
 

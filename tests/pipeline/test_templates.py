@@ -53,3 +53,30 @@ def test_a_template_that_loads_from_another_host_stops_the_build(make_site: Make
 )
 def test_foreign_loads_are_recognised(html: str, foreign: bool) -> None:
     assert bool(FOREIGN_LOAD_RE.search(html)) is foreign
+
+
+@pytest.mark.parametrize(
+    ("template", "what"),
+    [
+        (
+            '{% extends "base.html" %}{% block content %}\n{{ nothing_here.x }}{% endblock %}',
+            "is undefined",
+        ),
+        (
+            '{% extends "base.html" %}{% block content %}\n{% if %}{% endblock %}',
+            "Expected an expression",
+        ),
+    ],
+)
+def test_a_broken_site_template_is_said_plainly(
+    make_site: MakeSite, template: str, what: str
+) -> None:
+    site = make_site({"a.md": story(title="Tide")}, files={"templates/story.html": template})
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert (
+        "templates/story.html:2: the template could not make stories/tide/index.html"
+        in result.output
+    )
+    assert what in result.output and "Traceback" not in result.output
+    assert not (site / "output").exists()

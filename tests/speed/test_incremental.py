@@ -4,6 +4,8 @@ corrupt, foreign, older or forged is never trusted."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pickle
 import sqlite3
@@ -227,9 +229,11 @@ def test_a_template_that_shows_story_html_on_a_listing_is_kept_current(
 ) -> None:
     """A listing page is reused while the stories it lists keep their fields; a site
     whose own templates show a story's HTML there makes it again when the HTML changes."""
+    # The template reaches the text without writing its name (a red team's case):
+    # what a page reads is noticed as it is made, whatever the template says.
     card = (
         '<article class="card"><h2>{{ item.story.title }}</h2>'
-        "{{ item.markup.html | safe }}</article>\n"
+        "{{ item['mar' ~ 'kup'].html | safe }}</article>\n"
     )
     site = make_site(garden(3), files={"templates/_story_card.html": card})
     build(site)
@@ -365,3 +369,82 @@ def test_a_verdict_on_an_unchanged_page_is_not_reused_when_the_site_file_changes
     result = run_build(site, "--output", str(site / "out"), today="2026-11-28")
     assert result.exit_code == 1, result.output
     assert "a phone number appears in" in result.output
+
+
+def test_a_picture_replaced_with_the_same_size_and_time_is_published_new(
+    make_site: MakeSite,
+) -> None:
+    """touch -d, cp -p: the modification time is set back, but not the change time."""
+    image = pytest.importorskip("PIL.Image")
+
+    def bmp(colour: str) -> bytes:
+        from io import BytesIO
+
+        out = BytesIO()
+        image.new("RGB", (40, 30), colour).save(out, "BMP")
+        return out.getvalue()
+
+    site = make_site(
+        {"a.md": story(title="Sky", body="![The sky](sky.bmp)\n")},
+        files={"stories/sky.bmp": bmp("blue")},
+    )
+    build(site)
+    picture = site / "stories/sky.bmp"
+    before = picture.stat()
+    picture.write_bytes(bmp("red"))
+    os.utime(picture, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert picture.stat().st_size == before.st_size
+    output = build(site)
+    assert "nothing had changed" not in output
+    assert tree(site) == cold(site)
+
+
+def test_a_planted_picture_cache_entry_is_never_published(make_site: MakeSite) -> None:
+    """Picture cache entries are signed too: one rewritten by someone who can write the
+    site folder (here a derivative swapped for other bytes, its checksum fixed) is made
+    again from the source picture."""
+    image = pytest.importorskip("PIL.Image")
+    from io import BytesIO
+
+    out = BytesIO()
+    image.new("RGB", (400, 300), "green").save(out, "PNG")
+    site = make_site(
+        {"a.md": story(title="Field", body="![A field](field.png)\n")},
+        files={"stories/field.png": out.getvalue()},
+    )
+    build(site)
+    expected = cold(site)
+    (entry,) = (site / ".storysite-cache/images").iterdir()
+    signature, _, body = entry.read_bytes().partition(b"\n")
+    head, _, rest = body.partition(b"\n")
+    header = json.loads(head)
+    planted = b"Wilhelmina Strout was here"
+    path, length, _ = header["files"][0]
+    header["files"][0] = [path, len(planted), hashlib.sha256(planted).hexdigest()]
+    forged = json.dumps(header).encode() + b"\n" + planted + rest[length:]
+    entry.write_bytes(signature + b"\n" + forged)
+    append(site / "stories/a.md", "\nA windy day.\n")
+    build(site)
+    assert b"Strout" not in b"".join(tree(site).values())
+    append(site / "stories/a.md", "")
+    assert {p for p in tree(site) if p.startswith("images/")} == {
+        p for p in expected if p.startswith("images/")
+    }
+
+
+def test_a_linked_folder_of_templates_is_watched(make_site: MakeSite, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "contact.txt").write_text("Contact: Jo on ward 3")
+    header = (
+        '{% extends "theme/header.html" %}{% block tagline %}<p>{% include '
+        '"partials/contact.txt" %}</p>{% endblock %}'
+    )
+    site = make_site(garden(2), files={"templates/header.html": header})
+    (site / "templates/partials").symlink_to(shared)
+    build(site)
+    (shared / "contact.txt").write_text("Contact: the duty desk")
+    output = build(site)
+    assert "nothing had changed" not in output
+    assert b"Jo on ward" not in b"".join(tree(site).values())
+    assert tree(site) == cold(site)
