@@ -1,3 +1,3 @@
-from storysite.cli import main
+from storysite.cli import entry
 
-main()
+entry()

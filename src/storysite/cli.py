@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -418,3 +420,21 @@ def _print_problems(problems: Iterable[Problem]) -> None:
 # The form receiver lives in its own package; its commands join the main group here.
 main.add_command(receive)
 main.add_command(feedback)
+
+
+def entry() -> None:
+    """The ``storysite`` command. The process ends at once when the command has said
+    everything: a large site's build leaves hundreds of thousands of objects, and
+    freeing them one by one at exit takes longer than a small site's whole build."""
+    try:
+        main.main(prog_name="storysite")
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

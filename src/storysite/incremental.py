@@ -192,6 +192,12 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=5)
+            # A cache: a write-ahead log and no waiting for the disk on each commit
+            # (a file damaged by a power cut is found out and started again).
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA temp_store=MEMORY")
+            connection.execute(f"PRAGMA mmap_size={1 << 30}")  # read by mapping, not pread
             connection.execute("CREATE TABLE IF NOT EXISTS meta (format TEXT NOT NULL)")
             if connection.execute("SELECT format FROM meta").fetchall() != [(FORMAT,)]:
                 with connection:  # another format, an older one, or none: start again
