@@ -92,7 +92,9 @@ class Staging:
     """
 
     def __init__(self, output: Path, keep_previous: bool = False) -> None:
-        self.output = output.absolute()
+        # An output named by a link (a web root pointing at it, say) is built where the
+        # link points, so the link goes on showing the new site.
+        self.output = output.resolve() if output.is_symlink() else output.absolute()
         self.keep_previous = keep_previous
         _check_output_is_ours(self.output)
         if keep_previous and self.output.is_dir():  # it will be replaced
@@ -359,7 +361,7 @@ def _remove_in_background(folder: Path) -> None:
 def swap_back(output: Path, check: Callable[[Path], None]) -> None:
     """Exchange ``output`` and ``output.previous`` in one step, under the build lock,
     once ``check(previous)`` has returned (it raises to refuse)."""
-    output = output.absolute()
+    output = output.resolve() if output.is_symlink() else output.absolute()
     previous = previous_of(output)
     for folder in (output, previous):
         if not (folder / MARKER).is_file():

@@ -246,3 +246,24 @@ def test_clean_removes_the_previous_site_too(make_site: MakeSite) -> None:
     assert result.exit_code == 0
     assert f"Removed {site / 'output.previous'}" in result.output.splitlines()
     assert not (site / "output").exists() and not (site / "output.previous").exists()
+
+
+def test_an_output_named_by_a_link_is_built_where_the_link_points(make_site: MakeSite) -> None:
+    """A web root that is a link to the built site keeps showing the newest build: a
+    story withdrawn later leaves it too."""
+    site = make_site({"a.md": story(title="Low tide"), "b.md": story(title="High water")})
+    (site / "real").mkdir()
+    (site / "webroot").symlink_to(site / "real")
+    assert run_build(site, "--output", str(site / "webroot")).exit_code == 0
+    assert (site / "webroot").is_symlink()
+    assert (site / "real/stories/high-water/index.html").is_file()
+    path = site / "stories/b.md"
+    path.write_text(
+        path.read_text().replace(
+            "  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1
+        )
+    )
+    assert run_build(site, "--output", str(site / "webroot"), today="2026-11-28").exit_code == 0
+    assert (site / "webroot").is_symlink()
+    assert not (site / "webroot/stories/high-water").exists()
+    assert "High water" not in (site / "webroot/index.html").read_text()
