@@ -374,6 +374,10 @@ class Manifest:
         present = set(_files_under(output))
         if present != set(self.files) | _MARKERS:
             return False
+        folders = {p.rpartition("/")[0] for p in present if "/" in p}
+        wanted = {f for folder in folders for f in _with_parents(folder)}
+        if set(_folders_under(output)) != wanted:  # an empty folder added by hand
+            return False
         root = str(output)
         for path, written in self.files.items():
             if stat_of(os.path.join(root, path)) != (written.size, written.mtime_ns, written.inode):
@@ -397,6 +401,19 @@ class Manifest:
 
 #: Files the writer itself keeps in an output folder (writing.py).
 _MARKERS = {".storysite"}
+
+
+def _with_parents(folder: str) -> Iterator[str]:
+    parts = folder.split("/")
+    for end in range(1, len(parts) + 1):
+        yield "/".join(parts[:end])
+
+
+def _folders_under(folder: Path) -> Iterator[str]:
+    for root, dirs, _files in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        for name in dirs:
+            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
 
 
 def _files_under(folder: Path) -> Iterator[str]:

@@ -107,7 +107,7 @@ def test_another_day_is_a_real_build(make_site: MakeSite) -> None:
     assert "2026-11-28" in (site / "out/.storysite").read_text()
 
 
-@pytest.mark.parametrize("damage", ["edit", "remove", "add"])
+@pytest.mark.parametrize("damage", ["edit", "remove", "add", "folder"])
 def test_a_damaged_output_is_built_again(make_site: MakeSite, damage: str) -> None:
     site = make_site(garden(3))
     build(site)
@@ -116,6 +116,8 @@ def test_a_damaged_output_is_built_again(make_site: MakeSite, damage: str) -> No
         page.write_text(page.read_text().replace("Garden day 1", "Garden day one"))
     elif damage == "remove":
         page.unlink()
+    elif damage == "folder":
+        (site / "out/stories/an-old-story").mkdir()
     else:
         (site / "out/extra.html").write_text("<p>added by hand</p>")
     output = build(site)
