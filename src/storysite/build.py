@@ -199,8 +199,15 @@ class _StoryWork:
 
     @cached_property
     def anonymiser(self) -> Anonymiser:
-        """Made only when a story must be worked out (before workers start: see _gather)."""
-        return Anonymiser(self.config)
+        """Made only when a story must be worked out (before workers start: see _gather),
+        and kept for the next build in this process while the code and site file are
+        the same (``storysite serve``)."""
+        made_from = site_fingerprint(self.config)
+        if _LAST_ANONYMISER and _LAST_ANONYMISER[0][0] == made_from:
+            return _LAST_ANONYMISER[0][1]
+        anonymiser = Anonymiser(self.config)
+        _LAST_ANONYMISER[:] = [(made_from, anonymiser)]
+        return anonymiser
 
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
@@ -221,6 +228,9 @@ def _travelling(decision: Decision) -> Decision:
     source = replace(story.source, body="")
     return replace(decision, story=replace(story, source=source, body=""), tree_pass=None)
 
+
+#: The last anonymiser made in this process, by the site file and code it holds.
+_LAST_ANONYMISER: list[tuple[str, Anonymiser]] = []
 
 #: The last gate made in this process, by what it was made from: ``storysite serve``
 #: builds again and again with the same people.
