@@ -5,6 +5,7 @@ corrupt, foreign, older or forged is never trusted."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -12,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, story
 
 from storysite import incremental
@@ -59,6 +61,12 @@ def stats(folder: Path) -> dict[str, tuple[int, int]]:
         for p in folder.rglob("*")
         if p.is_file()
     }
+
+
+def picture_bytes(colour: str, kind: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, kind)
+    return out.getvalue()
 
 
 def append(path: Path, text: str) -> None:
@@ -246,14 +254,8 @@ def test_a_template_that_shows_story_html_on_a_listing_is_kept_current(
 
 
 def test_a_changed_picture_changes_the_next_cached_build(make_site: MakeSite) -> None:
-    image = pytest.importorskip("PIL.Image")
-
     def png(colour: str) -> bytes:
-        from io import BytesIO
-
-        out = BytesIO()
-        image.new("RGB", (40, 30), colour).save(out, "PNG")
-        return out.getvalue()
+        return picture_bytes(colour, "PNG")
 
     site = make_site(
         {"a.md": story(title="Sky", body="![The sky](sky.png)\n")},
@@ -377,14 +379,9 @@ def test_a_picture_replaced_with_the_same_size_and_time_is_published_new(
     make_site: MakeSite,
 ) -> None:
     """touch -d, cp -p: the modification time is set back, but not the change time."""
-    image = pytest.importorskip("PIL.Image")
 
     def bmp(colour: str) -> bytes:
-        from io import BytesIO
-
-        out = BytesIO()
-        image.new("RGB", (40, 30), colour).save(out, "BMP")
-        return out.getvalue()
+        return picture_bytes(colour, "BMP")
 
     site = make_site(
         {"a.md": story(title="Sky", body="![The sky](sky.bmp)\n")},
@@ -405,14 +402,9 @@ def test_a_planted_picture_cache_entry_is_never_published(make_site: MakeSite) -
     """Picture cache entries are signed too: one rewritten by someone who can write the
     site folder (here a derivative swapped for other bytes, its checksum fixed) is made
     again from the source picture."""
-    image = pytest.importorskip("PIL.Image")
-    from io import BytesIO
-
-    out = BytesIO()
-    image.new("RGB", (400, 300), "green").save(out, "PNG")
     site = make_site(
         {"a.md": story(title="Field", body="![A field](field.png)\n")},
-        files={"stories/field.png": out.getvalue()},
+        files={"stories/field.png": picture_bytes("green", "PNG", (400, 300))},
     )
     build(site)
     expected = cold(site)
