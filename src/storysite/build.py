@@ -517,6 +517,10 @@ class _Build:
                 tasks.append((index, partial(_with_verdict, work, worked, rendered)))
         if any(entries[index] is None for index, _ in tasks):
             assert work.anonymiser is not None  # made once here, not in every worker
+        root = self.config.root
+        # What a worked-out story is read from, stamped before and after its work: its
+        # result is kept only if nothing was saved again meanwhile.
+        stamped = {i: image_stamps(sources[i], root) for i, _ in tasks if entries[i] is None}  # type: ignore[arg-type]
         done = map_ordered(
             lambda n: tasks[n][1](), len(tasks), worker_count(len(tasks), self.workers)
         )
@@ -524,14 +528,17 @@ class _Build:
         fresh_verdicts: dict[str, object] = {}
         for (index, _), worked in zip(tasks, done, strict=True):
             worked = replace(worked, key=keys[index])
-            results[index] = worked
-            if entries[index] is None:
-                stamps = image_stamps(sources[index], self.config.root)  # type: ignore[arg-type]
-                worked = replace(worked, stamps=stamps)
-                results[index] = worked
-                if not worked.problems:
+            steady = True
+            if index in stamped:
+                worked = replace(worked, stamps=stamped[index])
+                steady = (
+                    file_stamp(self.paths[index], {})[-1] == self.hashes[index]
+                    and image_stamps(sources[index], root) == stamped[index]  # type: ignore[arg-type]
+                )
+                if not worked.problems and steady:
                     fresh.append((keys[index], _entry_of(worked)))
-            if worked.markup is not None:
+            results[index] = worked
+            if worked.markup is not None and steady:
                 verdict_key = _verdict_key(keys[index], worked.stamps, names)
                 fresh_verdicts[verdict_key] = (worked.leak,)
         if self.store.enabled:
