@@ -58,7 +58,7 @@ from storysite.pages import FOREIGN_LOAD_RE, Made, Pages
 from storysite.parallel import map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
-from storysite.writing import BUILT_KEY, Staging, current_umask
+from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
 
 
 @dataclass(frozen=True)
@@ -338,6 +338,7 @@ def build_site(
     use_cache: bool = True,
     workers: int | None = None,
     keep_previous: bool = False,
+    in_place: bool = False,
 ) -> BuildReport:
     """Build the site into ``output``: the pipeline, top to bottom.
 
@@ -347,13 +348,14 @@ def build_site(
     ``use_cache`` reuses what earlier builds worked out (incremental.py), and writes
     nothing when nothing changed; ``workers`` forces the number of processes (default:
     see parallel.py). ``keep_previous`` keeps the site this build replaces as
-    ``output.previous``.
+    ``output.previous``. ``in_place`` writes into ``output`` file by file instead of
+    swapping a whole new folder in: for the local preview only (writing.InPlace).
     """
     folder = cache_dir(config.root) if use_cache else None
     store = Store(folder)
     try:
         return _Build(config, today, output, store, include_held, workers).run(
-            on_story, keep_previous
+            on_story, keep_previous, in_place
         )
     finally:
         store.close()
@@ -401,7 +403,9 @@ class _Build:
             return None
         return replace(last.report, unchanged=True)
 
-    def run(self, on_story: StoryCallback | None, keep_previous: bool) -> BuildReport:
+    def run(
+        self, on_story: StoryCallback | None, keep_previous: bool, in_place: bool = False
+    ) -> BuildReport:
         same = self.unchanged()
         if same is not None:
             return same
@@ -413,7 +417,8 @@ class _Build:
         if upcoming:
             record.append(f"next change: {upcoming[0].day.isoformat()}")
         keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
-        with Staging(self.output, keep_previous=keep_previous) as staging:
+        folder = InPlace(self.output) if in_place else Staging(self.output, keep_previous)
+        with folder as staging:
             pages = Pages(self.config, gate, names, keys, self.previous, self.store.enabled)
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)

@@ -110,7 +110,12 @@ class Preview:
         try:
             config = load_config(self.site_dir)
             report = build_site(
-                config, self.today or dt.date.today(), self.output, include_held=True, on_story=note
+                config,
+                self.today or dt.date.today(),
+                self.output,
+                include_held=True,
+                on_story=note,
+                in_place=True,
             )
         except ContentErrors as problems:
             return "\n".join(str(p) for p in problems.problems), {}

@@ -189,6 +189,60 @@ class Staging:
         return len(seen)
 
 
+class InPlace(Staging):
+    """Writes a site straight into ``output``, for the local preview only (``storysite
+    serve``): a file whose bytes change is replaced in one step, a file no longer
+    made is removed, the rest is left alone. No web host serves a preview, and making
+    a whole new tree of folders for every saved story costs more than its rebuild."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.absolute()
+        self.keep_previous = False
+        self.file_mode = 0o666 & ~current_umask()
+        try:
+            self.output.mkdir(parents=True, exist_ok=True)
+            self._lock = _BuildLock(self.output)
+        except OSError as error:
+            raise _cannot_write(self.output, error) from None
+        self.root = self.previous = self.output
+        self._published = False
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def put(self, file: OutputFile) -> str:
+        target = os.path.join(self.root, _plain_relative(file.path))
+        with contextlib.suppress(OSError):
+            if os.path.getsize(target) == len(file.content):
+                with open(target, "rb") as old:
+                    if old.read() == file.content:
+                        return file.path  # the same: its file (and time) stay
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        temporary = f"{target}.{os.getpid()}.new"
+        with open(temporary, "wb") as out:
+            out.write(file.content)
+        os.chmod(temporary, self.file_mode)
+        os.replace(temporary, target)
+        return file.path
+
+    def link(self, path: str) -> bool:
+        return os.path.isfile(os.path.join(self.root, _plain_relative(path)))
+
+    def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
+        made = {_plain_relative(p) for p in paths}
+        for root, _dirs, files in os.walk(self.root, topdown=False):
+            for name in files:
+                relative = os.path.relpath(os.path.join(root, name), self.root)
+                if relative not in made and relative != MARKER:
+                    os.unlink(os.path.join(root, name))
+            if root != str(self.root):
+                with contextlib.suppress(OSError):
+                    os.rmdir(root)  # only when it is empty now
+        (self.root / MARKER).write_text(MARKER_TEXT + "".join(f"{r}\n" for r in record))
+        self._published = True
+        return len(made)
+
+
 def _link_unchanged(old: Path, target: Path, content: bytes, mode: int) -> bool:
     """Hard-link ``old`` to ``target`` when it is a plain file holding ``content`` with
     the ``mode`` a new file would get. False (write the file instead) on any doubt or
