@@ -147,7 +147,11 @@ class _Worked:
     @property
     def identity(self) -> str:
         """Its work, pictures' files included: what a page or a verdict depends on."""
-        return digest(self.key, repr(self.stamps)) if self.key else ""
+        return _identity(self.key, self.stamps)
+
+
+def _identity(key: str, stamps: tuple[Stamp, ...]) -> str:
+    return digest(key, repr(stamps)) if key else ""
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,10 @@ class _StoryWork:
         _LAST_ANONYMISER[:] = [(made_from, anonymiser)]
         return anonymiser
 
+    def prepare(self) -> None:
+        """Make the anonymiser now, before workers start, so each inherits it."""
+        _ = self.anonymiser
+
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
         if self._markdown is None:
@@ -257,9 +265,10 @@ def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = 
     return gate
 
 
-def _verdict_key(key: str, stamps: tuple[Stamp, ...], names: str) -> str:
-    """A story's own gate verdict holds for its work and the site's protected names."""
-    return digest("verdict", key, repr(stamps), names) if key else ""
+def _verdict_key(identity: str, names: str) -> str:
+    """A story's own gate verdict holds for its work (``_Worked.identity``) and the
+    site's protected names."""
+    return digest("verdict", identity, names) if identity else ""
 
 
 def _verdicts_key(names: str) -> str:
@@ -284,12 +293,11 @@ def _with_verdict(work: _StoryWork, worked: _Worked, rendered: RenderedStory) ->
     return replace(worked, leak=work.verdict(rendered))
 
 
-def _cached_images(decision: Decision, folder: Path | None) -> tuple[OutputFile, ...] | None:
+def _cached_images(decision: Decision, cache: ImageCache) -> tuple[OutputFile, ...] | None:
     """The files of a cached story's pictures, from the picture cache; None when one
     is gone (the story is then worked out again)."""
     if not decision.pictures:
         return ()
-    cache = ImageCache(folder, write=False)
     files: list[OutputFile] = []
     for _, picture in decision.pictures:
         derived = cache.get(picture.cache_key)
@@ -376,6 +384,7 @@ class _Build:
         self.config, self.today, self.output, self.store = config, today, output, store
         self.include_held, self.workers = include_held, workers
         self.site_key = site_fingerprint(config) if store.enabled else ""
+        self.pictures = ImageCache(store.folder, write=False)
         self.paths = story_paths(config)
         self.inputs = ""
         self.previous: Manifest | None = None
@@ -461,7 +470,7 @@ class _Build:
             config, self.today, loaded, self.include_held, self.store.folder, self.store
         )
         verdict_keys = [
-            _verdict_key(key, entry.image_stamps, names) if entry is not None else ""
+            _verdict_key(_identity(key, entry.image_stamps), names) if entry is not None else ""
             for key, entry in zip(keys, entries, strict=True)
         ]
         table = self.store.get(_verdicts_key(names)) if enabled else None
@@ -477,7 +486,7 @@ class _Build:
         entry was made was not rendered then)."""
         if not isinstance(entry, StoryEntry) or not stamps_hold(entry.image_stamps):
             return None
-        images = _cached_images(entry.decision, self.store.folder)
+        images = _cached_images(entry.decision, self.pictures)
         if images is None:
             return None
         if entry.markup is None:
@@ -521,7 +530,7 @@ class _Build:
                 rendered = RenderedStory(worked.decision.story, worked.markup)
                 tasks.append((index, partial(_with_verdict, work, worked, rendered)))
         if any(entries[index] is None for index, _ in tasks):
-            assert work.anonymiser is not None  # made once here, not in every worker
+            work.prepare()  # the anonymiser made once here, not in every worker
         root = self.config.root
         # What a worked-out story is read from, stamped before and after its work: its
         # result is kept only if nothing was saved again meanwhile.
@@ -544,12 +553,11 @@ class _Build:
                     fresh.append((keys[index], _entry_of(worked)))
             results[index] = worked
             if worked.markup is not None and steady:
-                verdict_key = _verdict_key(keys[index], worked.stamps, names)
-                fresh_verdicts[verdict_key] = (worked.leak,)
+                fresh_verdicts[_verdict_key(worked.identity, names)] = (worked.leak,)
         if self.store.enabled:
             self.store.put_many("story", fresh)
             if fresh_verdicts:  # one table of verdicts for this set of protected names
-                used = {_verdict_key(r.key, r.stamps, names) for r in results if r is not None}
+                used = {_verdict_key(r.identity, names) for r in results if r is not None}
                 kept = {k: v for k, v in verdicts.items() if k in used}
                 table_key = _verdicts_key(names)
                 self.store.put_many("verdicts", [(table_key, kept | fresh_verdicts)])

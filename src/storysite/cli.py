@@ -11,8 +11,9 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -69,14 +70,19 @@ quiet_option = click.option(
 verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print more detail.")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    """``--output DIR``: a built site's folder (each command says what it does with it)."""
+    return click.option(
+        "--output", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text
+    )
+
+
 @main.command()
 @site_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the site (default: SITE/output).",
-)
+@output_option("Where to write the site (default: SITE/output).")
 @today_option
 @quiet_option
 @verbose_option
@@ -128,12 +134,7 @@ def build(
 
 @main.command(name="clean")
 @site_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built site to remove (default: SITE/output).",
-)
+@output_option("The built site to remove (default: SITE/output).")
 def clean(site_dir: Path, output: Path | None) -> None:
     """Remove the build cache (SITE/.storysite-cache) and the built site.
 
@@ -156,12 +157,7 @@ def clean(site_dir: Path, output: Path | None) -> None:
 
 @main.command(name="rollback")
 @site_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built site to roll back (default: SITE/output).",
-)
+@output_option("The built site to roll back (default: SITE/output).")
 @today_option
 def rollback_command(site_dir: Path, output: Path | None, today: dt.date | None) -> None:
     """Put back the site the last build replaced (OUTPUT.previous).
@@ -255,12 +251,7 @@ def new(title: str, site_dir: Path, today: dt.date | None) -> None:
     help="json is for other programs; its keys are listed in docs/commands.md.",
 )
 @quiet_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Also check that this built site is up to date (for monitoring a daily build).",
-)
+@output_option("Also check that this built site is up to date (for monitoring a daily build).")
 def check_command(
     site_dir: Path, today: dt.date | None, fmt: str, quiet: bool, output: Path | None
 ) -> None:

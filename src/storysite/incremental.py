@@ -54,9 +54,9 @@ from typing import Any
 from storysite import __version__
 from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
-from storysite.keys import signing_key
+from storysite.keys import sign, signing_key
 
-FORMAT = "storysite-build-cache 4"
+FORMAT = "storysite-build-cache 5"
 _FILE = "build.sqlite3"
 #: Libraries whose behaviour shapes what a build writes.
 _LIBRARIES = (
@@ -182,7 +182,7 @@ class Store:
 
     def _sign(self, key: str, blob: bytes) -> str:
         assert self._key is not None
-        return hmac.new(self._key, key.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
+        return sign(self._key, key.encode(), blob)
 
     @property
     def enabled(self) -> bool:
@@ -343,6 +343,10 @@ class Written:
     page_key: str = ""  # the key of what the page shows (pages that may be reused)
     reads_text: bool = False  # making the page read a story's text
 
+    def still_at(self, path: str) -> bool:
+        """Whether the file at ``path`` is still the one written (not edited or swapped)."""
+        return stat_of(path) == (self.size, self.mtime_ns, self.inode)
+
 
 def stat_of(path: Path | str) -> tuple[int, int, int] | None:
     try:
@@ -370,19 +374,15 @@ class Manifest:
 
     def untouched(self, output: Path) -> bool:
         """Whether every file the build wrote is still there as it was written, and
-        nothing else is (a file added by hand would be served too)."""
-        present = set(_files_under(output))
-        if present != set(self.files) | _MARKERS:
+        nothing else is: no file and no empty folder added by hand."""
+        files, folders = _tree(output)
+        if files != set(self.files) | _MARKERS:
             return False
-        folders = {p.rpartition("/")[0] for p in present if "/" in p}
-        wanted = {f for folder in folders for f in _with_parents(folder)}
-        if set(_folders_under(output)) != wanted:  # an empty folder added by hand
+        parents = {p.rpartition("/")[0] for p in files if "/" in p}
+        if folders != {f for parent in parents for f in _with_parents(parent)}:
             return False
         root = str(output)
-        for path, written in self.files.items():
-            if stat_of(os.path.join(root, path)) != (written.size, written.mtime_ns, written.inode):
-                return False
-        return True
+        return all(w.still_at(os.path.join(root, p)) for p, w in self.files.items())
 
     def reusable(self, output: Path, path: str, page_key: str) -> Written | None:
         """The file the last build wrote at ``path``, when it showed exactly what
@@ -390,13 +390,7 @@ class Manifest:
         written = self.files.get(path)
         if written is None or not page_key or written.page_key != page_key:
             return None
-        if stat_of(os.path.join(output, path)) != (
-            written.size,
-            written.mtime_ns,
-            written.inode,
-        ):
-            return None
-        return written
+        return written if written.still_at(os.path.join(output, path)) else None
 
 
 #: Files the writer itself keeps in an output folder (writing.py).
@@ -409,18 +403,16 @@ def _with_parents(folder: str) -> Iterator[str]:
         yield "/".join(parts[:end])
 
 
-def _folders_under(folder: Path) -> Iterator[str]:
-    for root, dirs, _files in os.walk(folder):
-        relative = os.path.relpath(root, folder)
-        for name in dirs:
-            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
-
-
-def _files_under(folder: Path) -> Iterator[str]:
-    for root, _dirs, files in os.walk(folder):
-        relative = os.path.relpath(root, folder)
-        for name in files:
-            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+def _tree(folder: Path) -> tuple[set[str], set[str]]:
+    """Every file and every folder under ``folder``, as paths relative to it."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for root, dirs, names in os.walk(folder):
+        relative = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else f"{relative}/"
+        files.update(prefix + name for name in names)
+        folders.update(prefix + name for name in dirs)
+    return files, folders
 
 
 _MANIFEST = "manifest:"

@@ -50,8 +50,8 @@ class Pages:
     """Every output file: made, checked by the gate and written into the staging
     folder, one at a time across the cores, so no process holds the whole site.
 
-    With a cache, a story page whose key (the code, the site file, the templates, the
-    protected names, its story's work and its neighbours') is the one the last build
+    With a cache, a page (a story's or a listing) whose key — the code, the site file,
+    the templates, the protected names and what it shows — is the one the last build
     wrote is linked from the last site unrendered; any other file is made again, and
     the gate's verdict on it is reused only for the same path, the same bytes and the
     same protected names."""
@@ -96,9 +96,7 @@ class Pages:
     def key_of(self, job: FileJob, whole: bool) -> str:
         """A listing page's key (a ``Renderer.page`` job: its template, path and
         context); "" for any other file, or when its context holds something unknown."""
-        if not self.render_key or not isinstance(job, partial):
-            return ""
-        if getattr(job.func, "__func__", None) is not Renderer.page:
+        if not self.render_key or not isinstance(job, partial) or not _is_page(job):
             return ""
         try:
             shown = _canonical((job.args, job.keywords), lambda s: self.story_id(s, whole))
@@ -206,16 +204,18 @@ def _story_of(job: FileJob) -> RenderedStory | None:
 
 
 def _path_of(job: FileJob) -> str:
-    """The path a page job writes: a ``Renderer.page`` job's second argument, or a
-    story page's; "" for any other file."""
-    if not isinstance(job, partial):
-        return ""
+    """The path a page job writes (a story page's, or a ``Renderer.page`` job's second
+    argument); "" for any other file."""
     story = _story_of(job)
     if story is not None:
         return f"{story.path}index.html"
-    if len(job.args) >= 2 and isinstance(job.args[1], str):
+    if isinstance(job, partial) and _is_page(job) and isinstance(job.args[1], str):
         return job.args[1]
     return ""
+
+
+def _is_page(job: FileJob) -> bool:
+    return isinstance(job, partial) and getattr(job.func, "__func__", None) is Renderer.page
 
 
 class PageAudit:
@@ -226,9 +226,6 @@ class PageAudit:
 
     def __init__(self, gate: Gate) -> None:
         self.gate = gate
-
-    def checked(self, file: OutputFile) -> tuple[OutputFile, str | None]:
-        return file, self.problem(file)
 
     def problem(self, file: OutputFile) -> str | None:
         if file.path.endswith(".html") and FOREIGN_LOAD_BYTES.search(file.content):
