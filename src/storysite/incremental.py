@@ -150,10 +150,18 @@ def _remember(key: str, signature: str, value: Any, signer: bytes | None) -> Non
     _MEMO[key] = (signature, value, signer)
 
 
+#: The classes and functions the cache has read, once allowed (see _Unpickler).
+_FOUND: dict[tuple[str, str], Any] = {}
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         if name in _ALLOWED.get(module, ()) or (module in _ALLOWED_MODULES and name[:1].isupper()):
-            return super().find_class(module, name)
+            found = _FOUND[module, name] = super().find_class(module, name)
+            return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
@@ -197,7 +205,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=OFF")
             connection.execute("PRAGMA temp_store=MEMORY")
-            connection.execute(f"PRAGMA mmap_size={1 << 30}")  # read by mapping, not pread
+            connection.execute("PRAGMA mmap_size=0")  # mapped pages would count as memory
             connection.execute("CREATE TABLE IF NOT EXISTS meta (format TEXT NOT NULL)")
             if connection.execute("SELECT format FROM meta").fetchall() != [(FORMAT,)]:
                 with connection:  # another format, an older one, or none: start again
@@ -240,25 +248,26 @@ class Store:
                 else:
                     unread.append(key)
             rows = self._select("e.key, e.blob, e.checksum", unread) if unread else []
+            for key, blob, checksum in rows:
+                if isinstance(blob, bytes) and hmac.compare_digest(
+                    str(checksum), self._sign(key, blob)
+                ):
+                    with contextlib.suppress(Exception):  # anything unreadable is a miss
+                        found[key] = loads(blob)
+                        _remember(key, checksum, found[key], self._key)
         except sqlite3.Error:
             return found
-        for key, blob, checksum in rows:
-            if isinstance(blob, bytes) and hmac.compare_digest(
-                str(checksum), self._sign(key, blob)
-            ):
-                with contextlib.suppress(Exception):  # anything unreadable is a miss
-                    found[key] = loads(blob)
-                    _remember(key, checksum, found[key], self._key)
         return found
 
-    def _select(self, columns: str, keys: list[str]) -> list[tuple[Any, ...]]:
+    def _select(self, columns: str, keys: list[str]) -> Iterable[tuple[Any, ...]]:
+        """The rows of ``keys``, read one by one (never every entry's bytes at once)."""
         assert self._connection is not None
         self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
         self._connection.execute("DELETE FROM wanted")
         self._connection.executemany("INSERT INTO wanted VALUES (?)", [(k,) for k in keys])
         return self._connection.execute(
             f"SELECT {columns} FROM entries e JOIN wanted w ON e.key = w.key"
-        ).fetchall()
+        )
 
     def get(self, key: str) -> Any:
         return self.get_many([key]).get(key)
