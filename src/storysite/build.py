@@ -418,16 +418,18 @@ class _Build:
         same = self.unchanged()
         if same is not None:
             return same
-        results, names, gate = self._work_on_stories()
-        outcome = _Outcome.sort(results, on_story)
-        site = Site.collate(outcome.published + outcome.preview_only)
-        upcoming = outcome.upcoming(self.today)
-        record = [f"{BUILT_KEY}{self.today.isoformat()}"]
-        if upcoming:
-            record.append(f"next change: {upcoming[0].day.isoformat()}")
-        keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
         folder = InPlace(self.output) if in_place else Staging(self.output, keep_previous)
         with folder as staging:
+            if self.previous is not None:  # most of its folders will be wanted again
+                staging.make_folders(os.path.dirname(path) for path in self.previous.files)
+            results, names, gate = self._work_on_stories()
+            outcome = _Outcome.sort(results, on_story)
+            site = Site.collate(outcome.published + outcome.preview_only)
+            upcoming = outcome.upcoming(self.today)
+            record = [f"{BUILT_KEY}{self.today.isoformat()}"]
+            if upcoming:
+                record.append(f"next change: {upcoming[0].day.isoformat()}")
+            keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
             pages = Pages(self.config, gate, names, keys, self.previous, self.store.enabled)
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
@@ -596,6 +598,9 @@ class _Build:
         files: dict[str, Written] = {}
         root = str(self.output)
         for item in made:
+            if item.written is not None:  # linked: the same file, as the last build saw it
+                files[item.path] = item.written
+                continue
             stamp = stat_of(os.path.join(root, item.path))
             if stamp is None:
                 return  # something changed the new site already: no manifest

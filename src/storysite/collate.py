@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class RenderedStory:
         return tuple((name, slug) for slug, name in links.items())
 
 
+@functools.lru_cache(maxsize=4096)  # a site has few tags, each on many stories
 def tag_slug(tag: str) -> str:
     """A tag's address. A tag with no a-z or 0-9 ("日本語") gets one of its own from a
     hash of its text, so unrelated tags never share a page."""

@@ -15,7 +15,13 @@ from storysite.audit import Gate, Leak
 from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_read_since
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
-from storysite.incremental import Manifest, digest, folder_fingerprint, site_fingerprint
+from storysite.incremental import (
+    Manifest,
+    Written,
+    digest,
+    folder_fingerprint,
+    site_fingerprint,
+)
 from storysite.models import OutputFile
 from storysite.parallel import map_ordered, worker_count
 from storysite.render import FileJob, Renderer, ready
@@ -44,6 +50,7 @@ class Made:
     page_key: str = ""
     problem: str | None = None
     reads_text: bool = False  # making it read a story's text (see render_and_audit)
+    written: Written | None = None  # linked unchanged: the last build's file, as it was
 
 
 class Pages:
@@ -142,7 +149,7 @@ class Pages:
             if last is not None and page_key:
                 written = last.reusable(staging.output, path, page_key)
                 if written is not None and staging.link(path):
-                    return [Made(path, written.sha256, page_key, reads_text=whole)]
+                    return [Made(path, written.sha256, page_key, reads_text=whole, written=written)]
             mark = text_read_mark()
             made = job()
             story = _story_of(job)
@@ -161,8 +168,14 @@ class Pages:
                 staging.put(file)
             return Made(file.path, sha, page_key, problem, read)
 
-        done = map_ordered(make, len(jobs), worker_count(len(jobs), workers))
-        made = [m for each in done for m in each]
+        # The files never taken from the last build (the search index, the feed, the
+        # sitemap: each shows every story) go first, so one worker starts on the
+        # longest job while the others link the unchanged pages.
+        order = sorted(range(len(jobs)), key=lambda i: bool(_path_of(jobs[i])))
+        staging.folders_made()
+        done = map_ordered(lambda n: make(order[n]), len(jobs), worker_count(len(jobs), workers))
+        by_job = dict(zip(order, done, strict=True))
+        made = [m for index in range(len(jobs)) for m in by_job[index]]
         first = next((m.problem for m in made if m.problem is not None), None)
         if first is not None:  # the first problem in file order, whichever worker found it
             raise StorySiteError(first)

@@ -41,7 +41,9 @@ def worker_count(tasks: int, requested: int | None = None) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether this process may fork: never while other threads run (a fork would
+    copy them half-way)."""
     return (
         "fork" in multiprocessing.get_all_start_methods()
         and threading.current_thread() is threading.main_thread()
@@ -52,7 +54,7 @@ def _can_fork() -> bool:
 def map_ordered(task: Callable[[int], T], count: int, workers: int) -> list[T]:
     """``[task(0), ..., task(count - 1)]``, computed by up to ``workers`` processes."""
     global _TASK
-    if workers <= 1 or count < 2 or not _can_fork():
+    if workers <= 1 or count < 2 or not can_fork():
         return [task(i) for i in range(count)]
     workers = min(workers, count)
     size = max(1, count // (workers * 6))
@@ -71,11 +73,16 @@ def _die_with(parent: int) -> None:
     """A worker ends when the build that started it is killed: it holds the build's
     lock and writes into its staging folder, and must not outlive it (Linux; elsewhere
     a worker ends when it next asks for work)."""
+    die_with_parent()
+    if os.getppid() != parent:  # killed before the line above took effect
+        os._exit(1)
+
+
+def die_with_parent() -> None:
+    """End this (forked) process when the process that started it is killed (Linux)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # killed before the line above took effect
-        os._exit(1)
 
 
 _PR_SET_PDEATHSIG = 1

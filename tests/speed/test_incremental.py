@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, story
+from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, run_subprocess, story
 
 from storysite import incremental
 
@@ -178,6 +178,27 @@ def test_withdrawn_consent_takes_effect_on_the_next_cached_build(make_site: Make
     assert not any("garden-day-1" in p for p in tree(site))
     assert b"Garden day 1<" not in b"".join(tree(site).values())
     assert tree(site) == cold(site)
+
+
+def folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
+def test_a_withdrawn_story_leaves_not_even_an_empty_folder(make_site: MakeSite) -> None:
+    """A build with a last build makes that build's folders ahead, in a child process
+    (writing.Staging.make_folders); those the new site does not use are removed. In
+    fresh processes: inside pytest a running thread (a test server) stops the fork."""
+    site = make_site(garden(3))
+    for _ in range(2):
+        assert run_subprocess("build", "--site", str(site), "--today", "2026-11-27").returncode == 0
+    path = site / "stories/s01.md"
+    path.write_text(path.read_text().replace("Garden day 1", "Garden day one"))
+    result = run_subprocess("build", "--site", str(site), "--today", "2026-11-27")
+    assert result.returncode == 0, result.stderr
+    assert not (site / "output/stories/garden-day-1").exists()
+    assert (site / "output/stories/garden-day-one/index.html").is_file()
+    cold(site)
+    assert folders(site / "output") == folders(site / "cold")
 
 
 def test_an_expiry_takes_effect_when_today_moves_past_it(make_site: MakeSite) -> None:
