@@ -425,8 +425,6 @@ def _print_problems(problems: Iterable[Problem]) -> None:
     click.echo(bad(f"{len(found)} {noun} to fix."), err=True)
 
 
-
-
 def _fewer_collections() -> None:
     """Python's cycle collector, told the modules just loaded are there for good, runs
     less often. A build makes hundreds of thousands of objects (reading 5,000 cached

@@ -32,6 +32,24 @@ THEME = "storysite.theme"
 FileJob = Callable[[], OutputFile | list[OutputFile] | None]
 
 
+class _Environment(jinja2.Environment):
+    """Templates reach what storysite hands them by its public names only: a name
+    starting with '_' (``item._markup``, ``item['_markup']``, ``x.__class__``) is
+    undefined, and using it stops the build with the template's line. The build's
+    cache notices which pages show a story's text through its public names (see
+    pages.py); a private way round would let a listing page keep old text."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute.startswith("_"):
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(argument, str) and argument.startswith("_"):
+            return self.undefined(obj=obj, name=argument)
+        return super().getitem(obj, argument)
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
@@ -41,7 +59,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     # "theme/header.html" is always the bundled one, so an override can extend the
     # template it replaces and change one block instead of copying the whole file.
     loaders.append(jinja2.PrefixLoader({"theme": theme}))
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

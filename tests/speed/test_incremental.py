@@ -274,6 +274,20 @@ def test_a_template_that_shows_story_html_on_a_listing_is_kept_current(
     assert tree(site) == cold(site)
 
 
+@pytest.mark.parametrize("reach", ["item._markup.html", "item['_markup'].html"])
+def test_a_template_cannot_reach_a_story_by_a_private_name(make_site: MakeSite, reach: str) -> None:
+    """A private attribute would read a story's text without the read being noticed
+    (the listing page would then be reused with the old text): it is undefined, and
+    the build stops at the template's line."""
+    card = f'<article class="card">{{{{ {reach} | safe }}}}</article>\n'
+    site = make_site(garden(2), files={"templates/_story_card.html": card})
+    result = run_build(site, "--output", str(site / "out"))
+    assert result.exit_code == 1
+    assert "_story_card.html:1: the template could not make" in result.output
+    assert "Traceback" not in result.output
+    assert not (site / "out").exists()
+
+
 def test_a_changed_picture_changes_the_next_cached_build(make_site: MakeSite) -> None:
     def png(colour: str) -> bytes:
         return picture_bytes(colour, "PNG")
