@@ -63,13 +63,18 @@ def fold(text: str) -> str:
 
 def terms(text: str) -> Iterator[str]:
     """The stems of ``text``'s words that the index keeps, in order."""
-    for word in _WORD_RE.findall(fold(text)):
-        word = word.strip("'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) < 2 or word in STOP_WORDS:
-            continue
-        yield stem(word)
+    return filter(None, map(_term, _WORD_RE.findall(fold(text))))
+
+
+@lru_cache(maxsize=1 << 17)  # a story has thousands of words, a site some thousands apart
+def _term(word: str) -> str:
+    """The stem a word of folded text is kept as; "" for a word the index leaves out."""
+    word = word.strip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) < 2 or word in STOP_WORDS:
+        return ""
+    return stem(word)
 
 
 # --- stemming: Porter's first and last steps (plurals, -ed, -ing, final e, y) ----------
@@ -142,6 +147,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 17)
 def term_hash(term: str) -> int:
     """32-bit FNV-1a of the term's UTF-8 bytes (search.js computes the same)."""
     value = 0x811C9DC5

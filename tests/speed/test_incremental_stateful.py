@@ -158,6 +158,12 @@ class Edits(RuleBasedStateMachine):
         assert cached.exit_code == cold.exit_code, (cached.output, cold.output)
         if cold.exit_code == 0:
             assert read_tree(self.site / "out") == read_tree(self.site / "ref")
+            assert _folders(self.site / "out") == _folders(self.site / "ref")
+
+
+def _folders(root: Path) -> set[str]:
+    """Every folder of a built site: a story gone leaves not even an empty one."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
 
 
 Edits.TestCase.settings = settings(max_examples=6, stateful_step_count=6, deadline=None)
