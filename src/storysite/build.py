@@ -42,7 +42,7 @@ from storysite.incremental import (
     site_fingerprint,
     stat_of,
 )
-from storysite.loading import load_stories, load_story, story_paths
+from storysite.loading import linked_folders, load_stories, load_story, story_paths
 from storysite.markup import MarkdownRenderer, Markup, TreeHook
 from storysite.models import (
     AnonymisedStory,
@@ -394,11 +394,12 @@ class _Build:
         known = self.previous.stories if self.previous is not None else {}
         self.stamps = [file_stamp(path, known) for path in self.paths]
         self.hashes = [stamp[-1] for stamp in self.stamps]
+        self.linked = linked_folders(config)
         if store.enabled:
             self.inputs = inputs_digest(
                 config,
                 [(str(p), h) for p, h in zip(self.paths, self.hashes, strict=True)],
-                (include_held, current_umask()),
+                (include_held, current_umask(), self.linked),
             )
 
     def unchanged(self) -> BuildReport | None:
@@ -434,7 +435,7 @@ class _Build:
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
         report = replace(
-            outcome.report(self.config, written, self.output, site),
+            outcome.report(self.config, written, self.output, site, self.linked),
             today=self.today,
             next_change=upcoming,
         )
@@ -659,8 +660,11 @@ class _Outcome:
             today,
         )
 
-    def report(self, config: SiteConfig, written: int, output: Path, site: Site) -> BuildReport:
-        """``site``: the site as built (with the preview's held stories, if any)."""
+    def report(
+        self, config: SiteConfig, written: int, output: Path, site: Site, linked: list[str]
+    ) -> BuildReport:
+        """``site``: the site as built (with the preview's held stories, if any);
+        ``linked``: the linked folders in the stories folder (not read)."""
         decisions = [r.decision for r in self.results]
         published = {id(s) for s in self.published}
         public = [s for s in site.stories if id(s) in published]
@@ -674,6 +678,12 @@ class _Outcome:
             warnings=(
                 *feeds.warnings(config),
                 *site_warnings(config),
+                *(
+                    f"{folder} is a link to a folder, and storysite does not read stories "
+                    "through linked folders — move its stories into the stories folder, "
+                    "or link each story file instead"
+                    for folder in linked
+                ),
                 *(w for d in decisions for w in d.warnings),
             ),
         )

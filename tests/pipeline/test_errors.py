@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sitekit import (
@@ -136,3 +137,22 @@ def test_files_starting_with_underscore_or_dot_are_ignored(make_site: MakeSite) 
     site = make_site({"a.md": GOOD, "_notes.md": "not a story", ".hidden.md": "nor this"})
     result = run_build(site)
     assert result.exit_code == 0, result.output
+
+
+def test_a_linked_folder_of_stories_is_named_not_silently_skipped(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Stories are not read through a folder that is a link (a linked file is read):
+    the build says which folder and what to do, even when nothing else changed."""
+    site = make_site({"a.md": story(title="Pears", body="Ripe pears.")})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.md").write_text(story(title="Plums", body="Dark plums."))
+    first = run_build(site, "--output", str(site / "out"))
+    assert first.exit_code == 0 and "link to a folder" not in first.output
+    (site / "stories/shared").symlink_to(elsewhere, target_is_directory=True)
+    result = run_build(site, "--output", str(site / "out"))
+    assert result.exit_code == 0, result.output
+    assert "warning: stories/shared is a link to a folder" in result.output
+    assert "nothing had changed" not in result.output
+    assert not any("plums" in path for path in read_tree(site / "out"))
