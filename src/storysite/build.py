@@ -55,7 +55,7 @@ from storysite.models import (
     SourceStory,
 )
 from storysite.pages import FOREIGN_LOAD_RE, Made, Pages
-from storysite.parallel import map_ordered, worker_count
+from storysite.parallel import MIN_PARALLEL, InBackground, map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
@@ -155,6 +155,18 @@ def _identity(key: str, stamps: tuple[Stamp, ...]) -> str:
 
 
 @dataclass(frozen=True)
+class _Early:
+    """The few stories the cache has nothing for, being worked out in the background
+    (see ``_Build._start_early``): each loaded (story, problems) by its index, the
+    indices worked out in order, and their pictures' stamps from before the work."""
+
+    loaded: dict[int, tuple[SourceStory | None, list[Problem]]]
+    order: list[int]
+    stamps: dict[int, tuple[Stamp, ...]]
+    pending: InBackground[_Worked]
+
+
+@dataclass(frozen=True)
 class StoryEntry:
     """What the cache keeps of one story's work: everything but the day's decisions."""
 
@@ -183,22 +195,30 @@ class _StoryWork:
         self.sources = sources
         self.include_held = include_held
         self.images = ImageStore(config, ImageCache(folder))
-        self.gate = _gate(config, sources, store)
+        self._store = store
         self._markdown: MarkdownRenderer | None = None
 
+    @cached_property
+    def gate(self) -> Gate:
+        """The build's gate, over every story's people (see _gate)."""
+        return _gate(self.config, self.sources, self._store)
+
     def __call__(self, index: int) -> _Worked:
+        return _verdict_of(self, self.made(index))
+
+    def made(self, index: int) -> _Worked:
+        """One story decided, rendered and its search words worked out; its gate
+        verdict is not (see ``__call__``)."""
         decision, problems = _decide_one(
             self.anonymiser, self.images, self.sources[index], self.today
         )
-        markup, leak, weights = None, None, None
+        markup, weights = None, None
         if decision.published or self.include_held:
             markup = story_markup(decision, self.markdown())
-            rendered = RenderedStory(decision.story, markup)
-            leak = _own_leak(self.gate, rendered)
-            weights = search_weights(rendered)
+            weights = search_weights(RenderedStory(decision.story, markup))
         travelling = _travelling(decision)
         return _Worked(
-            travelling, tuple(problems), markup, leak, weights, listing=listing_id(travelling)
+            travelling, tuple(problems), markup, None, weights, listing=listing_id(travelling)
         )
 
     @cached_property
@@ -213,9 +233,13 @@ class _StoryWork:
         _LAST_ANONYMISER[:] = [(made_from, anonymiser)]
         return anonymiser
 
-    def prepare(self) -> None:
-        """Make the anonymiser now, before workers start, so each inherits it."""
-        _ = self.anonymiser
+    def prepare(self, anonymiser: bool) -> None:
+        """Make the gate, and the anonymiser when stories are to be worked out, now,
+        before workers start, so each inherits them (and only this process writes the
+        cache)."""
+        _ = self.gate
+        if anonymiser:
+            _ = self.anonymiser
 
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
@@ -291,6 +315,13 @@ def listing_id(decision: Decision) -> str:
 
 def _with_verdict(work: _StoryWork, worked: _Worked, rendered: RenderedStory) -> _Worked:
     return replace(worked, leak=work.verdict(rendered))
+
+
+def _verdict_of(work: _StoryWork, worked: _Worked) -> _Worked:
+    """``worked`` with its own gate verdict, when it was rendered."""
+    if worked.markup is None:
+        return worked
+    return _with_verdict(work, worked, RenderedStory(worked.decision.story, worked.markup))
 
 
 def _cached_images(decision: Decision, cache: ImageCache) -> tuple[OutputFile, ...] | None:
@@ -449,20 +480,51 @@ class _Build:
         """Every story's decision, HTML and own gate verdict: from the cache where it
         holds, else worked out across the cores. Raises ContentErrors, before anything
         is written, on any bad input."""
-        config, enabled = self.config, self.store.enabled
+        enabled = self.store.enabled
         keys = [
             digest("story", self.site_key, str(path), hashed) if enabled else ""
             for path, hashed in zip(self.paths, self.hashes, strict=True)
         ]
+        early = self._start_early(keys)
+        try:
+            return self._work_on(keys, early)
+        finally:
+            if early is not None:
+                early.pending.cancel()
+
+    def _start_early(self, keys: list[str]) -> _Early | None:
+        """When the cache holds every story but a few (one saved again), those few are
+        worked out in a background process from here on, while this one reads the
+        others from the cache; only their gate verdicts wait for the gate, which needs
+        every story's people."""
+        if not self.store.enabled:
+            return None
+        present = self.store.present(keys)
+        missing = [index for index, key in enumerate(keys) if key not in present]
+        if not missing or len(missing) >= MIN_PARALLEL:
+            return None
+        loaded = {index: load_story(self.paths[index], self.config) for index in missing}
+        ready = {index: story for index, (story, _) in loaded.items() if story is not None}
+        stamps = {index: image_stamps(story, self.config.root) for index, story in ready.items()}
+        sources = list(ready.values())
+        work = _StoryWork(self.config, self.today, sources, self.include_held, self.store.folder)
+        forking = worker_count(MIN_PARALLEL, self.workers) > 1
+        return _Early(loaded, list(ready), stamps, InBackground(work.made, len(ready), forking))
+
+    def _work_on(self, keys: list[str], early: _Early | None) -> tuple[list[_Worked], str, Gate]:
+        config, enabled = self.config, self.store.enabled
         found = self.store.get_many(keys) if enabled else {}
         entries = [self._usable(found.get(key)) for key in keys]
         sources: list[SourceStory | None] = []
         problems: list[Problem] = []
-        for path, entry in zip(self.paths, entries, strict=True):
+        for index, (path, entry) in enumerate(zip(self.paths, entries, strict=True)):
             if entry is not None:
                 sources.append(entry.decision.story.source)
                 continue
-            story, trouble = load_story(path, config)
+            if early is not None and index in early.loaded:
+                story, trouble = early.loaded[index]
+            else:
+                story, trouble = load_story(path, config)
             problems.extend(trouble)
             sources.append(story)
         loaded = [s for s in sources if s is not None]
@@ -478,7 +540,7 @@ class _Build:
         ]
         table = self.store.get(_verdicts_key(names)) if enabled else None
         verdicts: dict[str, object] = table if isinstance(table, dict) else {}
-        results = self._gather(work, keys, entries, sources, verdict_keys, verdicts, names)
+        results = self._gather(work, keys, entries, sources, verdict_keys, verdicts, names, early)
         problems += [p for r in results for p in r.problems]
         _stop_on_problems(problems, [r.decision for r in results])
         return results, names, work.gate
@@ -511,11 +573,14 @@ class _Build:
         verdict_keys: list[str],
         verdicts: dict[str, object],
         names: str,
+        early: _Early | None = None,
     ) -> list[_Worked]:
         """Each story's result, in file order: taken from its cache entry (with the
         day's consent decided again and its gate verdict checked for today's names),
-        or worked out in a worker process."""
+        worked out in the background from the start (``early``, then given its
+        verdict here), or worked out in a worker process."""
         position = {id(s): n for n, s in enumerate(work.sources)}
+        made_early = dict(zip(early.order, early.pending.results(), strict=True)) if early else {}
         results: list[_Worked | None] = []
         tasks: list[tuple[int, Callable[[], _Worked]]] = []
         for index, entry in enumerate(entries):
@@ -525,19 +590,26 @@ class _Build:
                 continue
             worked = self._from_entry(entry, keys[index], verdicts.get(verdict_keys[index]))
             results.append(worked)
-            if worked is None:
+            if worked is None and index in made_early:
+                tasks.append((index, partial(_verdict_of, work, made_early[index])))
+            elif worked is None:
                 tasks.append((index, partial(work, position[id(source)])))
             elif worked.markup is not None and not isinstance(
                 verdicts.get(verdict_keys[index]), tuple
             ):
                 rendered = RenderedStory(worked.decision.story, worked.markup)
                 tasks.append((index, partial(_with_verdict, work, worked, rendered)))
-        if any(entries[index] is None for index, _ in tasks):
-            work.prepare()  # the anonymiser made once here, not in every worker
+        # The anonymiser made once here, not in every worker.
+        work.prepare(any(entries[i] is None and i not in made_early for i, _ in tasks))
         root = self.config.root
         # What a worked-out story is read from, stamped before and after its work: its
         # result is kept only if nothing was saved again meanwhile.
-        stamped = {i: image_stamps(sources[i], root) for i, _ in tasks if entries[i] is None}  # type: ignore[arg-type]
+        stamped = {
+            i: early.stamps[i] if early is not None and i in early.stamps
+            else image_stamps(sources[i], root)  # type: ignore[arg-type]
+            for i, _ in tasks
+            if entries[i] is None
+        }  # fmt: skip
         done = map_ordered(
             lambda n: tasks[n][1](), len(tasks), worker_count(len(tasks), self.workers)
         )

@@ -259,6 +259,16 @@ class Store:
             return found
         return found
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` have an entry (not read: it may still prove unreadable)."""
+        wanted = list(dict.fromkeys(keys))
+        if self._connection is None or not wanted:
+            return set()
+        try:
+            return {key for (key,) in self._select("e.key", wanted)}
+        except sqlite3.Error:
+            return set()
+
     def _select(self, columns: str, keys: list[str]) -> Iterable[tuple[Any, ...]]:
         """The rows of ``keys``, read one by one (never every entry's bytes at once)."""
         assert self._connection is not None

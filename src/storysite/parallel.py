@@ -14,10 +14,11 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -67,6 +68,56 @@ def map_ordered(task: Callable[[int], T], count: int, workers: int) -> list[T]:
     finally:
         _TASK = None
     return [result for chunk in results for result in chunk]
+
+
+class InBackground(Generic[T]):
+    """``[task(0), ..., task(count - 1)]`` worked out by one forked process while this
+    one goes on with other work; ``results()`` waits for them. Where a process cannot
+    be forked, or ``fork`` is False, or the child fails in any way, ``results()``
+    works them out here instead (so an error is raised here, as it would be)."""
+
+    def __init__(self, task: Callable[[int], T], count: int, fork: bool = True) -> None:
+        self._task, self._count = task, count
+        self._child: tuple[int, int] | None = None
+        if fork and count and can_fork():
+            self._child = self._start()
+
+    def _start(self) -> tuple[int, int]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(write)
+            return pid, read
+        os.close(read)  # the child: work, send the results, end without cleaning up
+        try:
+            die_with_parent()
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps([self._task(i) for i in range(self._count)]))
+        finally:
+            os._exit(0)
+
+    def cancel(self) -> None:
+        """Stop the child, if its results will not be asked for (the build stopped)."""
+        if self._child is not None:
+            pid, read = self._child
+            self._child = None
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(read)
+
+    def results(self) -> list[T]:
+        if self._child is not None:
+            pid, read = self._child
+            self._child = None
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0 and data:
+                with contextlib.suppress(Exception):
+                    found: list[T] = pickle.loads(data)  # our own child's, just made
+                    return found
+        return [self._task(i) for i in range(self._count)]
 
 
 def _die_with(parent: int) -> None:

@@ -94,6 +94,50 @@ def test_the_pool_really_uses_other_processes() -> None:
     assert "pool ok" in result.stdout
 
 
+BACKGROUND_CHECK = """
+import os, time
+from storysite.parallel import InBackground
+
+PARENT = os.getpid()
+results = InBackground(lambda i: (i * i, os.getpid()), 4).results()
+assert [square for square, _ in results] == [0, 1, 4, 9], results
+assert PARENT not in {pid for _, pid in results}, results
+
+def dies_in_the_child(i):
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return i
+
+# A child that fails: the work is done here instead, and an error raised here.
+assert InBackground(dies_in_the_child, 3).results() == [0, 1, 2]
+
+def bad(i):
+    raise ValueError("a bad story")
+
+try:
+    InBackground(bad, 1).results()
+except ValueError as error:
+    assert str(error) == "a bad story"
+else:
+    raise AssertionError("the error was lost")
+assert InBackground(lambda i: os.getpid(), 2, fork=False).results() == [PARENT, PARENT]
+slow = InBackground(lambda i: time.sleep(60), 1)
+started = time.monotonic()
+slow.cancel()
+assert time.monotonic() - started < 5
+print("background ok")
+"""
+
+
+def test_work_in_the_background_comes_back_in_order_or_is_done_here() -> None:
+    # In a fresh interpreter: see build_in_new_process.
+    result = subprocess.run(
+        [sys.executable, "-c", BACKGROUND_CHECK], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "background ok" in result.stdout
+
+
 def test_the_pool_keeps_order_when_it_runs_here() -> None:
     assert map_ordered(lambda i: i * i, 30, workers=3) == [i * i for i in range(30)]
 
