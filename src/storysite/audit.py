@@ -52,10 +52,12 @@ MIN_JOINED = 8
 MIN_INSIDE = 5
 
 #: A date as the theme writes it ("15 June 2020"): its month is not a person.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _LONG_DATE_RE = re.compile(  # starts with a digit, so the search skips ahead fast
-    r"[0-9](?<![0-9A-Za-z_][0-9])[0-9]? (?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December) [0-9]{4}\b"
+    rf"[0-9](?<![0-9A-Za-z_][0-9])[0-9]? (?:{_MONTHS}) [0-9]{{4}}\b"
 )
+#: A long date holds a month's name: a text without one is not searched for dates.
+_MONTH_RE = re.compile(_MONTHS)
 _RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 #: A block as one line: a line break inside it is a space.
 _ONE_LINE = methodcaller("replace", "\n", " ")
@@ -135,7 +137,7 @@ class Gate:
         if _RIGHT_TO_LEFT_OVERRIDE in text:  # it shows the letters after it backwards
             backwards = [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
             text = "\n".join([text, *map(_ONE_LINE, backwards)])
-        if self._has_name(_LONG_DATE_RE.sub(" ", text)):
+        if self._has_name(_LONG_DATE_RE.sub(" ", text) if _MONTH_RE.search(text) else text):
             return Leak("name")
         for kind, key in sorted(identifier_keys(text)):
             if (kind, key) not in self._own:
@@ -264,7 +266,7 @@ def name_parts(name: str) -> list[str]:
 
 @cache
 def _vocabulary_text() -> str:
-    return "\n" + "\n".join(sorted(ordinary_words())) + "\n"
+    return "\n" + "\n".join(ordinary_words()) + "\n"  # in any order: what is found is a set
 
 
 def _inside_vocabulary(candidates: list[str]) -> set[str]:
