@@ -85,13 +85,17 @@ print("pool ok")
 """
 
 
-def test_the_pool_really_uses_other_processes() -> None:
-    # In a fresh interpreter: see build_in_new_process.
+def run_fresh(script: str) -> str:
+    """``script`` run in a fresh interpreter (see build_in_new_process); its output."""
     result = subprocess.run(
-        [sys.executable, "-c", POOL_CHECK], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert "pool ok" in result.stdout
+    return result.stdout
+
+
+def test_the_pool_really_uses_other_processes() -> None:
+    assert "pool ok" in run_fresh(POOL_CHECK)
 
 
 BACKGROUND_CHECK = """
@@ -130,12 +134,7 @@ print("background ok")
 
 
 def test_work_in_the_background_comes_back_in_order_or_is_done_here() -> None:
-    # In a fresh interpreter: see build_in_new_process.
-    result = subprocess.run(
-        [sys.executable, "-c", BACKGROUND_CHECK], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert "background ok" in result.stdout
+    assert "background ok" in run_fresh(BACKGROUND_CHECK)
 
 
 def test_the_pool_keeps_order_when_it_runs_here() -> None:
