@@ -144,7 +144,7 @@ class _Worked:
     stamps: tuple[Stamp, ...] = ()  # its pictures' files (images.py)
     listing: str = ""  # what identifies it on a listing page (see listing_id)
 
-    @property
+    @cached_property  # read several times per story and build
     def identity(self) -> str:
         """Its work, pictures' files included: what a page or a verdict depends on."""
         return _identity(self.key, self.stamps)
