@@ -1,0 +1,115 @@
+"""The anonymiser's fast paths give what the plain code they replace gave.
+
+Each test keeps the plain version (as it was before the fast path) under a clear
+name and compares the two on generated text built from the pieces that matter to
+it: digits of other scripts, the letter O beside digits, "@" disguised, postcodes,
+dates and their cues, possessives, capitals, accents, entities, %-encoding, hidden
+characters, confusable letters, and the letters Python's case-blind matching reads
+as ASCII (Kelvin sign, dotless i, long s).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storysite.anonymise import identifiers as ids
+from storysite.anonymise.identifiers import Identifier
+
+#: Characters that are case-blind twins of ASCII letters, look-alikes, digits of
+#: other scripts, full-width forms, hidden characters.
+ODD = "\u212aıİſ\u0430\u043e\u0391１٣²⁵０＠﹫ⓐⒶ。．｡\u200b\u00ad\x01\u2019é"
+PIECES = [
+    " ", "  ", "\n", ".", ",", "-", "/", "(", ")", "[", "]", "*", "_", "~", "'s", "’s",
+    "0", "1", "2", "7", "9", "00", "44", "O", "o", "OO", "07700 900123", "O77OO 9OO123",
+    "943 476 5919", "+44 (0)20 7946 0958", "SW1A 1AA", "sw1a1aa", "GIR 0AA", "PO1 3AX",
+    "2nd", "1st", "born", "Born", "birthday", "b-day", "d.o.b", "DOB", "b.", "date of birth",
+    "came into the world", "03/03/1987", "3rd of March 1987", "March 3rd, 1987",
+    "1987-03-03", "the twenty-first of may 1990", "jane", "Jane", "doe", "at", " at ",
+    "dot", " dot ", "(at)", "[at]", "{at}", "@", "example", "com", "co.uk", "nhs",
+    "jane.doe@example.com", "janeq at example dot net", "&#64;", "%40", "Zoë",
+    *ODD,
+]  # fmt: skip
+
+texts = st.one_of(
+    st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
+    st.text(alphabet=st.sampled_from("".join(PIECES)), max_size=60),
+)
+
+
+def _plain_ascii_digits(text: str) -> str:
+    if text.isascii():
+        return text
+    return ids._NON_ASCII_DIGIT_RE.sub(ids._ascii_digit, text)
+
+
+def _plain_zeros(text: str) -> str:
+    if "o" not in text and "O" not in text:
+        return text
+    return ids._O_NUMBER_RE.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
+
+
+def _plain_dates_of_birth(text: str) -> Iterator[Identifier]:
+    if not ids.BIRTH_CUE_RE.search(text):
+        return
+    for match in ids.DATE_RE.finditer(text):
+        if ids._near_cue(text, match.start(), match.end()):
+            yield Identifier(match.start(), match.end(), "date_of_birth")
+
+
+def _plain_emails(text: str) -> list[re.Match[str]]:
+    found = list(ids._PLAIN_EMAIL_RE.finditer(text)) if ids._AT_SIGN_RE.search(text) else []
+    if any(t.search(text) for t in ids._SPELT_TAIL_RES) and ids._DISGUISED_RE.search(text):
+        found.extend(m for m in ids._SPELT_EMAIL_RE.finditer(text) if ids._spelt_whole(m.group()))
+    return found
+
+
+def _all(pattern: re.Pattern[str], text: str, kind: str) -> list[Identifier]:
+    return [Identifier(m.start(), m.end(), kind) for m in pattern.finditer(text)]
+
+
+def plain_find_identifiers(text: str) -> list[Identifier]:
+    """find_identifiers as it was before its fast paths."""
+    if not text:
+        return []
+    found: list[Identifier] = []
+    plain = _plain_ascii_digits(text)
+    lowered = plain.lower()
+    ats = ("@", " at ", "at)", "at]", "at}")
+    if any(at in lowered for at in ats) or ids._OTHER_ATS & set(plain):
+        found.extend(Identifier(m.start(), m.end(), "email") for m in _plain_emails(plain))
+    if ids._DIGIT_RE.search(text):
+        numbers = _plain_zeros(plain)
+        if ids._LONG_NUMBER_RE.search(numbers):
+            found.extend(_all(ids.PHONE_RE, numbers, "phone"))
+            found.extend(_all(ids.NHS_RE, numbers, "nhs_number"))
+        found.extend(_all(ids.POSTCODE_RE, plain, "postcode"))
+        found.extend(_plain_dates_of_birth(plain))
+    return found
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts)
+def test_identifiers_are_those_the_plain_code_finds(text: str) -> None:
+    assert ids.find_identifiers(text) == plain_find_identifiers(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_ascii_digits_and_zeros_are_the_plain_substitutions(text: str) -> None:
+    assert ids.ascii_digits(text) == _plain_ascii_digits(text)
+    assert ids.zeros_beside_digits(text) == _plain_zeros(text)
+
+
+def test_every_character_ascii_digits_rewrites_is_judged_so() -> None:
+    """The cached judgement per character agrees with the substitution for every
+    character outside ASCII (all of Unicode, one at a time)."""
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if unicodedata.category(char) == "Cs":
+            continue
+        assert ids._changes(char) == (_plain_ascii_digits(char) != char), hex(code)
