@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storysite import awkward
 from storysite.anonymise import identifiers as ids
 from storysite.anonymise.identifiers import Identifier
 
@@ -113,3 +114,46 @@ def test_every_character_ascii_digits_rewrites_is_judged_so() -> None:
         if unicodedata.category(char) == "Cs":
             continue
         assert ids._changes(char) == (_plain_ascii_digits(char) != char), hex(code)
+
+
+# awkward.py: a match of the phrase pattern is tried only where a possessive starts.
+
+PROSE = [
+    " ", "  ", "\n", ",", ", ", "(", "'", "’", "-", ".", "My", "my", "MY", "our", "Our",
+    "his", "her", "their", "Their", "your", "yours", "hers", "myself", "hour", "ourselves",
+    "friend", "care coordinator", "old", "best", "a", "A", "another", "the", "carer",
+    "a carer", "A Carer", "another service user", "the team", "a member of the group",
+    "said", "came", "x", "hıs", "hİs", "hiſ", "\u212a", "my\u200bfriend", "Zoë", "é",
+]  # fmt: skip
+PHRASES = ["a carer", "another service user", "the team", "a member of the group", "a"]
+
+
+POSSESSIVE = ["my", "My", "MY", "our", "his", "her", "their", "THEIR", "your", "hıs", "hİs", "ſ"]
+#: "their friend, a carer": a possessive, a few words, maybe a comma, a phrase.
+CUES = st.tuples(
+    st.sampled_from(POSSESSIVE),
+    st.lists(st.sampled_from(["friend", "old", "care coordinator", "x", "’s"]), max_size=5),
+    st.sampled_from([" ", ", ", " (", "  ", "\n", ""]),
+    st.sampled_from(PHRASES),
+).map(lambda c: " ".join([c[0], *c[1]]) + c[2] + c[3])
+AWKWARD_TEXTS = st.lists(st.one_of(st.sampled_from(PROSE), CUES), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(AWKWARD_TEXTS, st.sampled_from(PHRASES))
+def test_awkward_matches_are_those_a_full_search_finds(text: str, words: str) -> None:
+    pattern = re.compile(awkward._BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
+    starts = awkward._possessive_starts(text)
+    fast = [m.span() for m in awkward._matches(pattern, text, starts)]
+    assert fast == [m.span() for m in pattern.finditer(text)]
+
+
+def test_the_case_blind_twins_of_ascii_letters_are_all_listed() -> None:
+    """Every character outside ASCII that a case-blind pattern reads as an ASCII letter
+    is one awkward.py searches the plain way."""
+    twins = {
+        chr(code)
+        for code in range(0x80, 0x110000)
+        if not 0xD800 <= code <= 0xDFFF and re.fullmatch("[a-z]", chr(code), re.IGNORECASE)
+    }
+    assert twins == set(awkward._CASE_BLIND_TWINS_RE.pattern.strip("[]"))
