@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.index import Known
@@ -95,7 +96,7 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     words = Words(text)
     flags: dict[int, _Flag] = {}
     latin = _mostly_latin(words)
-    for index in _worth_a_look(words.words):
+    for index in _worth_a_look(words.words, known):
         word = words.words[index]
         first = word[0]
         if first.isupper():
@@ -110,16 +111,28 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     yield from _runs(words, flags, known)
 
 
-def _worth_a_look(written: list[str]) -> list[int]:
+def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
     """The indexes of the words a signal may flag, in order. Most words are ordinary
     English in lower case (a word in lower case is its own key once folded), and many
-    of the others can never be a name whatever stands around them ("The", "I"):
-    set operations in C over the distinct words leave the few that need a look."""
+    of the others can never be a name whatever stands around them ("The", "I") or are
+    a declared name or an allowed word, which every judge returns at once for: set
+    operations in C over the distinct words leave the few that need a look."""
     distinct = set(written)
     unusual = distinct - ordinary_words()
     look = {w for w in distinct if w in unusual or not w.islower()}
-    look.difference_update([w for w in look if _never_a_name(w)])
-    return [index for index, word in enumerate(written) if word in look] if look else []
+    look.difference_update([w for w in look if _never_a_name(w) or _declared(w, known)])
+    if not look:
+        return []
+    return list(compress(range(len(written)), map(look.__contains__, written)))
+
+
+def _declared(word: str, known: Container[str]) -> bool:
+    """Whether the judge ``suspects`` gives ``word`` returns nothing at its first test,
+    which reads only the word: a declared name or an allowed word."""
+    key = word_key(fold(bare(word)))  # as Words.key
+    if word[0].isupper():
+        return _is_known(bare(word), key, known)
+    return key in known
 
 
 #: Written word -> whether no signal can flag it, wherever it stands (bounded).
@@ -456,7 +469,7 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
     cues = {w for w in set(lower) if w.lower() in _LOWER_CUE_ENDINGS}
     if not cues:
         return found
-    for index in [i + 1 for i, word in enumerate(lower[:-1]) if word in cues]:
+    for index in compress(range(1, len(lower)), map(cues.__contains__, lower[:-1])):
         word = lower[index]
         if not word.islower():
             continue
