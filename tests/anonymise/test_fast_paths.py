@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from storysite import awkward
 from storysite.anonymise import identifiers as ids
+from storysite.anonymise import text as text_module
 from storysite.anonymise.identifiers import Identifier
 
 #: Characters that are case-blind twins of ASCII letters, look-alikes, digits of
@@ -157,3 +158,10 @@ def test_the_case_blind_twins_of_ascii_letters_are_all_listed() -> None:
         if not 0xD800 <= code <= 0xDFFF and re.fullmatch("[a-z]", chr(code), re.IGNORECASE)
     }
     assert twins == set(awkward._CASE_BLIND_TWINS_RE.pattern.strip("[]"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, st.text(max_size=80)))
+def test_translating_runs_of_ascii_alone_is_translating_the_whole(text: str) -> None:
+    for table in (text_module._WORD_TABLE, text_module._LETTER_TABLE):
+        assert text_module._translate(text, table) == text.translate(table)
