@@ -42,6 +42,7 @@ from storysite.anonymise.signals import (
     is_acronym,
     is_capitalised,
     is_latin,
+    key_of,
     mid_sentence,
     neighbours,
     person_context,
@@ -129,10 +130,10 @@ def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
 def _declared(word: str, known: Container[str]) -> bool:
     """Whether the judge ``suspects`` gives ``word`` returns nothing at its first test,
     which reads only the word: a declared name or an allowed word."""
-    key = word_key(fold(bare(word)))  # as Words.key
-    if word[0].isupper():
-        return _is_known(bare(word), key, known)
-    return key in known
+    key = key_of(word)
+    if key in known:
+        return True
+    return word[0].isupper() and _is_known(bare(word), key, known)
 
 
 #: Written word -> whether no signal can flag it, wherever it stands (bounded).

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import compress
 
 import ahocorasick_rs
 
@@ -251,6 +252,8 @@ class NameMatcher:
         self._longest = max((index.longest for index in self.indexes), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
+        #: (key, word as written, parts_any_case) -> what ``_token_hit`` found there.
+        self._token_hits: dict[tuple[str, str, bool], NameForm | None] = {}
 
     def shadows(self, form: NameForm) -> bool:
         """Whether ``form``, a name that may be shown, holds a protected full name or
@@ -367,12 +370,19 @@ class NameMatcher:
             return []
         text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
-        for number in [n for n, key in enumerate(tokens.keys) if key in candidates]:
+        seen = self._token_hits
+        for number in compress(range(len(tokens)), map(candidates.__contains__, tokens.keys)):
             start, end, key = tokens[number]
             written = text[start:end]
-            form = _token_hit(
-                joined, key, partial(_lower, text, start, end), parts_any_case, written
-            )
+            # The same word written the same way holds the same name: judged once.
+            known = (key, written, parts_any_case)
+            if known in seen:
+                form = seen[known]
+            else:
+                form = _token_hit(
+                    joined, key, partial(_lower, text, start, end), parts_any_case, written
+                )
+                seen[known] = form
             if form is not None:
                 hits.append((number, number, form))
         if spaced:
