@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,9 @@ from hypothesis import strategies as st
 from storysite import awkward
 from storysite.anonymise import identifiers as ids
 from storysite.anonymise import text as text_module
+from storysite.anonymise import tree
 from storysite.anonymise.identifiers import Identifier
+from storysite.markup import MarkdownRenderer
 
 #: Characters that are case-blind twins of ASCII letters, look-alikes, digits of
 #: other scripts, full-width forms, hidden characters.
@@ -165,3 +169,29 @@ def test_the_case_blind_twins_of_ascii_letters_are_all_listed() -> None:
 def test_translating_runs_of_ascii_alone_is_translating_the_whole(text: str) -> None:
     for table in (text_module._WORD_TABLE, text_module._LETTER_TABLE):
         assert text_module._translate(text, table) == text.translate(table)
+
+
+# tree.py: the document's text is read first without the view's pieces.
+
+MARKDOWN = [
+    "Jane", "Ja", "ne", " ", "\n", "\n\n", "**", "*", "_", "`", "~~", "# ", "> ", "- ",
+    "1. ", "[link](http://x/Jane)", "![Jane Doe](a.png)", "<b>", "</b>", "<div>", "</div>",
+    "<span title=\"Jane\">", "</span>", "<!-- Jane -->", "&#74;", "&amp;", "%4A", "Zoë",
+    "\u200b", "’s", "'s", "| a | b |\n|---|---|\n| Jane | x |\n", "    code Jane\n",
+    "Doe[^1]\n\n[^1]: Jane\n", "<br>", "JANE", "O'Neill", "\\*",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN), max_size=30).map("".join))
+def test_the_document_text_is_the_views(source: str) -> None:
+    texts: list[tuple[str, str]] = []
+
+    def read(root: ET.Element, stash: list[Any]) -> None:
+        view = tree._View(stash)
+        tree._walk(root, view)
+        texts.append((tree.document_text(root, stash), view.text()))
+
+    MarkdownRenderer().render("Jane " + source, [read])
+    assert len(texts) == 1
+    assert texts[0][0] == texts[0][1]
