@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storysite import awkward
+from storysite.anonymise import findings, replace, tree
 from storysite.anonymise import identifiers as ids
 from storysite.anonymise import text as text_module
-from storysite.anonymise import tree
 from storysite.anonymise.identifiers import Identifier
 from storysite.markup import MarkdownRenderer
 
@@ -195,3 +195,30 @@ def test_the_document_text_is_the_views(source: str) -> None:
     MarkdownRenderer().render("Jane " + source, [read])
     assert len(texts) == 1
     assert texts[0][0] == texts[0][1]
+
+
+WELL_KNOWN = [
+    " ", "\n", "\u00a0", "\u2003", ".", "'", "&", "&amp;", "and", "Marks", "Spencer", "John",
+    "Lewis", "St", "St.", "Ambulance", "Mary", "Mary's", "Hospital", "Church", "Road",
+    "Victoria", "Station", "Park", "Line", "King", "Kings", "King's", "College", "Prince",
+    "Charles", "Stay", "x", "ST", "john", "St Mary's Hospital", "St\u00a0John Ambulance",
+    "St.\tPeter Church", "Kings College", "Marks & Spencer", "Victoria Line", "John Lewis",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WELL_KNOWN), max_size=12).map("".join))
+def test_well_known_names_are_those_the_full_search_finds(text: str) -> None:
+    plain = [(m.start(), m.end()) for m in findings._WELL_KNOWN_RE.finditer(text)]
+    assert findings.not_names(text) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["[name removed]", "a *carer*", "[x](y)", "<b>", "a_b", "]["]), texts)
+def test_markdown_text_is_the_same_for_the_same_first_character_after(
+    shown: str, after: str
+) -> None:
+    assert replace.markdown_text(shown, after) == replace.markdown_text(shown, after[:1])
+    assert replace.markdown_text(shown, after) == replace._markdown_text.__wrapped__(
+        shown, after[:1]
+    )
