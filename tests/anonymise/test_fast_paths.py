@@ -23,8 +23,12 @@ from storysite import awkward
 from storysite.anonymise import findings, replace, tree
 from storysite.anonymise import identifiers as ids
 from storysite.anonymise import text as text_module
+from storysite.anonymise.folding import JOINER
 from storysite.anonymise.identifiers import Identifier
+from storysite.anonymise.names import NameIndex, NameMatcher
+from storysite.anonymise.text import TextView
 from storysite.markup import MarkdownRenderer
+from storysite.models import Person
 
 #: Characters that are case-blind twins of ASCII letters, look-alikes, digits of
 #: other scripts, full-width forms, hidden characters.
@@ -222,3 +226,39 @@ def test_markdown_text_is_the_same_for_the_same_first_character_after(
     assert replace.markdown_text(shown, after) == replace._markdown_text.__wrapped__(
         shown, after[:1]
     )
+
+
+# names.py: words of a name in text with hidden characters, without tokenising it.
+
+JOINED = [
+    " ", "  ", "\x01", "\x01\x01", "_", "-", ".", "'", "’", "jane", "Jane", "doe", "Doe",
+    "JANE", "ja", "ne", "quarrington", "xjane", "jane2", "2", "Zoë", "zoe", "\u200b", "é",
+    "sam", "rivera", "\u0430",
+]  # fmt: skip
+
+
+def _tokenised_hits(matcher: NameMatcher, view: TextView) -> list[tuple[int, int, str]]:
+    """NameMatcher._hits as it was: every word of the text looked at."""
+    found = sorted({hit for index in matcher.indexes for hit in index.hits(view.spaced)})
+    if not found or JOINER not in view.folded:
+        return found
+    words = view.words
+    keys = set(words.keys)
+    wanted = {""}.union(*(index.words & keys for index in matcher.indexes))
+    return [
+        (words.start(n), words.end(n), key) for n, key in enumerate(words.keys) if key in wanted
+    ]
+
+
+MATCHER = NameMatcher(
+    [
+        NameIndex.of_people([Person("Jane Doe"), Person("Zoë Quarrington")], ["Sam"]),
+        NameIndex.of_people([Person("Sam Rivera", named=True)]),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(JOINED), max_size=30).map("".join))
+def test_hits_in_text_with_hidden_characters_are_the_tokenised_ones(text: str) -> None:
+    assert MATCHER._hits(TextView(text)) == _tokenised_hits(MATCHER, TextView(text))

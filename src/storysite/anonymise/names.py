@@ -7,6 +7,7 @@ a register of thousands of people costs one pass, never a look-up per name.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -317,14 +318,7 @@ class NameMatcher:
         found = sorted({hit for index in self.indexes for hit in index.hits(view.spaced)})
         if not found or JOINER not in view.folded:
             return found
-        words = view.words
-        keys = set(words.keys)
-        wanted = {""}.union(*(index.words & keys for index in self.indexes))
-        return [
-            (words.start(number), words.end(number), key)
-            for number, key in enumerate(words.keys)
-            if key in wanted
-        ]
+        return _with_joiners(view.folded, found)
 
     def _best_at(
         self,
@@ -389,6 +383,37 @@ class NameMatcher:
             hits.extend(_spaced_hits(joined, folded, tokens))
         merged = _merged(hits, tokens, folded)
         return [_joined_match(view, tokens, hit) for hit in merged]
+
+
+#: A word (folding.WORD_RE, with '_' read as a space) made only of hidden characters.
+_JOINER_WORD_RE = re.compile(rf"(?<![^\W_]|{JOINER}){JOINER}+(?![^\W_]|{JOINER})")
+
+
+def _with_joiners(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The words of ``folded`` (text with JOINER) whose keys ``found`` holds, as
+    tokenising it into words (``TextView.words``) and keeping those gives: each hit of
+    ``found`` (a place in the text without JOINER, between two separators) taken back
+    to ``folded`` with the hidden characters at its ends, and each word made only of
+    hidden characters with an empty key. No look at every word."""
+    joiners = [m.start() for m in _JOINER_RE.finditer(folded)]
+    # Where each JOINER stands in the text without them: a character at ``index``
+    # there has ``bisect_right(shifted, index)`` of them before it in ``folded``.
+    shifted = [at - number for number, at in enumerate(joiners)]
+    size = len(folded) - len(joiners)
+
+    def place(index: int) -> int:
+        return index + bisect.bisect_right(shifted, index)
+
+    words = [
+        (place(start - 1) + 1 if start else 0, place(end) if end < size else len(folded), key)
+        for start, end, key in found
+    ]
+    spaced = folded.replace("_", " ")
+    words.extend((m.start(), m.end(), "") for m in _JOINER_WORD_RE.finditer(spaced))
+    return sorted(words)
+
+
+_JOINER_RE = re.compile(JOINER)
 
 
 def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
