@@ -386,7 +386,11 @@ class NameMatcher:
 
 
 #: A word (folding.WORD_RE, with '_' read as a space) made only of hidden characters.
-_JOINER_WORD_RE = re.compile(rf"(?<![^\W_]|{JOINER}){JOINER}+(?![^\W_]|{JOINER})")
+#: The test of the character before comes after the first JOINER, so the engine jumps
+#: from JOINER to JOINER instead of trying every position.
+_JOINER_WORD_RE = re.compile(
+    rf"{JOINER}(?<![^\W_]{JOINER}|{JOINER}{JOINER}){JOINER}*(?![^\W_]|{JOINER})"
+)
 
 
 def _with_joiners(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -130,7 +130,8 @@ class TreeAnonymiser:
     def __call__(self, root: ET.Element, stash: list[Any]) -> None:
         self._text(root, stash)
         for element in root.iter():
-            self._attributes(element)
+            if element.attrib:
+                self._attributes(element)
         for number, item in enumerate(stash):
             if isinstance(item, str) and "<" in item:
                 stash[number] = self.raw_html(item)
