@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
@@ -602,7 +603,13 @@ INITIALS_RE = re.compile(r"([A-Z](?<![\w.].)(?:\.[ \t]?(?:[A-Z]\.[ \t]?){1,2}|[A
 
 
 def initials_of(person: Person) -> str:
-    parts = [p for p in re.split(r"[\s\-_.]+", person.name) if p]
+    return _initials(person.name)
+
+
+@lru_cache(maxsize=16384)
+def _initials(name: str) -> str:
+    """A name's initials: read for every field of every story, so kept per name."""
+    parts = [p for p in re.split(r"[\s\-_.]+", name) if p]
     return "".join(p[0].upper() for p in parts) if len(parts) >= 2 else ""
 
 

@@ -124,6 +124,13 @@ def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
             yield NameForm(part, person, "part", any_case=any_case)
 
 
+@lru_cache(maxsize=16384)
+def _person_forms(person: Person) -> tuple[NameForm, ...]:
+    """``forms_of(person)``, made once per person: a story's own people are indexed
+    for each story, and the same people are declared in many stories."""
+    return tuple(forms_of(person))
+
+
 class NameIndex:
     """Name forms, each folded once: grouped by their words, best first (``_rank``), and
     their words compiled into one automaton, for ``NameMatcher.find``."""
@@ -209,7 +216,7 @@ class NameIndex:
     def of_people(cls, people: Iterable[Person], allow: Iterable[str] = ()) -> NameIndex:
         index = cls()
         for person in people:
-            for form in forms_of(person):
+            for form in _person_forms(person):
                 index.add(form)
         for word in allow:
             index.add(NameForm(split_words(word), None, "allow"))
