@@ -19,7 +19,7 @@ import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, filterfalse
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.index import Known
@@ -121,7 +121,7 @@ def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
     operations in C over the distinct words leave the few that need a look."""
     distinct = set(written)
     unusual = distinct - ordinary_words()
-    look = {w for w in distinct if w in unusual or not w.islower()}
+    look = unusual.union(filterfalse(str.islower, distinct))
     look.difference_update([w for w in look if _never_a_name(w) or _declared(w, known)])
     if not look:
         return []
@@ -468,9 +468,10 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
     found: dict[int, _Flag] = {}
     text = words.text
     lower = words.words
-    cues = {w for w in set(lower) if w.lower() in _LOWER_CUE_ENDINGS}
-    if not cues:
-        return found
+    distinct = set(lower)
+    if _LOWER_CUE_ENDINGS.isdisjoint(map(str.lower, distinct)):
+        return found  # no cue at all, known in C
+    cues = {w for w in distinct if w.lower() in _LOWER_CUE_ENDINGS}
     for index in compress(range(1, len(lower)), map(cues.__contains__, lower[:-1])):
         word = lower[index]
         if not word.islower():
