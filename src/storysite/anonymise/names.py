@@ -114,21 +114,29 @@ def name_parts(name: str) -> list[tuple[str, ...]]:
 
 
 def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
-    yield NameForm(split_words(person.name), person, "full")
+    yield NameForm(_words_of(person.name), person, "full")
     for alias in person.aliases:
-        yield NameForm(split_words(alias), person, "alias", dotted=alias.endswith("."))
+        yield NameForm(_words_of(alias), person, "alias", dotted=alias.endswith("."))
     if with_parts:
-        ordinary = ordinary_words()
-        for part in name_parts(person.name):
-            any_case = not all(word in ordinary for word in part)
+        for part, any_case in _parts_of(person.name):
             yield NameForm(part, person, "part", any_case=any_case)
 
 
+# A story's own people are indexed for each story, and the same names are declared
+# in many stories: their words are folded once per name.
+
+
 @lru_cache(maxsize=16384)
-def _person_forms(person: Person) -> tuple[NameForm, ...]:
-    """``forms_of(person)``, made once per person: a story's own people are indexed
-    for each story, and the same people are declared in many stories."""
-    return tuple(forms_of(person))
+def _words_of(name: str) -> tuple[str, ...]:
+    return split_words(name)
+
+
+@lru_cache(maxsize=16384)
+def _parts_of(name: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """The parts of a name worth matching alone, each with whether it counts in lower
+    case too (it is not all ordinary English)."""
+    ordinary = ordinary_words()
+    return tuple((part, not all(word in ordinary for word in part)) for part in name_parts(name))
 
 
 class NameIndex:
@@ -216,7 +224,7 @@ class NameIndex:
     def of_people(cls, people: Iterable[Person], allow: Iterable[str] = ()) -> NameIndex:
         index = cls()
         for person in people:
-            for form in _person_forms(person):
+            for form in forms_of(person):
                 index.add(form)
         for word in allow:
             index.add(NameForm(split_words(word), None, "allow"))
