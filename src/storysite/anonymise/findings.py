@@ -179,6 +179,8 @@ def _mostly_latin(words: Words) -> bool:
     if words.text.isascii():
         return True
     sample = words.words[:200]
+    if sum(map(str.isascii, sample)) * 2 > len(sample):
+        return True  # the words in ASCII alone are most: counted in C
     latin = sum(1 for w in sample if w.isascii() or is_latin(w.lower()))
     return latin * 2 > len(sample)
 
