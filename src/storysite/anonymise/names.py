@@ -673,23 +673,24 @@ def _widened(
     person = form.person
     if person is None:
         return hit
-    parts = _joined_parts(person)
+    parts = _joined_parts(person.name)
+    keys = tokens.keys  # tokens[n][2], without making the whole of tokens[n]
 
     def joins(a: int, b: int) -> bool:
         return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
 
-    while first > 0 and tokens[first - 1][2] in parts and joins(first - 1, first):
+    while first > 0 and keys[first - 1] in parts and joins(first - 1, first):
         first -= 1
-    while last + 1 < len(tokens) and tokens[last + 1][2] in parts and joins(last, last + 1):
+    while last + 1 < len(keys) and keys[last + 1] in parts and joins(last, last + 1):
         last += 1
     return first, last, form
 
 
 @lru_cache(maxsize=4096)
-def _joined_parts(person: Person) -> frozenset[str]:
-    """The person's name and each part of it, with their words run together."""
-    parts = {"".join(p) for p in name_parts(person.name)}
-    return frozenset(parts | {"".join(split_words(person.name))})
+def _joined_parts(name: str) -> frozenset[str]:
+    """A name and each part of it, with their words run together."""
+    parts = {"".join(p) for p in name_parts(name)}
+    return frozenset(parts | {"".join(split_words(name))})
 
 
 def _lower(text: str, start: int, end: int) -> bool:
