@@ -262,3 +262,14 @@ MATCHER = NameMatcher(
 @given(st.lists(st.sampled_from(JOINED), max_size=30).map("".join))
 def test_hits_in_text_with_hidden_characters_are_the_tokenised_ones(text: str) -> None:
     assert MATCHER._hits(TextView(text)) == _tokenised_hits(MATCHER, TextView(text))
+
+
+def test_the_at_signs_are_every_character_the_pattern_matches() -> None:
+    signs = {
+        chr(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and ids._AT_SIGN_RE.fullmatch(chr(code))
+    }
+    assert signs == set(ids._AT_SIGNS)
+    for text in ["", "a", "@", "x＠y", "Ⓐ", "ⓐ", "é@", "é", "jane at example"]:
+        assert ids._has_at_sign(text) == (ids._AT_SIGN_RE.search(text) is not None)

@@ -57,6 +57,16 @@ _SPELT_TAIL_RES = (
 _DISGUISED_RE = re.compile(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]")
 _OTHER_ATS = frozenset("＠﹫ⓐ")
 _AT_SIGN_RE = re.compile("[@＠﹫ⓐ]", re.IGNORECASE)
+#: Every character _AT_SIGN_RE matches (ⓐ in either case; a test checks all of
+#: Unicode): looked for with ``in``, faster than the pattern.
+_AT_SIGNS = "@＠﹫ⓐⒶ"
+
+
+def _has_at_sign(text: str) -> bool:
+    """``_AT_SIGN_RE.search(text) is not None``."""
+    if text.isascii():
+        return "@" in text
+    return any(sign in text for sign in _AT_SIGNS)
 
 
 class _Emails:
@@ -65,7 +75,7 @@ class _Emails:
     def finditer(self, text: str) -> list[re.Match[str]]:
         # Every plain address holds one of these signs (Ⓐ too: the pattern ignores case),
         # and so does every match of the second tail pattern, which starts with one.
-        signed = _AT_SIGN_RE.search(text) is not None
+        signed = _has_at_sign(text)
         found = list(_PLAIN_EMAIL_RE.finditer(text)) if signed else []
         tails = _SPELT_TAIL_RES if signed else _SPELT_TAIL_RES[:1]
         if any(tail.search(text) for tail in tails) and _DISGUISED_RE.search(text):
