@@ -9,6 +9,7 @@ Only the anonymised text is read, so a warning never quotes a removed name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from storysite.models import AnonymisedStory
@@ -41,18 +42,59 @@ def awkward_replacements(story: AnonymisedStory) -> list[Awkward]:
     shown = sorted(
         {r.shown_as for r in story.replacements if r.kind == "name" and r.field == "body"}
     )
-    for words in shown:
-        if words.split(" ", 1)[0].lower() not in DETERMINERS:
-            continue
+    phrases = [w for w in shown if w.split(" ", 1)[0].lower() in DETERMINERS]
+    # Where a match may start, found once for every phrase.
+    starts = _possessive_starts(story.body) if phrases else None
+    for words in phrases:
         lines = [r.line for r in story.replacements if r.shown_as == words and r.field == "body"]
         pattern = re.compile(_BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
         places = [m.start() for m in re.finditer(re.escape(words), story.body, re.IGNORECASE)]
-        for match in pattern.finditer(story.body):
+        for match in _matches(pattern, story.body, starts):
             end = match.end() - len(words)
             index = places.index(end) if end in places else -1
             line = lines[index] if 0 <= index < len(lines) else _line(story, match.start())
             found.append(Awkward(line, " ".join(match.group().split())))
     return sorted(found, key=lambda a: (a.line or 0, a.text))
+
+
+#: The possessives _BEFORE opens with, and the characters outside ASCII that Python's
+#: case-blind matching reads as an ASCII letter (İ, ı and ſ as i and s; the Kelvin
+#: sign as k): a text holding one of these is searched the plain way.
+_POSSESSIVES = ("my", "our", "his", "her", "their", "your")
+_CASE_BLIND_TWINS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _possessive_starts(text: str) -> list[int] | None:
+    """Every place a match of _BEFORE may start (each possessive written in any case,
+    found with str.find in the lower-cased text), in order; None when only a search
+    at every character is sure to find them all."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
+        return None
+    found: set[int] = set()
+    for word in _POSSESSIVES:
+        at = lowered.find(word)
+        while at != -1:
+            found.add(at)
+            at = lowered.find(word, at + 1)
+    return sorted(found)
+
+
+def _matches(
+    pattern: re.Pattern[str], text: str, starts: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying only ``starts`` (a match starts nowhere else)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    free = 0  # finditer goes on after a match's end
+    for start in starts:
+        if start < free:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            free = match.end()
 
 
 def _line(story: AnonymisedStory, offset: int) -> int:

@@ -10,12 +10,14 @@ The rendered document gets a second pass over its element tree (tree.py).
 
 from __future__ import annotations
 
+import bisect
 import copyreg
 import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise.findings import initials, not_names, suspects
@@ -146,7 +148,8 @@ class Anonymiser:
         read = TextView(search)  # folded and tokenised once, for both matchers
         words = matcher.find(read)
         joined = matcher.find_joined(read)
-        only_joined = [j for j in joined if not _inside(j, words)]
+        inside = _Cover(words)
+        only_joined = [j for j in joined if not inside(j)]
         return _Scan(text, view, search, words + joined, find_identifiers(search), only_joined)
 
     def _field(
@@ -177,13 +180,14 @@ class Anonymiser:
         if not spans:
             return FieldResult(text, ())
         url_ranges = _url_ranges(text) if markdown else []
+        lines = _Lines(text, first_line)
         new_text, used = apply_spans(
             text, spans, url_ranges, opens_sentence=sentence, markdown=markdown
         )
         replacements = tuple(
             Replacement(
                 field=field,
-                line=_line(text, first_line, s.start),
+                line=lines.line(s.start),
                 kind=s.kind,
                 shown_as=s.shown_as,
             )
@@ -213,7 +217,8 @@ class Anonymiser:
             unmarked = TextView(joined)
             split = run.matcher.find(unmarked) + run.matcher.find_joined(unmarked)
             split = [_trimmed(m, joined, search) for m in split]
-            unseen.extend(m for m in split if not _inside(m, scan.names))
+            inside = _Cover(scan.names)
+            unseen.extend(m for m in split if not inside(m))
         covered.extend((m.start, m.end) for m in unseen)
         covered.extend((i.start, i.end) for i in scan.identifiers)
         covered.extend(not_names(search))
@@ -348,8 +353,19 @@ def _trimmed(match: NameMatch, joined: str, search: str) -> NameMatch:
     return dataclasses.replace(match, start=start, end=end, title_start=start)
 
 
-def _inside(match: NameMatch, others: list[NameMatch]) -> bool:
-    return any(o.start <= match.start and match.end <= o.end for o in others)
+class _Cover:
+    """Whether a match lies inside one of ``others`` (``o.start <= start`` and ``end <=
+    o.end`` for some ``o``): the largest end of those that start at or before it,
+    found by bisection, instead of a look at every other match."""
+
+    def __init__(self, others: list[NameMatch]) -> None:
+        spans = sorted((o.start, o.end) for o in others)
+        self.starts = [start for start, _ in spans]
+        self.ends = list(accumulate((end for _, end in spans), max))
+
+    def __call__(self, match: NameMatch) -> bool:
+        before = bisect.bisect_right(self.starts, match.start)
+        return before > 0 and self.ends[before - 1] >= match.end
 
 
 def _as_declared(text: str, matches: list[NameMatch]) -> str:
@@ -368,6 +384,23 @@ def _as_declared(text: str, matches: list[NameMatch]) -> str:
 
 def _line(text: str, first_line: int | None, index: int) -> int | None:
     return None if first_line is None else first_line + text.count("\n", 0, index)
+
+
+class _Lines:
+    """``_line`` for many places in one text: its line breaks found once."""
+
+    def __init__(self, text: str, first_line: int | None) -> None:
+        self.first_line = first_line
+        found = _LINE_BREAK_RE.finditer(text) if first_line is not None else ()
+        self.breaks = [m.start() for m in found]
+
+    def line(self, index: int) -> int | None:
+        if self.first_line is None:
+            return None
+        return self.first_line + bisect.bisect_left(self.breaks, index)
+
+
+_LINE_BREAK_RE = re.compile("\n")
 
 
 def _url_ranges(text: str) -> list[tuple[int, int]]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, filterfalse
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
 from storysite.anonymise.index import Known
@@ -41,6 +43,7 @@ from storysite.anonymise.signals import (
     is_acronym,
     is_capitalised,
     is_latin,
+    key_of,
     mid_sentence,
     neighbours,
     person_context,
@@ -95,7 +98,7 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     words = Words(text)
     flags: dict[int, _Flag] = {}
     latin = _mostly_latin(words)
-    for index in _worth_a_look(words.words):
+    for index in _worth_a_look(words.words, known):
         word = words.words[index]
         first = word[0]
         if first.isupper():
@@ -110,16 +113,28 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     yield from _runs(words, flags, known)
 
 
-def _worth_a_look(written: list[str]) -> list[int]:
+def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
     """The indexes of the words a signal may flag, in order. Most words are ordinary
     English in lower case (a word in lower case is its own key once folded), and many
-    of the others can never be a name whatever stands around them ("The", "I"):
-    set operations in C over the distinct words leave the few that need a look."""
+    of the others can never be a name whatever stands around them ("The", "I") or are
+    a declared name or an allowed word, which every judge returns at once for: set
+    operations in C over the distinct words leave the few that need a look."""
     distinct = set(written)
     unusual = distinct - ordinary_words()
-    look = {w for w in distinct if w in unusual or not w.islower()}
-    look.difference_update([w for w in look if _never_a_name(w)])
-    return [index for index, word in enumerate(written) if word in look] if look else []
+    look = unusual.union(filterfalse(str.islower, distinct))
+    look.difference_update([w for w in look if _never_a_name(w) or _declared(w, known)])
+    if not look:
+        return []
+    return list(compress(range(len(written)), map(look.__contains__, written)))
+
+
+def _declared(word: str, known: Container[str]) -> bool:
+    """Whether the judge ``suspects`` gives ``word`` returns nothing at its first test,
+    which reads only the word: a declared name or an allowed word."""
+    key = key_of(word)
+    if key in known:
+        return True
+    return word[0].isupper() and _is_known(bare(word), key, known)
 
 
 #: Written word -> whether no signal can flag it, wherever it stands (bounded).
@@ -164,6 +179,8 @@ def _mostly_latin(words: Words) -> bool:
     if words.text.isascii():
         return True
     sample = words.words[:200]
+    if sum(map(str.isascii, sample)) * 2 > len(sample):
+        return True  # the words in ASCII alone are most: counted in C
     latin = sum(1 for w in sample if w.isascii() or is_latin(w.lower()))
     return latin * 2 > len(sample)
 
@@ -453,10 +470,11 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
     found: dict[int, _Flag] = {}
     text = words.text
     lower = words.words
-    cues = {w for w in set(lower) if w.lower() in _LOWER_CUE_ENDINGS}
-    if not cues:
-        return found
-    for index in [i + 1 for i, word in enumerate(lower[:-1]) if word in cues]:
+    distinct = set(lower)
+    if _LOWER_CUE_ENDINGS.isdisjoint(map(str.lower, distinct)):
+        return found  # no cue at all, known in C
+    cues = {w for w in distinct if w.lower() in _LOWER_CUE_ENDINGS}
+    for index in compress(range(1, len(lower)), map(cues.__contains__, lower[:-1])):
         word = lower[index]
         if not word.islower():
             continue
@@ -568,8 +586,15 @@ _WELL_KNOWN_RE = re.compile(
 )
 
 
+#: What every match of _WELL_KNOWN_RE holds (a pattern of literals, which the engine
+#: finds in C): text without one of these has no such name.
+_WELL_KNOWN_NEEDS_RE = re.compile(r"Marks|John|St[.\s]|Victoria|King|Prince")
+
+
 def not_names(text: str) -> list[tuple[int, int]]:
     """Spans of well-known names of places and organisations (Marks & Spencer)."""
+    if not _WELL_KNOWN_NEEDS_RE.search(text):
+        return []
     return [(m.start(), m.end()) for m in _WELL_KNOWN_RE.finditer(text)]
 
 
@@ -581,7 +606,13 @@ INITIALS_RE = re.compile(r"([A-Z](?<![\w.].)(?:\.[ \t]?(?:[A-Z]\.[ \t]?){1,2}|[A
 
 
 def initials_of(person: Person) -> str:
-    parts = [p for p in re.split(r"[\s\-_.]+", person.name) if p]
+    return _initials(person.name)
+
+
+@lru_cache(maxsize=16384)
+def _initials(name: str) -> str:
+    """A name's initials: read for every field of every story, so kept per name."""
+    parts = [p for p in re.split(r"[\s\-_.]+", name) if p]
     return "".join(p[0].upper() for p in parts) if len(parts) >= 2 else ""
 
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 #: The kinds, in the order they are tried, with the default text shown instead.
 DEFAULT_REPLACEMENTS: dict[str, str] = {
@@ -56,15 +57,28 @@ _SPELT_TAIL_RES = (
 _DISGUISED_RE = re.compile(r"(?i)\b(?:at|dot)\b|[\[({]\s*[@.]|\s[@＠﹫]|[＠﹫ⓐ。．｡]")
 _OTHER_ATS = frozenset("＠﹫ⓐ")
 _AT_SIGN_RE = re.compile("[@＠﹫ⓐ]", re.IGNORECASE)
+#: Every character _AT_SIGN_RE matches (ⓐ in either case; a test checks all of
+#: Unicode): looked for with ``in``, faster than the pattern.
+_AT_SIGNS = "@＠﹫ⓐⒶ"
+
+
+def _has_at_sign(text: str) -> bool:
+    """``_AT_SIGN_RE.search(text) is not None``."""
+    if text.isascii():
+        return "@" in text
+    return any(sign in text for sign in _AT_SIGNS)
 
 
 class _Emails:
     """Both patterns: every address written plainly, and the disguised ones."""
 
     def finditer(self, text: str) -> list[re.Match[str]]:
-        # Every plain address holds one of these signs (Ⓐ too: the pattern ignores case).
-        found = list(_PLAIN_EMAIL_RE.finditer(text)) if _AT_SIGN_RE.search(text) else []
-        if any(tail.search(text) for tail in _SPELT_TAIL_RES) and _DISGUISED_RE.search(text):
+        # Every plain address holds one of these signs (Ⓐ too: the pattern ignores case),
+        # and so does every match of the second tail pattern, which starts with one.
+        signed = _has_at_sign(text)
+        found = list(_PLAIN_EMAIL_RE.finditer(text)) if signed else []
+        tails = _SPELT_TAIL_RES if signed else _SPELT_TAIL_RES[:1]
+        if any(tail.search(text) for tail in tails) and _DISGUISED_RE.search(text):
             found.extend(m for m in _SPELT_EMAIL_RE.finditer(text) if _spelt_whole(m.group()))
         return found
 
@@ -117,6 +131,11 @@ POSTCODE_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+#: The inward code that ends every postcode, as POSTCODE_RE ends (same class, same
+#: flags): a pattern that starts with a digit, which the engine finds in C, so text
+#: without one is not searched at every character by POSTCODE_RE.
+_INWARD_CODE_RE = re.compile(r"[0-9][ABD-HJLNP-UW-Z]{2}(?![\w])", re.IGNORECASE)
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -152,6 +171,7 @@ BIRTH_CUE_RE = re.compile(
     r"came\s+into\s+the\s+world|entered\s+the\s+world)",
     re.IGNORECASE,
 )
+_TWO_DIGITS_RE = re.compile(r"\d\d")
 #: How near a cue must be: this many words before the date, or after it.
 CUE_WORDS_BEFORE = 12
 CUE_WORDS_AFTER = 4
@@ -192,15 +212,22 @@ def find_identifiers(text: str) -> list[Identifier]:
             found.extend(
                 Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(numbers)
             )
-        found.extend(
-            Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(digits)
-        )
+        if _INWARD_CODE_RE.search(digits):
+            found.extend(
+                Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(digits)
+            )
         found.extend(_dates_of_birth(digits))
     return found
 
 
 _NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]|[\uff01-\uff5e]")
 _O_NUMBER_RE = re.compile(r"[0-9Oo]*[0-9][0-9Oo]*")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+
+
+def _o_beside(run: re.Match[str]) -> bool:
+    text, start, end = run.string, run.start(), run.end()
+    return text[start - 1 : start] in ("O", "o") or text[end : end + 1] in ("O", "o")
 
 
 def ascii_digits(text: str) -> str:
@@ -208,7 +235,22 @@ def ascii_digits(text: str) -> str:
     of ASCII (ＳＷ１Ａ, ＠) as ASCII (same length)."""
     if text.isascii():
         return text
+    # Most text outside ASCII holds only letters and quotes that stay as they are:
+    # each distinct character is judged once, and the text is rewritten only when
+    # one of them changes (the substitution changes each character on its own).
+    if not any(map(_changes, set(_NON_ASCII_CHAR_RE.findall(text)))):
+        return text
     return _NON_ASCII_DIGIT_RE.sub(_ascii_digit, text)
+
+
+_NON_ASCII_CHAR_RE = re.compile(r"[^\x00-\x7f]")
+
+
+@cache
+def _changes(char: str) -> bool:
+    """Whether ``ascii_digits`` writes ``char`` (one character outside ASCII) otherwise."""
+    match = _NON_ASCII_DIGIT_RE.fullmatch(char)
+    return match is not None and _ascii_digit(match) != char
 
 
 def _ascii_digit(match: re.Match[str]) -> str:
@@ -224,11 +266,17 @@ def zeros_beside_digits(text: str) -> str:
     Only for phone and NHS numbers: a postcode may start with O (PO1, SO14)."""
     if "o" not in text and "O" not in text:
         return text
+    # A run of digits and Os with both in it has an O beside a digit: look for that
+    # beside each run of digits only (found in C), not at every character.
+    if not any(map(_o_beside, _DIGIT_RUN_RE.finditer(text))):
+        return text
     return _O_NUMBER_RE.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
 
 
 def _dates_of_birth(text: str) -> Iterator[Identifier]:
-    if not BIRTH_CUE_RE.search(text):
+    # Every form of DATE_RE holds two digits in a row (a year, or a day and month in
+    # figures): a digit-first search, fast in C, before the cue is looked for.
+    if not _TWO_DIGITS_RE.search(text) or not BIRTH_CUE_RE.search(text):
         return
     for match in DATE_RE.finditer(text):
         if _near_cue(text, match.start(), match.end()):

@@ -7,11 +7,13 @@ a register of thousands of people costs one pass, never a look-up per name.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import compress
 
 import ahocorasick_rs
 
@@ -112,14 +114,29 @@ def name_parts(name: str) -> list[tuple[str, ...]]:
 
 
 def forms_of(person: Person, with_parts: bool = True) -> Iterator[NameForm]:
-    yield NameForm(split_words(person.name), person, "full")
+    yield NameForm(_words_of(person.name), person, "full")
     for alias in person.aliases:
-        yield NameForm(split_words(alias), person, "alias", dotted=alias.endswith("."))
+        yield NameForm(_words_of(alias), person, "alias", dotted=alias.endswith("."))
     if with_parts:
-        ordinary = ordinary_words()
-        for part in name_parts(person.name):
-            any_case = not all(word in ordinary for word in part)
+        for part, any_case in _parts_of(person.name):
             yield NameForm(part, person, "part", any_case=any_case)
+
+
+# A story's own people are indexed for each story, and the same names are declared
+# in many stories: their words are folded once per name.
+
+
+@lru_cache(maxsize=16384)
+def _words_of(name: str) -> tuple[str, ...]:
+    return split_words(name)
+
+
+@lru_cache(maxsize=16384)
+def _parts_of(name: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """The parts of a name worth matching alone, each with whether it counts in lower
+    case too (it is not all ordinary English)."""
+    ordinary = ordinary_words()
+    return tuple((part, not all(word in ordinary for word in part)) for part in name_parts(name))
 
 
 class NameIndex:
@@ -251,6 +268,8 @@ class NameMatcher:
         self._longest = max((index.longest for index in self.indexes), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
+        #: (key, word as written, parts_any_case) -> what ``_token_hit`` found there.
+        self._token_hits: dict[tuple[str, str, bool], NameForm | None] = {}
 
     def shadows(self, form: NameForm) -> bool:
         """Whether ``form``, a name that may be shown, holds a protected full name or
@@ -314,14 +333,7 @@ class NameMatcher:
         found = sorted({hit for index in self.indexes for hit in index.hits(view.spaced)})
         if not found or JOINER not in view.folded:
             return found
-        words = view.words
-        keys = set(words.keys)
-        wanted = {""}.union(*(index.words & keys for index in self.indexes))
-        return [
-            (words.start(number), words.end(number), key)
-            for number, key in enumerate(words.keys)
-            if key in wanted
-        ]
+        return _with_joiners(view.folded, found)
 
     def _best_at(
         self,
@@ -367,18 +379,60 @@ class NameMatcher:
             return []
         text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
-        for number in [n for n, key in enumerate(tokens.keys) if key in candidates]:
+        seen = self._token_hits
+        for number in compress(range(len(tokens)), map(candidates.__contains__, tokens.keys)):
             start, end, key = tokens[number]
             written = text[start:end]
-            form = _token_hit(
-                joined, key, partial(_lower, text, start, end), parts_any_case, written
-            )
+            # The same word written the same way holds the same name: judged once.
+            known = (key, written, parts_any_case)
+            if known in seen:
+                form = seen[known]
+            else:
+                form = _token_hit(
+                    joined, key, partial(_lower, text, start, end), parts_any_case, written
+                )
+                seen[known] = form
             if form is not None:
                 hits.append((number, number, form))
         if spaced:
             hits.extend(_spaced_hits(joined, folded, tokens))
         merged = _merged(hits, tokens, folded)
         return [_joined_match(view, tokens, hit) for hit in merged]
+
+
+#: A word (folding.WORD_RE, with '_' read as a space) made only of hidden characters.
+#: The test of the character before comes after the first JOINER, so the engine jumps
+#: from JOINER to JOINER instead of trying every position.
+_JOINER_WORD_RE = re.compile(
+    rf"{JOINER}(?<![^\W_]{JOINER}|{JOINER}{JOINER}){JOINER}*(?![^\W_]|{JOINER})"
+)
+
+
+def _with_joiners(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The words of ``folded`` (text with JOINER) whose keys ``found`` holds, as
+    tokenising it into words (``TextView.words``) and keeping those gives: each hit of
+    ``found`` (a place in the text without JOINER, between two separators) taken back
+    to ``folded`` with the hidden characters at its ends, and each word made only of
+    hidden characters with an empty key. No look at every word."""
+    joiners = [m.start() for m in _JOINER_RE.finditer(folded)]
+    # Where each JOINER stands in the text without them: a character at ``index``
+    # there has ``bisect_right(shifted, index)`` of them before it in ``folded``.
+    shifted = [at - number for number, at in enumerate(joiners)]
+    size = len(folded) - len(joiners)
+
+    def place(index: int) -> int:
+        return index + bisect.bisect_right(shifted, index)
+
+    words = [
+        (place(start - 1) + 1 if start else 0, place(end) if end < size else len(folded), key)
+        for start, end, key in found
+    ]
+    spaced = folded.replace("_", " ")
+    words.extend((m.start(), m.end(), "") for m in _JOINER_WORD_RE.finditer(spaced))
+    return sorted(words)
+
+
+_JOINER_RE = re.compile(JOINER)
 
 
 def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
@@ -619,23 +673,24 @@ def _widened(
     person = form.person
     if person is None:
         return hit
-    parts = _joined_parts(person)
+    parts = _joined_parts(person.name)
+    keys = tokens.keys  # tokens[n][2], without making the whole of tokens[n]
 
     def joins(a: int, b: int) -> bool:
         return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
 
-    while first > 0 and tokens[first - 1][2] in parts and joins(first - 1, first):
+    while first > 0 and keys[first - 1] in parts and joins(first - 1, first):
         first -= 1
-    while last + 1 < len(tokens) and tokens[last + 1][2] in parts and joins(last, last + 1):
+    while last + 1 < len(keys) and keys[last + 1] in parts and joins(last, last + 1):
         last += 1
     return first, last, form
 
 
 @lru_cache(maxsize=4096)
-def _joined_parts(person: Person) -> frozenset[str]:
-    """The person's name and each part of it, with their words run together."""
-    parts = {"".join(p) for p in name_parts(person.name)}
-    return frozenset(parts | {"".join(split_words(person.name))})
+def _joined_parts(name: str) -> frozenset[str]:
+    """A name and each part of it, with their words run together."""
+    parts = {"".join(p) for p in name_parts(name)}
+    return frozenset(parts | {"".join(split_words(name))})
 
 
 def _lower(text: str, start: int, end: int) -> bool:

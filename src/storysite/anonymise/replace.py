@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storysite.slugs import slugify
 
@@ -88,6 +89,13 @@ def markdown_text(shown: str, after: str = "") -> str:
     """``shown`` escaped so that Markdown shows it as written: ``[click](x)`` stays
     text, ``<img>`` stays text. A lone bracketed phrase ("[name removed]") is not a
     link in Markdown, so it is left as it is and reads the same in a code span."""
+    return _markdown_text(shown, after[:1])
+
+
+@lru_cache(maxsize=4096)
+def _markdown_text(shown: str, after: str) -> str:
+    """``markdown_text`` of a replacement and the one character after it: a build
+    writes the same few replacements thousands of times."""
     escaped = "".join(_MARKDOWN_SPECIAL.get(char, char) for char in shown)
     if ("[" in shown or "]" in shown) and not _plain_brackets(shown, after[:1]):
         escaped = escaped.replace("[", "\\[").replace("]", "\\]")

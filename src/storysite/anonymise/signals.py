@@ -237,13 +237,7 @@ class Words:
         return self.parts[2 * index + 2] if 2 * index + 2 < len(self.parts) else ""
 
     def key(self, index: int) -> str:
-        word = self.words[index]
-        key = _KEYS.get(word)
-        if key is None:
-            key = word_key(fold(bare(word)))
-            if len(_KEYS) < 200_000:
-                _KEYS[word] = key
-        return key
+        return key_of(self.words[index])
 
     def lower(self, index: int) -> str:
         if 0 <= index < len(self.words):
@@ -254,6 +248,16 @@ class Words:
         """Whether words ``index`` and ``index + 1`` stand side by side (one space or
         hyphen apart, nothing else): parts of one name can."""
         return 2 * index + 3 < len(self.parts) and self.gap_after(index) in (" ", "-", "\u00a0")
+
+
+def key_of(word: str) -> str:
+    """The folded key of a word as ``Words`` splits it, without its possessive."""
+    key = _KEYS.get(word)
+    if key is None:
+        key = word_key(fold(bare(word)))
+        if len(_KEYS) < 200_000:
+            _KEYS[word] = key
+    return key
 
 
 def bare(word: str) -> str:

@@ -52,6 +52,17 @@ class _LetterTable(dict[int, str]):
 
 _LETTER_TABLE = _LetterTable({ord(JOINER): ""})
 
+_NON_ASCII_SPLIT_RE = re.compile(r"([^\x00-\x7f]+)")
+
+
+def _translate(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)``. str.translate is fast in C only over ASCII: in text
+    with a few curly quotes or accents it looks up every character in the table, so
+    each run of ASCII is translated on its own (a table maps each character alone)."""
+    if text.isascii():
+        return text.translate(table)
+    return "".join([piece.translate(table) for piece in _NON_ASCII_SPLIT_RE.split(text)])
+
 
 class TextView:
     """One text read once for every matcher: folded (see folding.py), and tokenised
@@ -80,7 +91,7 @@ class TextView:
         same places in text without JOINER; in text with it, the same keys."""
         # JOINER is removed first: str.translate is fast only while each character
         # stays one.
-        return f" {self.folded.replace(JOINER, '').translate(_WORD_TABLE)} "
+        return f" {_translate(self.folded.replace(JOINER, ''), _WORD_TABLE)} "
 
     @cached_property
     def letters(self) -> Letters:
@@ -124,13 +135,13 @@ class Letters:
 
     def __init__(self, folded: str) -> None:
         self.folded = folded
-        self.keys = folded.replace(JOINER, "").translate(_LETTER_TABLE).split()
+        self.keys = _translate(folded.replace(JOINER, ""), _LETTER_TABLE).split()
 
     @cached_property
     def tokens(self) -> Runs:
         if JOINER not in self.folded:
             # The runs are ``keys``; the text between them, the runs of spaces.
-            spread = self.folded.translate(_LETTER_TABLE)
+            spread = _translate(self.folded, _LETTER_TABLE)
             gaps = _SPACES_RE.findall(spread)
             if not spread.startswith(" "):
                 gaps.insert(0, "")

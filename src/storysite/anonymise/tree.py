@@ -130,7 +130,8 @@ class TreeAnonymiser:
     def __call__(self, root: ET.Element, stash: list[Any]) -> None:
         self._text(root, stash)
         for element in root.iter():
-            self._attributes(element)
+            if element.attrib:
+                self._attributes(element)
         for number, item in enumerate(stash):
             if isinstance(item, str) and "<" in item:
                 stash[number] = self.raw_html(item)
@@ -139,12 +140,15 @@ class TreeAnonymiser:
             note.text = self.notice
 
     def _text(self, root: ET.Element, stash: list[Any]) -> None:
-        view = _View(stash)
-        _walk(root, view)
-        text = view.text()
+        # Most documents hold nothing this pass replaces: their text is read first
+        # without the pieces that map it back to the elements, which are made (by a
+        # walk that reads the same text) only when something is found.
+        text = document_text(root, stash)
         spans = self.find(text)
         if not spans:
             return
+        view = _View(stash)
+        _walk(root, view)
         readable = text.replace(JOINER, " ")
         edits: dict[int, list[tuple[int, int, str]]] = {}
         _, used = apply_spans(text, spans)
@@ -251,6 +255,38 @@ class _RawView:
             if low < high:
                 found.append((markup_start + low - view_start, markup_start + high - view_start))
         return found
+
+
+def document_text(root: ET.Element, stash: list[Any]) -> str:
+    """``_View.text()`` of the document after ``_walk``, read without making pieces."""
+    parts: list[str] = []
+    _text_walk(root, _View(stash), parts)
+    return "".join(parts)
+
+
+def _text_walk(element: ET.Element, view: _View, parts: list[str]) -> None:
+    mark = "\n" if element.tag in BLOCK_TAGS else JOINER
+    parts.append(mark)
+    _shown(element.text, view, parts)
+    for child in element:
+        _text_walk(child, view, parts)
+        _shown(child.tail, view, parts)
+    parts.append(mark)
+
+
+def _shown(text: str | None, view: _View, parts: list[str]) -> None:
+    """What ``_View.segment`` adds to the view for ``text``."""
+    if not text:
+        return
+    if "\x02" not in text:
+        parts.append(text)
+        return
+    cursor = 0
+    for match in _PLACEHOLDER_RE.finditer(text):
+        parts.append(text[cursor : match.start()])
+        parts.append(view._stashed(int(match.group(1))))
+        cursor = match.end()
+    parts.append(text[cursor:])
 
 
 def _walk(element: ET.Element, view: _View) -> None:
