@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sitekit import BASIC_CONFIG, MakeSite, all_text, run_build, story
+
+from storysite.anonymise.signals import Words, person_context
 
 FIX = (
     "declare the person in the story's `people` with `named: true` or `named: false`, "
@@ -115,3 +118,12 @@ def test_an_unknown_replacement_key_is_an_error(make_site: MakeSite) -> None:
     result = run_build(make_site({"a.md": story()}, config=config))
     assert result.exit_code == 1
     assert "unknown key 'fax'" in result.output
+
+
+@pytest.mark.parametrize("text", ["my friend ngozi-", "said ngozi-", "Ngozi-", "we met Woo-"])
+def test_a_text_ending_in_a_hyphen_is_judged_not_a_crash(text: str) -> None:
+    """A hyphen after the last word (a title or summary cut short) is no hyphenated
+    name: the word is judged like any other, and nothing raises."""
+    words = Words(text)
+    for index in range(len(words.words)):
+        person_context(words, index)  # raised IndexError before

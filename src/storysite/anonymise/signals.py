@@ -333,8 +333,9 @@ def person_context(words: Words, index: int) -> str | None:
         return f"follows '{before}'"
     if before == "and" and index > 1 and words.lower(index - 2) in ("me", "i"):
         return f"follows '{words.words[index - 2]} and'"
-    if words.gap_after(index) == "-" and words.lower(index + 1) == words.words[index + 1]:
-        index += 1  # a hyphenated name: "Woo-jin and I"
+    hyphenated = index + 1 < len(words.words) and words.gap_after(index) == "-"
+    if hyphenated and words.lower(index + 1) == words.words[index + 1]:
+        index += 1  # a hyphenated name: "Woo-jin and I" (not a text ending "Woo-")
     after = words.lower(index + 1)
     gap = words.gap_after(index)
     written = words.words[index + 1] if index + 1 < len(words.words) else ""
