@@ -310,7 +310,8 @@ def _entry_of(worked: _Worked) -> StoryEntry:
 def listing_id(decision: Decision) -> str:
     """What identifies a story on a listing page: everything of it but its HTML (title,
     date, summary, tags, pictures...), from a travelling decision."""
-    return digest(repr(decision.story), repr(decision.pictures))
+    story = decision.story
+    return digest(repr(story), repr(story.source), repr(decision.pictures))
 
 
 def _with_verdict(work: _StoryWork, worked: _Worked, rendered: RenderedStory) -> _Worked:

@@ -37,11 +37,11 @@ class RenderedStory:
     """An anonymised story with its HTML. Built only from an AnonymisedStory."""
 
     story: AnonymisedStory
-    _markup: Markup
+    _markup: Markup = field(repr=False)  # read through ``markup`` (noted), never printed
     #: (path inside the output the text points at, its renditions) per image.
     pictures: tuple[tuple[str, Picture], ...] = field(default=(), compare=False)
     #: Its words for the search index (search.search_weights), when already worked out.
-    _weights: bytes | None = field(default=None, compare=False)
+    _weights: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def markup(self) -> Markup:

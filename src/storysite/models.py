@@ -162,10 +162,11 @@ class AnonymisedStory:
     """A story whose every reader-facing field has passed through the anonymiser.
 
     Only ``storysite.anonymise`` can make one: the constructor checks a private seal.
-    Rendering accepts nothing else, so raw text cannot reach a page.
+    Rendering accepts nothing else, so raw text cannot reach a page: templates are not
+    handed ``source`` (render.py), and it is left out of the repr a template could print.
     """
 
-    source: SourceStory
+    source: SourceStory = field(repr=False)
     slug: str
     title: str
     summary: str
@@ -189,3 +190,13 @@ class AnonymisedStory:
     @property
     def date(self) -> dt.date:
         return self.source.date
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """Who wrote it, as its front matter names them (the output gate reads them)."""
+        return self.source.authors
+
+    @property
+    def image_src(self) -> str | None:
+        """Where its main picture is, if it has one (its alt text is ``image_alt``)."""
+        return self.source.image.src if self.source.image else None

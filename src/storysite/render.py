@@ -23,7 +23,7 @@ from storysite import feeds
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
-from storysite.models import OutputFile
+from storysite.models import AnonymisedStory, OutputFile
 from storysite.search import CHUNK
 
 THEME = "storysite.theme"
@@ -37,13 +37,16 @@ class _Environment(jinja2.Environment):
     starting with '_' (``item._markup``, ``item['_markup']``, ``x.__class__``) is
     undefined, and using it stops the build with the template's line. The build's
     cache notices which pages show a story's text through its public names (see
-    pages.py); a private way round would let a listing page keep old text."""
+    pages.py); a private way round would let a listing page keep old text. A story's
+    ``source`` (its file as written, before the anonymiser) is undefined too."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Jinja's own rule (the attribute, else the item), written out here: every
         # ``a.b`` of every page comes through this, and a call to super() per access
         # cost 0.1 s per 1,000 pages.
-        if attribute.startswith("_"):
+        if attribute.startswith("_") or (
+            attribute == "source" and isinstance(obj, AnonymisedStory)
+        ):
             return self.undefined(obj=obj, name=attribute)
         try:
             return getattr(obj, attribute)
@@ -55,7 +58,9 @@ class _Environment(jinja2.Environment):
             return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(argument, str) and argument.startswith("_"):
+        if isinstance(argument, str) and (
+            argument.startswith("_") or (argument == "source" and isinstance(obj, AnonymisedStory))
+        ):
             return self.undefined(obj=obj, name=argument)
         return super().getitem(obj, argument)
 
@@ -104,8 +109,9 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
-def template_problem(error: jinja2.TemplateError, page: str) -> StorySiteError:
-    """A template that cannot be used, said as ``file:line: what — how to fix``."""
+def template_problem(error: Exception, page: str) -> StorySiteError:
+    """A template that cannot be used, said as ``file:line: what — how to fix``: a
+    Jinja error, or any other a template's expression raised (``item | tojson``)."""
     where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     trace = error.__traceback__
     while trace is not None:  # a template's frame names its file (jinja2 rewrites them)
@@ -115,9 +121,15 @@ def template_problem(error: jinja2.TemplateError, page: str) -> StorySiteError:
         trace = trace.tb_next
     place = f"{where}:{line}" if where and line else (where or "a template")
     return StorySiteError(
-        f"{place}: the template could not make {page} ({error.message or error}) — "
+        f"{place}: the template could not make {page} ({_what(error)}) — "
         "fix the template, or remove it from the site's templates/ to use the theme's"
     )
+
+
+def _what(error: Exception) -> str:
+    if isinstance(error, jinja2.TemplateError):
+        return error.message or str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def root_of(path: str) -> str:
@@ -149,7 +161,7 @@ class Renderer:
                 page_path=path,
                 **context,
             )
-        except jinja2.TemplateError as error:
+        except Exception as error:  # a template's own mistake, whatever it raised
             raise template_problem(error, path) from None
         return OutputFile(path=path, content=html.encode("utf-8"), story_slug=context.get("slug"))
 
@@ -161,9 +173,7 @@ class Renderer:
             path,
             story=story,
             body=SafeHTML(self.responsive(story, root_of(path))),
-            picture=story.picture(story.story.source.image.src)
-            if story.story.source.image
-            else None,
+            picture=story.picture(story.story.image_src) if story.story.image_src else None,
             share=share_card(self.config, story),
             newer=newer,
             older=older,
@@ -175,6 +185,12 @@ class Renderer:
         ``_picture.html`` (every rendition, its size, loaded lazily)."""
         if not story.pictures:
             return story.markup.html
+        try:
+            return self._with_pictures(story, root)
+        except Exception as error:  # the picture template's mistake, whatever it raised
+            raise template_problem(error, f"{story.path}index.html") from None
+
+    def _with_pictures(self, story: RenderedStory, root: str) -> str:
         macro = self.env.get_template("_picture.html").module.picture  # type: ignore[attr-defined]
 
         def swap(match: re.Match[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import file_blocks, shows
@@ -72,22 +73,40 @@ def test_a_footer_that_prints_a_name_split_by_markup_stops_the_build(make_site: 
     _stops(_with_template(make_site, "footer.html", text), "a name that must stay private")
 
 
-def test_a_story_template_that_prints_raw_people_stops_the_build(make_site: MakeSite) -> None:
+@pytest.mark.parametrize(
+    ("people", "stop"),
+    [
+        # A story's own people are not handed to templates (its `source` is undefined):
+        # the template stops at its line, before the gate would read the page.
+        ("story.story.source.people", "the template could not make"),
+        # The site register is (as `site.register`): the gate stops the raw name.
+        ("site.register", "a name that must stay private appears in"),
+    ],
+)
+def test_a_story_template_that_prints_raw_people_stops_the_build(
+    make_site: MakeSite, people: str, stop: str
+) -> None:
+    register = '[[anonymise.people]]\nname = "Wilf Ashdown-Tey"\n'
     site = make_site(
         {"a.md": story(title="A walk", extra="people:\n  - name: Wilf Ashdown-Tey\n")},
-        config=BASIC_CONFIG,
+        config=BASIC_CONFIG + register,
     )
     assert run_build(site).exit_code == 0
     base = (REPO / "src/storysite/theme/templates/story.html").read_text(encoding="utf-8")
     raw = (
-        "{% for p in story.story.source.people %}"
+        f"{{% for p in {people} %}}"
         "<a href='/u/{{ p.name | replace(' ', '') }}'>x</a>{% endfor %}"
     )
     (site / "templates").mkdir()
     (site / "templates/story.html").write_text(
         base.replace("{% block content %}", "{% block content %}" + raw), encoding="utf-8"
     )
-    _stops(site, "a name that must stay private")
+    before = read_tree(site / "output")
+    result = run_build(site)
+    assert result.exit_code == 1, result.output
+    assert stop in result.output and "Traceback" not in result.output
+    assert "AshdownTey" not in result.output
+    assert read_tree(site / "output") == before  # nothing written, the old site whole
 
 
 def test_a_template_that_prints_a_phone_number_stops_the_build(make_site: MakeSite) -> None:

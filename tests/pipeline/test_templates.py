@@ -80,3 +80,72 @@ def test_a_broken_site_template_is_said_plainly(
     )
     assert what in result.output and "Traceback" not in result.output
     assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "what"),
+    [
+        (
+            '{% extends "base.html" %}{% block content %}\n{{ story | tojson }}{% endblock %}',
+            "TypeError",
+        ),
+        (
+            '{% extends "base.html" %}{% block content %}\n{{ story | list }}{% endblock %}',
+            "TypeError",
+        ),
+        (
+            '{% extends "base.html" %}{% block content %}\n{{ story | dictsort }}{% endblock %}',
+            "Error",
+        ),
+    ],
+)
+def test_a_filter_that_fails_in_a_site_template_is_said_plainly(
+    make_site: MakeSite, template: str, what: str
+) -> None:
+    """Any error a template's expression raises, not only Jinja's (found by a red team:
+    ``item | tojson`` gave a Python traceback)."""
+    test_a_broken_site_template_is_said_plainly(make_site, template, what)
+
+
+RAW_TITLE = "Write to jo.bloggs@example.org, born 3rd March 1987"
+RAW_STORY = story(
+    title=f'"{RAW_TITLE}"',
+    body="We walked by the river.",
+    consent="consent:\n  publish: true\n  date: 2020-01-01\n  reference: CF-2026-014 ward office\n",
+)
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "item.story.source.title",
+        "item.story.source.consent.reference",
+        "item.story['source'].title",
+        "(item.story | attr('source')).title",
+    ],
+)
+def test_a_template_never_sees_a_story_as_written(make_site: MakeSite, reach: str) -> None:
+    """A story's fields before the anonymiser (its ``source``) are not handed to
+    templates: using them stops the build at the template's line (a red team printed
+    an e-mail address, a date of birth and the consent reference from a card)."""
+    card = f'<article class="card">{{{{ {reach} }}}}</article>\n'
+    site = make_site({"a.md": RAW_STORY}, files={"templates/_story_card.html": card})
+    result = run_build(site)
+    assert result.exit_code == 1, result.output
+    assert "templates/_story_card.html:1: the template could not make" in result.output
+    assert "Traceback" not in result.output and not (site / "output").exists()
+
+
+@pytest.mark.parametrize("show", ["item", "item | pprint", "item | string", "item.story"])
+def test_a_story_printed_whole_shows_only_published_fields(make_site: MakeSite, show: str) -> None:
+    """A template printing a story object shows its anonymised fields, never the story
+    as written nor its HTML (a repr holding the HTML let a listing page be reused with
+    old text)."""
+    card = f'<article class="card"><pre>{{{{ {show} }}}}</pre></article>\n'
+    site = make_site({"a.md": RAW_STORY}, files={"templates/_story_card.html": card})
+    result = run_build(site)
+    assert result.exit_code == 0, result.output
+    page = (site / "output/index.html").read_text()
+    assert "Write to [email address removed]" in page  # the anonymised title
+    for raw in ("jo.bloggs", "1987", "CF-2026-014", "stories/a.md", "We walked"):
+        assert raw not in page, raw
