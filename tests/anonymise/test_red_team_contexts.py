@@ -33,6 +33,9 @@ LEAKS: list[tuple[str, str]] = [
     ("I cooked with chiamaka on fridays.", "chiamaka"),
     ("I spent the afternoon with nasrin.", "nasrin"),
     ("I went out with bogumiła and her son.", "bogumiła"),
+    ("I had lunch with hodan on monday.", "hodan"),
+    ("We had a chat with sumaiya after.", "sumaiya"),
+    ("I sat next to mehnaz all day.", "mehnaz"),
     # "thanks to X", in lower case
     ("Thanks to fadumo we went.", "fadumo"),
     ("thanks to shirin I kept going.", "shirin"),
@@ -46,6 +49,8 @@ LEAKS: list[tuple[str, str]] = [
     ("fadumo, my support worker, came.", "fadumo"),
     ("ngozi, my friend, came.", "ngozi"),
     ("I phoned gonçalo, my key worker, on monday.", "gonçalo"),
+    ("warsame is my best friend.", "warsame"),
+    ("Then agnieszka came.", "agnieszka"),
     # punctuation between the cue and the name
     ("my friend (ngozi) came.", "ngozi"),
     ("my friend—ngozi came.", "ngozi"),
@@ -66,6 +71,8 @@ LEAKS: list[tuple[str, str]] = [
     ("Later Amber came.", "Amber"),
     ("Yesterday Joy came to the group.", "Joy"),
     ("Afterwards Hope was there for me.", "Hope"),
+    ("Blessing arrived.", "Blessing"),
+    ("Patience stayed with me.", "Patience"),
     # held before the red team: must stay held
     ("I went with Rahima to the group.", "Rahima"),
     ("fadumo and I went.", "fadumo"),
@@ -103,12 +110,20 @@ CONTROLS: list[str] = [
     "Later the doctor came.",
     "Then Monday came.",
     "Then Christmas came.",
+    "Help arrived.",
+    "Patience was what I needed.",
     "We had a proper lunch with biryani and sweet vermicelli.",
     "I was treated with clozapine for a year.",
     "I was diagnosed with adhd last spring.",
     "It was a letter from Kestrel Ward about my discharge.",
     "Autumn came, and the evenings drew in.",
     "my doctor (GP) said to rest.",
+    "I had it on the nhs, my GP said.",
+    "I heard via whatsapp, my therapist said.",
+    "Music is my therapist now.",
+    "I went with whatsapp open all day.",
+    "We sat next to the window.",
+    "I sat next to Tower Bridge.",
 ]
 
 

@@ -34,6 +34,7 @@ from storysite.anonymise.signals import (
     PERSON_BEFORE,
     ROLES,
     TITLES,
+    WEAK_PAIRS,
     Suspect,
     Words,
     all_names,
@@ -213,16 +214,34 @@ def _judge_lower(words: Words, index: int, known: Container[str], prose: bool) -
         if long_enough and key in all_names() and is_latin(key) and key not in proper_words():
             return _Flag(index, "is a known name, written in lower case", "known name")
         return None
-    role = role_after(words, index)
+    if key in proper_words() or not _VOWEL_RE.search(key):
+        return _lower_in_context(words, index, prose)  # "nhs", "whatsapp": not names
+    role = role_after(words, index, said=True)
     if role is not None:
         return _Flag(
             index, f"is not an English word and {role}, so it is probably a name", "title or role"
         )
+    if key in all_names() and arrived(words, index) and _in_prose(words, index, prose):
+        why = "is a known name, written in lower case, alone before 'came' or 'was there'"
+        return _Flag(index, why, "known name")
+    return _lower_in_context(words, index, prose)
+
+
+#: A vowel: every name written in Latin letters has one ("ngozi"); "nhs", "dwp" do not.
+_VOWEL_RE = re.compile(r"[aeiouy]")
+
+
+def _lower_in_context(words: Words, index: int, prose: bool) -> _Flag | None:
+    """A word in lower case that is not English, in a person context in prose."""
+    key = words.key(index)
     context = person_context(words, index)
     if _after_a_determiner(words, index, context):
         return None
     if context is None or "'who'" in context or not (_strong(context) or _follows(context)):
         return None
+    weak = not _strong(context)
+    if weak and (key in proper_words() or not _VOWEL_RE.search(key)):
+        return None  # "with whatsapp", "a letter from dwp"
     if context.startswith("follows 'with") and not (key in all_names() or in_company(words, index)):
         return None  # "lunch with biryani"; not "went with rahima" nor "with ngozi"
     if not _in_prose(words, index, prose):
@@ -327,9 +346,11 @@ def _judge(
         ):
             return _Flag(index, f"has a capital and {context}, like a person", "person context")
         return None
-    named = context is not None and (
-        _strong(context) or _alone(words, index, key) or _arrived_alone(words, index)
-    )
+    if _arrived_alone(words, index):
+        context = f"stands alone before '{words.words[index + 1]}'"
+        named = True
+    else:
+        named = context is not None and (_strong(context) or _alone(words, index, key))
     if context is not None and named and not _title_case_thing(words, index, key, context):
         why = f"is a name as well as a word, and here it {context}"
         return _Flag(index, why, "person context")
@@ -428,10 +449,11 @@ def _beside(words: Words, index: int) -> list[int]:
 
 def _strong(context: str) -> bool:
     """A person context that holds for any capitalised word, not only a known name:
-    "me and X", "X and I", "X told me", "met X" (not "with X" or "X was")."""
+    "me and X", "X and I", "X told me", "met X" (not "with X", "a gift from X" or
+    "X was")."""
     weak = (
         context.startswith("follows 'with")
-        or context.endswith(" from'")
+        or (context.startswith("follows '") and context[9:-1] in WEAK_PAIRS)
         or any(context == f"comes before '{verb}'" for verb in LIKE_A_SUBJECT)
     )
     return not weak

@@ -114,6 +114,11 @@ COMPANY = word_set(
     "arrived left stood waited wait waiting was were am be been being is are out along "
     "together there back home time day days afternoon evening morning night weekend hours"
 )
+#: Things done together, after "had" or "had a": "had lunch with X", "had a chat with X".
+SHARED = word_set(
+    "lunch coffee tea dinner breakfast meal chat drink walk cuppa brew talk curry catch"
+)
+_HAD = word_set("had have has having got get grabbed grab")
 #: Two words before a name that say a person comes next ("according to X").
 PERSON_PAIRS = frozenset(
     f"{verb} by"
@@ -136,15 +141,16 @@ PERSON_PAIRS = frozenset(
         "told",
     ]
 ) | {"according to", "spoke to", "talked to", "talking to", "speaking to", "listening to"}
-#: Things a person gives or sends: "a gift from X", "the card from X". Weak, like
-#: "with X": "a letter from Kestrel Ward" is not a person.
-GIVEN_FROM = frozenset(
+#: Two words before a name that say a person may come next, weak like "with X" ("a
+#: letter from Kestrel Ward", "next to Tower Bridge"): things a person gives or sends
+#: ("a gift from X", "the card from X"), and "next to X".
+WEAK_PAIRS = frozenset(
     f"{thing} from"
     for thing in word_set(
         "gift gifts present presents card cards letter letters message messages text texts "
         "note notes call calls email emails visit visits hug hugs flowers postcard"
     )
-)
+) | {"next to"}
 #: After a possessive, nouns that only a person has ("X's patience", "X's idea").
 PERSON_NOUNS = word_set(
     "idea ideas help support patience persistence kindness advice words voice story "
@@ -342,11 +348,23 @@ def cue_words(cue: str) -> str:
     return " ".join(cue.split()).rstrip(" ,([—–'\"‘“:-")
 
 
-def role_after(words: Words, index: int) -> str | None:
-    """A role named just after the word: "Zulu, a peer worker"."""
-    if not words.gap_after(index).lstrip().startswith(","):
+#: A role said of a word just after it: "ngozi is my friend", "fadumo was our peer worker".
+_ROLE_SAID_RE = re.compile(
+    rf"\s+(?:is|was)\s+(?i:(?:my|our|her|his|their)\s+(?:(?:new|old|lovely|former|"
+    rf"best|senior|lead|trainee|student|fellow)\s+)?(?:{ROLES}))\b"
+)
+
+
+def role_after(words: Words, index: int, said: bool = False) -> str | None:
+    """A role named just after the word: "Zulu, a peer worker"; with ``said``, also
+    one said of it ("ngozi is my friend"), which only a word that is not English can
+    take for a name ("Music is my therapist")."""
+    if words.gap_after(index).lstrip().startswith(","):
+        role = _ROLE_AFTER_RE.match(words.text, words.end(index))
+    elif said and words.gap_after(index) == " ":
+        role = _ROLE_SAID_RE.match(words.text, words.end(index))
+    else:
         return None
-    role = _ROLE_AFTER_RE.match(words.text, words.end(index))
     if role:
         return f"comes before '{' '.join(role.group().split()).lstrip(', ')}'"
     return None
@@ -357,7 +375,7 @@ def person_context(words: Words, index: int) -> str | None:
     "X and I"); None when there are none or a place word comes just before it."""
     before = words.lower(index - 1) if index > 0 else ""
     pair = f"{words.lower(index - 2)} {before}"
-    if (pair in PERSON_PAIRS or pair in GIVEN_FROM) and words.gap_before(index).strip(" ") == "":
+    if (pair in PERSON_PAIRS or pair in WEAK_PAIRS) and words.gap_before(index).strip(" ") == "":
         return f"follows '{pair}'"
     if before in PLACE_BEFORE:
         return None
@@ -400,8 +418,17 @@ def arrived(words: Words, index: int) -> bool:
 
 def in_company(words: Words, index: int) -> bool:
     """Whether "with" just before word ``index`` follows a word of company ("went with",
-    "sat with"): what makes "with" + a word in lower case a person, not a thing."""
-    return words.lower(index - 1) == "with" and words.lower(index - 2) in COMPANY
+    "sat with", "had lunch with"): what makes "with" + a word in lower case a person,
+    not a thing ("a proper lunch with biryani")."""
+    if words.lower(index - 1) != "with":
+        return False
+    before = words.lower(index - 2)
+    if before in COMPANY:
+        return True
+    had = words.lower(index - 3)
+    if had in ("a", "an"):
+        had = words.lower(index - 4)
+    return before in SHARED and had in _HAD
 
 
 def mid_sentence(words: Words, index: int, prose: bool) -> bool:
