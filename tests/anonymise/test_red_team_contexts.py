@@ -40,6 +40,7 @@ LEAKS: list[tuple[str, str]] = [
     ("Thanks to fadumo we went.", "fadumo"),
     ("thanks to shirin I kept going.", "shirin"),
     ("Thank you, wojciech, for listening.", "wojciech"),
+    ("Thanks, fadumo.", "fadumo"),
     # "X and I" after another "and"
     ("It was great and fadumo and I went.", "fadumo"),
     ("The room was cold and tomasz and I left early.", "tomasz"),
@@ -58,6 +59,8 @@ LEAKS: list[tuple[str, str]] = [
     ("My support worker (Abdirahman) rang.", "Abdirahman"),
     ("my sister – nasrin – came too.", "nasrin"),
     ("my neighbour “bogumiła” helped.", "bogumiła"),
+    ("my friend, 'ngozi', came.", "ngozi"),
+    ("my friend «fadumo» came.", "fadumo"),
     ("My friend (Grace) came.", "Grace"),
     # a thing given by a person
     ("it was a gift from ngozi.", "ngozi"),
@@ -93,6 +96,8 @@ CONTROLS: list[str] = [
     "I went with everyone to the group.",
     "I sat with nobody.",
     "Thanks to everyone we went.",
+    "Thanks, everyone.",
+    "my friend, who is kind, came.",
     "thanks to them I kept going.",
     "It was great and everyone and I went.",
     "It was cold and we and I went home.",

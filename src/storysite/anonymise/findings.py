@@ -75,7 +75,7 @@ _NOT_NAMES = word_set(
 #: a name written without its capital.
 _LOWER_AFTER_CUE_RE = re.compile(
     rf"\b(?i:(?:my|our|her|his|their)\s+(?:{ROLES})|my name is|i am called|i'm called|"
-    rf"thanks to|thank you,?|love from|(?:{'|'.join(sorted(TITLES))})\.?){CUE_GAP}"
+    rf"thanks to|thanks|thank you|cheers|love from|(?:{'|'.join(sorted(TITLES))})\.?){CUE_GAP}"
     r"([^\W\d_A-Z][^\W\d_]*)"
 )
 
@@ -88,7 +88,7 @@ _RELATIONS = word_set(
 )
 
 
-_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES
+_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES | {"thanks"}
 
 
 @dataclass(frozen=True)

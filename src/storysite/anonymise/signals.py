@@ -80,7 +80,7 @@ ROLES = (
 )
 #: What may stand between a cue and the name it introduces: spaces and a comma, or an
 #: opening bracket, quote or dash ("my friend (Ngozi)", "my friend—Ngozi", "my friend 'Ngozi'").
-CUE_GAP = r"(?:\s*,?\s+|\s*[(\[—–'\"‘“:]\s*|\s+-\s+)"
+CUE_GAP = r"(?:\s*,?\s+|\s*,?\s*(?:[(\[—–'\"‘“«:]|--)\s*|\s+-\s+)"
 _ROLE_RE = re.compile(
     rf"\b(?i:(?:my|our|her|his|their|your|the|a)\s+(?:(?:new|old|lovely|amazing|own|"
     rf"former|current|first|late|dear)\s+)?(?:{ROLES})){CUE_GAP}$"
@@ -345,7 +345,7 @@ def cue_before(words: Words, index: int) -> str | None:
 
 def cue_words(cue: str) -> str:
     """A cue as the reason quotes it: its words, without the gap after them."""
-    return " ".join(cue.split()).rstrip(" ,([—–'\"‘“:-")
+    return " ".join(cue.split()).rstrip(" ,([—–'\"‘“«:-")
 
 
 #: A role said of a word just after it: "ngozi is my friend", "fadumo was our peer worker".
