@@ -26,6 +26,7 @@ from storysite.anonymise.index import Known
 from storysite.anonymise.names import split_words
 from storysite.anonymise.signals import (
     CUE_ENDINGS,
+    CUE_GAP,
     FIX,
     HEADING_RE,
     LIKE_A_SUBJECT,
@@ -33,12 +34,16 @@ from storysite.anonymise.signals import (
     PERSON_BEFORE,
     ROLES,
     TITLES,
+    WEAK_PAIRS,
     Suspect,
     Words,
     all_names,
+    arrived,
     bare,
     cue_before,
+    cue_words,
     given_names,
+    in_company,
     in_organisation_run,
     is_acronym,
     is_capitalised,
@@ -65,11 +70,13 @@ _NOT_NAMES = word_set(
     "the a an i it this that my our his her their we you he she they and but in on at "
     "to for of me us him them i'm i've i'll i'd ok okay mr mrs ms mx dr st"
 )
-#: A title, role or "my name is" followed by a word in lower case that is not
-#: vocabulary ("my support worker ngozi"): a name written without its capital.
+#: A title, role, "my name is" or "thanks to" followed by a word in lower case that is
+#: not vocabulary ("my support worker ngozi", "thanks to fadumo", "my friend (ngozi)"):
+#: a name written without its capital.
 _LOWER_AFTER_CUE_RE = re.compile(
-    rf"\b(?i:(?:my|our|her|his|their)\s+(?:{ROLES})|my name is|i am called|"
-    rf"(?:{'|'.join(sorted(TITLES))})\.?)[ \t,]+([a-z][^\W\d_]*)"
+    rf"\b(?i:(?:my|our|her|his|their)\s+(?:{ROLES})|my name is|i am called|i'm called|"
+    rf"thanks to|thanks|thank you|cheers|love from|(?:{'|'.join(sorted(TITLES))})\.?){CUE_GAP}"
+    r"([^\W\d_A-Z][^\W\d_]*)"
 )
 
 
@@ -81,7 +88,7 @@ _RELATIONS = word_set(
 )
 
 
-_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES
+_LOWER_CUE_ENDINGS = CUE_ENDINGS | TITLES | {"thanks"}
 
 
 @dataclass(frozen=True)
@@ -207,14 +214,55 @@ def _judge_lower(words: Words, index: int, known: Container[str], prose: bool) -
         if long_enough and key in all_names() and is_latin(key) and key not in proper_words():
             return _Flag(index, "is a known name, written in lower case", "known name")
         return None
-    if words.lower(index - 1) in _DETERMINERS and words.lower(index - 2) != "me":
-        return None
+    if key in proper_words() or not _VOWEL_RE.search(key):
+        return _lower_in_context(words, index, prose)  # "nhs", "whatsapp": not names
+    role = role_after(words, index, said=True)
+    if role is not None:
+        return _Flag(
+            index, f"is not an English word and {role}, so it is probably a name", "title or role"
+        )
+    if key in all_names() and arrived(words, index) and _in_prose(words, index, prose):
+        why = "is a known name, written in lower case, alone before 'came' or 'was there'"
+        return _Flag(index, why, "known name")
+    return _lower_in_context(words, index, prose)
+
+
+#: A vowel: every name written in Latin letters has one ("ngozi"); "nhs", "dwp" do not.
+_VOWEL_RE = re.compile(r"[aeiouy]")
+
+
+def _lower_in_context(words: Words, index: int, prose: bool) -> _Flag | None:
+    """A word in lower case that is not English, in a person context in prose."""
+    key = words.key(index)
     context = person_context(words, index)
-    if context is None or not _strong(context) or "'who'" in context:
+    if _after_a_determiner(words, index, context):
         return None
+    if context is None or "'who'" in context or not (_strong(context) or _follows(context)):
+        return None
+    weak = not _strong(context)
+    if weak and (key in proper_words() or not _VOWEL_RE.search(key)):
+        return None  # "with whatsapp", "a letter from dwp"
+    if context.startswith("follows 'with") and not (key in all_names() or in_company(words, index)):
+        return None  # "lunch with biryani"; not "went with rahima" nor "with ngozi"
     if not _in_prose(words, index, prose):
         return None
     return _Flag(index, f"is not an English word and {context}, like a person", "person context")
+
+
+def _after_a_determiner(words: Words, index: int, context: str | None) -> bool:
+    """After a word that makes a lower-case word a thing ("the workstream said"); not
+    "me and ngozi", nor "and" before "ngozi and I" ("it was great and ngozi and I")."""
+    before = words.lower(index - 1)
+    if before not in _DETERMINERS or words.lower(index - 2) == "me":
+        return False
+    return not (before == "and" and context is not None and context.startswith("comes before 'and"))
+
+
+def _follows(context: str) -> bool:
+    """A context before a word that says a person comes next, strong or weak: for a
+    word in lower case that is not English, "a gift from ngozi" is as good as "met
+    ngozi", and "with ngozi" too when ngozi is a known name or "with" means company."""
+    return context.startswith("follows '")
 
 
 def _in_an_address(words: Words, index: int) -> bool:
@@ -298,7 +346,11 @@ def _judge(
         ):
             return _Flag(index, f"has a capital and {context}, like a person", "person context")
         return None
-    named = context is not None and (_strong(context) or _alone(words, index, key))
+    if _arrived_alone(words, index):
+        context = f"stands alone before '{words.words[index + 1]}'"
+        named = True
+    else:
+        named = context is not None and (_strong(context) or _alone(words, index, key))
     if context is not None and named and not _title_case_thing(words, index, key, context):
         why = f"is a name as well as a word, and here it {context}"
         return _Flag(index, why, "person context")
@@ -379,11 +431,30 @@ def _alone(words: Words, index: int, key: str) -> bool:
     return key in given_names() and key not in first_names()[1] and not neighbours(words, index)
 
 
+def _arrived_alone(words: Words, index: int) -> bool:
+    """A given name standing alone as the whole subject of "came" or "was there":
+    "Grace came.", "Then Grace was there." (docs/anonymising.md: "on its own before
+    'was', 'came'")."""
+    return words.key(index) in given_names() and not _beside(words, index) and arrived(words, index)
+
+
+def _beside(words: Words, index: int) -> list[int]:
+    """The capitalised words beside word ``index`` that may belong to the same name: not
+    a word opening the sentence before it ("Then Grace", "Later Amber")."""
+    found = neighbours(words, index)
+    if found and found[0] < index and not _may_open_name(words, found[0]):
+        found.pop(0)
+    return found
+
+
 def _strong(context: str) -> bool:
     """A person context that holds for any capitalised word, not only a known name:
-    "me and X", "X and I", "X told me", "met X" (not "with X" or "X was")."""
-    weak = context.startswith("follows 'with") or any(
-        context == f"comes before '{verb}'" for verb in LIKE_A_SUBJECT
+    "me and X", "X and I", "X told me", "met X" (not "with X", "a gift from X" or
+    "X was")."""
+    weak = (
+        context.startswith("follows 'with")
+        or (context.startswith("follows '") and context[9:-1] in WEAK_PAIRS)
+        or any(context == f"comes before '{verb}'" for verb in LIKE_A_SUBJECT)
     )
     return not weak
 
@@ -406,7 +477,7 @@ def _stands_as_name(words: Words, index: int) -> bool:
     """An everyday word that is also a name, capitalised mid-sentence, reads as a name
     when it stands alone or beside another name ("Grace Long"), not inside the title
     of a place or a thing ("London Fields", "Christmas Eve", "Long Term Plan")."""
-    beside = neighbours(words, index)
+    beside = _beside(words, index)
     key = words.key(index)
     if key in given_names() and words.joined(index) and words.key(index + 1) in _BUILDINGS:
         return True  # "Ben Ward", "Tunde Hall"
@@ -485,7 +556,7 @@ def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Fla
         match = _LOWER_AFTER_CUE_RE.search(text, max(0, start - 60), words.end(index))
         if match is None or match.start(1) != start:
             continue
-        cue = " ".join(text[match.start() : start].split()).rstrip(",")
+        cue = cue_words(text[match.start() : start])
         why = f"follows '{cue}', so it is probably a name written without its capital"
         found[index] = _Flag(index, why, "title or role")
     return found

@@ -78,13 +78,16 @@ ROLES = (
     "employment advisor|job coach|sponsor|buddy|classmate|ex|ex-partner|landlord|landlady|"
     "boss|line manager|named nurse|primary nurse|consultant nurse|OT|CPN|AMHP|HCA"
 )
+#: What may stand between a cue and the name it introduces: spaces and a comma, or an
+#: opening bracket, quote or dash ("my friend (Ngozi)", "my friend—Ngozi", "my friend 'Ngozi'").
+CUE_GAP = r"(?:\s*,?\s+|\s*,?\s*(?:[(\[—–'\"‘“«:]|--)\s*|\s+-\s+)"
 _ROLE_RE = re.compile(
     rf"\b(?i:(?:my|our|her|his|their|your|the|a)\s+(?:(?:new|old|lovely|amazing|own|"
-    rf"former|current|first|late|dear)\s+)?(?:{ROLES}))\s*,?\s+$"
+    rf"former|current|first|late|dear)\s+)?(?:{ROLES})){CUE_GAP}$"
 )
 _CALLED_RE = re.compile(
     r"\b(?i:my name is|my name's|name was|i am called|i'm called|called|named|"
-    r"known as|signed|love from|love,|from your|thanks to|thank you,?|cheers,?)\s*$"
+    rf"known as|signed|love from|love,|from your|thanks to|thank you,?|cheers,?){CUE_GAP}$"
 )
 #: The last word of every phrase _ROLE_RE and _CALLED_RE can match: a cheap test
 #: before the patterns are tried.
@@ -100,6 +103,22 @@ PERSON_BEFORE = word_set(
     "emailed messaged saw visited hugged helped married joined named introduced "
     "invited trusted heard behind"
 )
+#: Words before "with" that make it company ("I went with X", "we sat with X"), not a
+#: thing ("lunch with biryani", "treated with clozapine").
+COMPANY = word_set(
+    "went go goes going gone sat sit sits sitting walked walk walks walking came come comes "
+    "coming stayed stay stays staying talked talk talks talking spoke speak speaks speaking "
+    "met meet meets meeting worked work works working lived live lives living shared share "
+    "sharing laughed laugh cried danced dance dancing played play playing sang sing singing "
+    "travelled traveled travel volunteered volunteer chatted chat chatting cooked cooking "
+    "arrived left stood waited wait waiting was were am be been being is are out along "
+    "together there back home time day days afternoon evening morning night weekend hours"
+)
+#: Things done together, after "had" or "had a": "had lunch with X", "had a chat with X".
+SHARED = word_set(
+    "lunch coffee tea dinner breakfast meal chat drink walk cuppa brew talk curry catch"
+)
+_HAD = word_set("had have has having got get grabbed grab")
 #: Two words before a name that say a person comes next ("according to X").
 PERSON_PAIRS = frozenset(
     f"{verb} by"
@@ -122,6 +141,16 @@ PERSON_PAIRS = frozenset(
         "told",
     ]
 ) | {"according to", "spoke to", "talked to", "talking to", "speaking to", "listening to"}
+#: Two words before a name that say a person may come next, weak like "with X" ("a
+#: letter from Kestrel Ward", "next to Tower Bridge"): things a person gives or sends
+#: ("a gift from X", "the card from X"), and "next to X".
+WEAK_PAIRS = frozenset(
+    f"{thing} from"
+    for thing in word_set(
+        "gift gifts present presents card cards letter letters message messages text texts "
+        "note notes call calls email emails visit visits hug hugs flowers postcard"
+    )
+) | {"next to"}
 #: After a possessive, nouns that only a person has ("X's patience", "X's idea").
 PERSON_NOUNS = word_set(
     "idea ideas help support patience persistence kindness advice words voice story "
@@ -143,6 +172,10 @@ LIKE_A_SUBJECT = word_set(
     "was is had has would could will did does got gets worked works lives lived looked "
     "came went ran runs"
 )
+#: A word just after a name that says the person came or was there ("Grace came.",
+#: "Grace was there."), and what may follow it ("Summer came, and" is a season).
+ARRIVED = word_set("came arrived stayed was is")
+ARRIVED_THEN = word_set("there here back home along over round too early late in with to")
 #: After these a capitalised word is a place, not a person ("in Jordan", "to Florence").
 PLACE_BEFORE = word_set(
     "in at to from near around across through into outside inside via towards toward of on"
@@ -306,15 +339,32 @@ def cue_before(words: Words, index: int) -> str | None:
     before = words.text[max(0, start - 60) : start]
     match = _ROLE_RE.search(before) or _CALLED_RE.search(before)
     if match:
-        return f"follows '{' '.join(match.group().split()).rstrip(',')}'"
+        return f"follows '{cue_words(match.group())}'"
     return None
 
 
-def role_after(words: Words, index: int) -> str | None:
-    """A role named just after the word: "Zulu, a peer worker"."""
-    if not words.gap_after(index).lstrip().startswith(","):
+def cue_words(cue: str) -> str:
+    """A cue as the reason quotes it: its words, without the gap after them."""
+    return " ".join(cue.split()).rstrip(" ,([—–'\"‘“«:-")
+
+
+#: A role said of a word just after it: "ngozi is my friend", "fadumo was our peer worker".
+_ROLE_SAID_RE = re.compile(
+    rf"\s+(?:is|was)\s+(?i:(?:my|our|her|his|their)\s+(?:(?:new|old|lovely|former|"
+    rf"best|senior|lead|trainee|student|fellow)\s+)?(?:{ROLES}))\b"
+)
+
+
+def role_after(words: Words, index: int, said: bool = False) -> str | None:
+    """A role named just after the word: "Zulu, a peer worker"; with ``said``, also
+    one said of it ("ngozi is my friend"), which only a word that is not English can
+    take for a name ("Music is my therapist")."""
+    if words.gap_after(index).lstrip().startswith(","):
+        role = _ROLE_AFTER_RE.match(words.text, words.end(index))
+    elif said and words.gap_after(index) == " ":
+        role = _ROLE_SAID_RE.match(words.text, words.end(index))
+    else:
         return None
-    role = _ROLE_AFTER_RE.match(words.text, words.end(index))
     if role:
         return f"comes before '{' '.join(role.group().split()).lstrip(', ')}'"
     return None
@@ -325,7 +375,7 @@ def person_context(words: Words, index: int) -> str | None:
     "X and I"); None when there are none or a place word comes just before it."""
     before = words.lower(index - 1) if index > 0 else ""
     pair = f"{words.lower(index - 2)} {before}"
-    if pair in PERSON_PAIRS and words.gap_before(index).strip(" ") == "":
+    if (pair in PERSON_PAIRS or pair in WEAK_PAIRS) and words.gap_before(index).strip(" ") == "":
         return f"follows '{pair}'"
     if before in PLACE_BEFORE:
         return None
@@ -351,6 +401,34 @@ def person_context(words: Words, index: int) -> str | None:
     if gap.strip() in ("", "&") and after == "and" and words.lower(index + 2) in ("i", "me"):
         return f"comes before 'and {words.words[index + 2]}'"
     return None
+
+
+def arrived(words: Words, index: int) -> bool:
+    """Whether the word is the whole subject of "came" or "was there": "Grace came.",
+    "Grace was there." (not "Summer came, and", "Hope was what I needed")."""
+    if words.gap_after(index) != " " or words.lower(index + 1) not in ARRIVED:
+        return False
+    if words.words[index + 1] != words.lower(index + 1):
+        return False
+    gap = words.gap_after(index + 1)
+    if gap == " ":
+        return words.lower(index + 2) in ARRIVED_THEN
+    return gap[:1] in ("", ".", "!", "?", ";") or gap.startswith("\n")
+
+
+def in_company(words: Words, index: int) -> bool:
+    """Whether "with" just before word ``index`` follows a word of company ("went with",
+    "sat with", "had lunch with"): what makes "with" + a word in lower case a person,
+    not a thing ("a proper lunch with biryani")."""
+    if words.lower(index - 1) != "with":
+        return False
+    before = words.lower(index - 2)
+    if before in COMPANY:
+        return True
+    had = words.lower(index - 3)
+    if had in ("a", "an"):
+        had = words.lower(index - 4)
+    return before in SHARED and had in _HAD
 
 
 def mid_sentence(words: Words, index: int, prose: bool) -> bool:
