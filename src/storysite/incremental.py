@@ -44,7 +44,7 @@ import pickle
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -55,6 +55,7 @@ from storysite import __version__
 from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
 from storysite.keys import sign, signing_key
+from storysite.writing import folders_of
 
 FORMAT = "storysite-build-cache 5"
 _FILE = "build.sqlite3"
@@ -397,8 +398,7 @@ class Manifest:
         files, folders = _tree(output)
         if files != set(self.files) | _MARKERS:
             return False
-        parents = {p.rpartition("/")[0] for p in files if "/" in p}
-        if folders != {f for parent in parents for f in _with_parents(parent)}:
+        if folders != {folder for path in files for folder in folders_of(path)}:
             return False
         root = str(output)
         return all(w.still_at(os.path.join(root, p)) for p, w in self.files.items())
@@ -414,12 +414,6 @@ class Manifest:
 
 #: Files the writer itself keeps in an output folder (writing.py).
 _MARKERS = {".storysite"}
-
-
-def _with_parents(folder: str) -> Iterator[str]:
-    parts = folder.split("/")
-    for end in range(1, len(parts) + 1):
-        yield "/".join(parts[:end])
 
 
 def _tree(folder: Path) -> tuple[set[str], set[str]]:

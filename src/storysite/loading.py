@@ -101,8 +101,7 @@ def story_paths(config: SiteConfig) -> list[Path]:
         return []
     found: list[str] = []
     linked = False  # only a symbolic link can make two paths one story
-    for root, dirs, files in os.walk(folder):  # like rglob: not into linked folders
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+    for root, _dirs, files in _story_folders(folder):
         linked = linked or os.path.islink(root)
         for name in files:
             if name.endswith(".md") and not name.startswith(("_", ".")):
@@ -127,10 +126,17 @@ def linked_folders(config: SiteConfig) -> list[str]:
     leave their stories out without a word. As paths from the site's folder."""
     folder = config.stories_dir
     found: list[str] = []
-    for root, dirs, _files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+    for root, dirs, _files in _story_folders(folder):
         found += [_shown(Path(root, d), config.root) for d in dirs if os.path.islink(Path(root, d))]
     return found
+
+
+def _story_folders(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` of the stories folder, in a stable order, without the folders whose
+    names start with '_' or '.', and (like rglob) not into linked folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        yield root, dirs, files
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -137,7 +137,7 @@ class Staging:
         folders, and making them one after the other waits for the disk (0.3 s here).
         ``folders_made`` waits for it; ``publish`` removes those left empty."""
         plain = {_plain_relative(f) for f in folders if f}
-        wanted = sorted(plain.union(*map(_parents, plain)))  # each parent before its children
+        wanted = sorted(plain.union(*map(folders_of, plain)))  # each parent before its children
         if not wanted or not can_fork():
             return
         self._folders = wanted
@@ -164,7 +164,7 @@ class Staging:
         longer published must leave no trace, not even an empty folder). One that
         still holds something stops the build: the site would hold a file it did not
         make."""
-        used = {parent for path in files for parent in _parents(path)}
+        used = {folder for path in files for folder in folders_of(path)}
         for folder in reversed(self._folders):  # children before parents
             if folder not in used:
                 try:
@@ -300,7 +300,7 @@ class InPlace(Staging):
         return len(made)
 
 
-def _parents(path: str) -> Iterator[str]:
+def folders_of(path: str) -> Iterator[str]:
     """The folders ``path`` is in: ``a/b/c.html`` -> ``a``, ``a/b``."""
     parts = path.split("/")
     for end in range(1, len(parts)):

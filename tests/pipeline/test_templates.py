@@ -122,12 +122,16 @@ RAW_STORY = story(
         "item.story.source.consent.reference",
         "item.story['source'].title",
         "(item.story | attr('source')).title",
+        "item._markup.html",
+        "item['_markup'].html",
     ],
 )
 def test_a_template_never_sees_a_story_as_written(make_site: MakeSite, reach: str) -> None:
-    """A story's fields before the anonymiser (its ``source``) are not handed to
-    templates: using them stops the build at the template's line (a red team printed
-    an e-mail address, a date of birth and the consent reference from a card)."""
+    """A story's fields before the anonymiser (its ``source``) and any name starting
+    with '_' are not handed to templates: using them stops the build at the template's
+    line. A red team printed an e-mail address, a date of birth and the consent
+    reference from ``source`` on a card; ``_markup`` would read a story's text without
+    the build cache noticing, and a listing page would keep old text."""
     card = f'<article class="card">{{{{ {reach} }}}}</article>\n'
     site = make_site({"a.md": RAW_STORY}, files={"templates/_story_card.html": card})
     result = run_build(site)
