@@ -36,6 +36,7 @@ from storysite.incremental import (
     Manifest,
     Store,
     Written,
+    code_fingerprint,
     digest,
     inputs_digest,
     manifest_key,
@@ -58,6 +59,7 @@ from storysite.pages import FOREIGN_LOAD_RE, Made, Pages
 from storysite.parallel import MIN_PARALLEL, InBackground, map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
+from storysite.search import IndexState
 from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
 
 
@@ -289,14 +291,14 @@ def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = 
     return gate
 
 
-def _verdict_key(identity: str, names: str) -> str:
-    """A story's own gate verdict holds for its work (``_Worked.identity``) and the
-    site's protected names."""
-    return digest("verdict", identity, names) if identity else ""
+def _index_key() -> str:
+    """Where the search index's state is kept: one per cache, for this code."""
+    return digest("search index", code_fingerprint())
 
 
 def _verdicts_key(names: str) -> str:
-    """The table of every story's own verdict, for one set of protected names."""
+    """The table of every story's own gate verdict for one set of protected names, by
+    the story's work (``_Worked.identity``): a verdict holds for both."""
     return digest("verdicts", names)
 
 
@@ -453,8 +455,8 @@ class _Build:
             return same
         folder = InPlace(self.output) if in_place else Staging(self.output, keep_previous)
         with folder as staging:
-            if self.previous is not None:  # most of its folders will be wanted again
-                staging.make_folders(os.path.dirname(path) for path in self.previous.files)
+            if self.previous is not None:  # most of its files will be wanted again
+                staging.link_ahead(self.previous.files)
             results, names, gate = self._work_on_stories()
             outcome = _Outcome.sort(results, on_story)
             site = Site.collate(outcome.published + outcome.preview_only)
@@ -463,7 +465,9 @@ class _Build:
             if upcoming:
                 record.append(f"next change: {upcoming[0].day.isoformat()}")
             keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
-            pages = Pages(self.config, gate, names, keys, self.previous, self.store.enabled)
+            pages = Pages(
+                self.config, gate, names, keys, self.previous, self.store.enabled, self._index()
+            )
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
         report = replace(
@@ -471,7 +475,7 @@ class _Build:
             today=self.today,
             next_change=upcoming,
         )
-        self._remember(results, made, names, report)
+        self._remember(results, made, names, report, pages.search_state)
         ImageCache(self.store.folder).prune(
             p.cache_key for r in results for _, p in r.decision.pictures
         )
@@ -535,13 +539,13 @@ class _Build:
         work = _StoryWork(
             config, self.today, loaded, self.include_held, self.store.folder, self.store
         )
-        verdict_keys = [
-            _verdict_key(_identity(key, entry.image_stamps), names) if entry is not None else ""
+        identities = [
+            _identity(key, entry.image_stamps) if entry is not None else ""
             for key, entry in zip(keys, entries, strict=True)
         ]
         table = self.store.get(_verdicts_key(names)) if enabled else None
         verdicts: dict[str, object] = table if isinstance(table, dict) else {}
-        results = self._gather(work, keys, entries, sources, verdict_keys, verdicts, names, early)
+        results = self._gather(work, keys, entries, sources, identities, verdicts, names, early)
         problems += [p for r in results for p in r.problems]
         _stop_on_problems(problems, [r.decision for r in results])
         return results, names, work.gate
@@ -571,7 +575,7 @@ class _Build:
         keys: list[str],
         entries: list[StoryEntry | None],
         sources: list[SourceStory | None],
-        verdict_keys: list[str],
+        identities: list[str],
         verdicts: dict[str, object],
         names: str,
         early: _Early | None = None,
@@ -589,14 +593,14 @@ class _Build:
             if source is None:  # could not be loaded: its problem stops the build
                 results.append(None)
                 continue
-            worked = self._from_entry(entry, keys[index], verdicts.get(verdict_keys[index]))
+            worked = self._from_entry(entry, keys[index], verdicts.get(identities[index]))
             results.append(worked)
             if worked is None and index in made_early:
                 tasks.append((index, partial(_verdict_of, work, made_early[index])))
             elif worked is None:
                 tasks.append((index, partial(work, position[id(source)])))
             elif worked.markup is not None and not isinstance(
-                verdicts.get(verdict_keys[index]), tuple
+                verdicts.get(identities[index]), tuple
             ):
                 rendered = RenderedStory(worked.decision.story, worked.markup)
                 tasks.append((index, partial(_with_verdict, work, worked, rendered)))
@@ -628,12 +632,12 @@ class _Build:
                 if not worked.problems and steady:
                     fresh.append((keys[index], _entry_of(worked)))
             results[index] = worked
-            if worked.markup is not None and steady:
-                fresh_verdicts[_verdict_key(worked.identity, names)] = (worked.leak,)
+            if worked.markup is not None and steady and worked.identity:
+                fresh_verdicts[worked.identity] = (worked.leak,)
         if self.store.enabled:
             self.store.put_many("story", fresh)
             if fresh_verdicts:  # one table of verdicts for this set of protected names
-                used = {_verdict_key(r.identity, names) for r in results if r is not None}
+                used = {r.identity for r in results if r is not None}
                 kept = {k: v for k, v in verdicts.items() if k in used}
                 table_key = _verdicts_key(names)
                 self.store.put_many("verdicts", [(table_key, kept | fresh_verdicts)])
@@ -661,14 +665,27 @@ class _Build:
             entry.listing,
         )
 
+    def _index(self) -> IndexState | None:
+        """The search index state the last build with this code kept (search.py)."""
+        found = self.store.get(_index_key()) if self.store.enabled else None
+        return found if isinstance(found, IndexState) else None
+
     def _remember(
-        self, results: list[_Worked], made: list[Made], names: str, report: BuildReport
+        self,
+        results: list[_Worked],
+        made: list[Made],
+        names: str,
+        report: BuildReport,
+        index: IndexState | None,
     ) -> None:
-        """Keep what the next build needs: which story entries are still used, and
-        what this build read and wrote (the manifest)."""
+        """Keep what the next build needs: which story entries are still used, the
+        search index's state, and what this build read and wrote (the manifest)."""
         if not self.store.enabled:
             return
         self.store.keep_only("story", [r.key for r in results if r.key])
+        if index is not None:
+            self.store.put_many("index", [(_index_key(), index)])
+            self.store.keep_only("index", [_index_key()])
         files: dict[str, Written] = {}
         root = str(self.output)
         for item in made:

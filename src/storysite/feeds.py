@@ -19,7 +19,7 @@ from markupsafe import escape
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
-from storysite.search import Entry, SearchIndex, build_index, hashed_weights
+from storysite.search import Entry, IndexState, SearchIndex, hashed_weights, index_with_state
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -225,11 +225,13 @@ def search_weights(story: RenderedStory) -> bytes:
     return hashed_weights(search_entry(story))
 
 
-def search_index(site: Site) -> SearchIndex:
-    """The search index (search.py) of the stories' published text."""
+def search_index(site: Site, previous: IndexState | None = None) -> tuple[SearchIndex, IndexState]:
+    """The search index (search.py) of the stories' published text, and what the next
+    build needs to make its own from it (``previous``: the last build's)."""
     stories = site.stories
-    entries = [search_entry(s, with_text=s.weights is None) for s in stories]
-    return build_index(entries, [s.weights for s in stories])
+    weights = [s.weights for s in stories]
+    entries = [search_entry(s, w is None) for s, w in zip(stories, weights, strict=True)]
+    return index_with_state(entries, weights, previous)
 
 
 def search_files(index: SearchIndex) -> list[OutputFile]:

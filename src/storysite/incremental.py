@@ -135,6 +135,7 @@ _ALLOWED_MODULES = (
     "storysite.incremental",
     "storysite.build",
     "storysite.errors",
+    "storysite.search",
 )
 
 
@@ -402,14 +403,6 @@ class Manifest:
             return False
         root = str(output)
         return all(w.still_at(os.path.join(root, p)) for p, w in self.files.items())
-
-    def reusable(self, output: Path, path: str, page_key: str) -> Written | None:
-        """The file the last build wrote at ``path``, when it showed exactly what
-        ``page_key`` says and is still as it was written."""
-        written = self.files.get(path)
-        if written is None or not page_key or written.page_key != page_key:
-            return None
-        return written if written.still_at(os.path.join(output, path)) else None
 
 
 #: Files the writer itself keeps in an output folder (writing.py).

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from storysite import feeds
 from storysite.audit import Gate, Leak
 from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_read_since
 from storysite.config import SiteConfig
@@ -23,9 +24,9 @@ from storysite.incremental import (
     site_fingerprint,
 )
 from storysite.models import OutputFile
-from storysite.parallel import map_ordered, worker_count
+from storysite.parallel import InBackground, map_ordered, worker_count
 from storysite.render import FileJob, Renderer, ready
-from storysite.search import SearchIndex
+from storysite.search import IndexState, SearchIndex
 from storysite.writing import Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
@@ -71,9 +72,13 @@ class Pages:
         keys: dict[str, tuple[str, str]],
         previous: Manifest | None,
         enabled: bool,
+        search_before: IndexState | None = None,
     ) -> None:
         self.config, self.gate, self.names, self.keys = config, gate, names, keys
         self.previous = previous if enabled else None
+        self.search_before = search_before
+        #: This build's search index state, for the next build (search.IndexState).
+        self.search_state: IndexState | None = None
         self.render_key = (
             digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
             if enabled
@@ -102,7 +107,10 @@ class Pages:
 
     def key_of(self, job: FileJob, whole: bool) -> str:
         """A listing page's key (a ``Renderer.page`` job: its template, path and
-        context); "" for any other file, or when its context holds something unknown."""
+        context), or the sitemap's (the pages it lists, with their days); "" for any
+        other file, or when a page's context holds something unknown."""
+        if self.render_key and isinstance(job, partial) and job.func is feeds.sitemap_xml:
+            return digest("sitemap", self.render_key, repr(job.args[1]))  # pages and days
         if not self.render_key or not isinstance(job, partial) or not _is_page(job):
             return ""
         try:
@@ -122,7 +130,7 @@ class Pages:
         making it (collate.text_reads counts every read of a story's HTML or search
         words, however a template reaches it); the manifest remembers it for the next
         build, and a page that read any text is keyed by its stories' whole work."""
-        renderer = Renderer(self.config)
+        renderer = Renderer(self.config, self.search_before)
         audit = PageAudit(self.gate)
         before, after = renderer.file_jobs(site)
         jobs: list[FileJob] = [
@@ -131,6 +139,7 @@ class Pages:
             *after,
             *(partial(ready, image) for image in images),
         ]
+        searching = next((n for n, job in enumerate(jobs) if _is_search(job)), None)
         last = self.previous
         same_names = last is not None and last.names == self.names
 
@@ -140,16 +149,28 @@ class Pages:
                 return self.story_key(site, story, whole)
             return self.key_of(job, whole)
 
-        def make(index: int) -> list[Made]:
+        def reused(index: int) -> Made | None:
+            """The last build's file, linked unrendered, when it shows what this one would."""
+            job = jobs[index]
+            path = _path_of(job)
+            earlier = last.files.get(path) if last is not None and path else None
+            if earlier is None or last is None:
+                return None
+            page_key = key(job, path, earlier.reads_text)
+            if not page_key or page_key != earlier.page_key:
+                return None
+            if not staging.keep(path, (earlier.size, earlier.mtime_ns, earlier.inode)):
+                return None
+            return Made(
+                path, earlier.sha256, page_key, reads_text=earlier.reads_text, written=earlier
+            )
+
+        def make(index: int, put: Callable[[OutputFile], object] = staging.put) -> list[Made]:
             job = jobs[index]
             path = _path_of(job)
             earlier = last.files.get(path) if last is not None and path else None
             whole = earlier is not None and earlier.reads_text
             page_key = key(job, path, whole) if path else ""
-            if last is not None and page_key:
-                written = last.reusable(staging.output, path, page_key)
-                if written is not None and staging.link(path):
-                    return [Made(path, written.sha256, page_key, reads_text=whole, written=written)]
             mark = text_read_mark()
             made = job()
             story = _story_of(job)
@@ -157,24 +178,45 @@ class Pages:
             if read and not whole and page_key:
                 page_key = key(job, path, True)
             files = made if isinstance(made, list) else [] if made is None else [made]
-            return [check(file, page_key, read) for file in files]
+            return [check(file, page_key, read, put) for file in files]
 
-        def check(file: OutputFile, page_key: str, read: bool) -> Made:
+        def check(
+            file: OutputFile, page_key: str, read: bool, put: Callable[[OutputFile], object]
+        ) -> Made:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
             problem = None if checked else audit.problem(file)
             if problem is None:  # a file with a problem stops the build: never written
-                staging.put(file)
+                put(file)
             return Made(file.path, sha, page_key, problem, read)
 
-        # The files never taken from the last build (the search index, the feed, the
-        # sitemap: each shows every story) go first, so one worker starts on the
-        # longest job while the others link the unchanged pages.
-        order = sorted(range(len(jobs)), key=lambda i: bool(_path_of(jobs[i])))
+        def search(_: int) -> tuple[list[Made], list[OutputFile], IndexState | None]:
+            assert searching is not None
+            kept: list[OutputFile] = []
+            return make(searching, kept.append), kept, renderer.search_state
+
+        # The search index, the longest job, is made and checked by a process of its
+        # own from the start (its files are written here, so that where that process
+        # fails the job is simply done again here), and it hands back what the next
+        # build makes its index from. Meanwhile this process keeps each page the last
+        # build wrote that shows what this one would (linked ahead: writing.py), and
+        # the files left to make are made across the cores.
         staging.folders_made()
-        done = map_ordered(lambda n: make(order[n]), len(jobs), worker_count(len(jobs), workers))
-        by_job = dict(zip(order, done, strict=True))
+        forking = worker_count(len(jobs), workers) > 1
+        background = InBackground(search, 0 if searching is None else 1, forking)
+        by_job: dict[int, list[Made]] = {}
+        for index in range(len(jobs)):
+            kept_page = reused(index) if index != searching else None
+            if kept_page is not None:
+                by_job[index] = [kept_page]
+        left = [i for i in range(len(jobs)) if i not in by_job and i != searching]
+        done = map_ordered(lambda n: make(left[n]), len(left), worker_count(len(left), workers))
+        by_job.update(zip(left, done, strict=True))
+        for made_there, kept, self.search_state in background.results():
+            by_job[searching] = made_there  # type: ignore[index]
+            for file in kept:
+                staging.put(file)
         made = [m for index in range(len(jobs)) for m in by_job[index]]
         first = next((m.problem for m in made if m.problem is not None), None)
         if first is not None:  # the first problem in file order, whichever worker found it
@@ -197,8 +239,11 @@ def _canonical(value: object, story_id: Callable[[RenderedStory], str]) -> objec
         return ("story", story_id(value))
     if value is None or isinstance(value, (str, int, float, bool, dt.date)):
         return value
-    if isinstance(value, (list, tuple)):
-        return [_canonical(item, story_id) for item in value]
+    if isinstance(value, (list, tuple)):  # a page's stories, often thousands: one call each
+        return [
+            ("story", story_id(item)) if type(item) is RenderedStory else _canonical(item, story_id)
+            for item in value
+        ]
     if isinstance(value, dict):
         return sorted((str(k), _canonical(v, story_id)) for k, v in value.items())
     if isinstance(value, SearchIndex):  # the search page shows its numbers only
@@ -224,7 +269,13 @@ def _path_of(job: FileJob) -> str:
         return f"{story.path}index.html"
     if isinstance(job, partial) and _is_page(job) and isinstance(job.args[1], str):
         return job.args[1]
+    if isinstance(job, partial) and job.func is feeds.sitemap_xml:
+        return "sitemap.xml"
     return ""
+
+
+def _is_search(job: FileJob) -> bool:
+    return isinstance(job, partial) and getattr(job.func, "__func__", None) is Renderer.search_files
 
 
 def _is_page(job: FileJob) -> bool:

@@ -24,7 +24,7 @@ from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
 from storysite.models import AnonymisedStory, OutputFile
-from storysite.search import CHUNK
+from storysite.search import CHUNK, IndexState
 
 THEME = "storysite.theme"
 #: Makes one file of the site (or several: the search page and its index; None: a
@@ -139,9 +139,12 @@ def root_of(path: str) -> str:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, search_before: IndexState | None = None) -> None:
         self.config = config
         self.env = make_environment(config)
+        #: The last build's search index state, and this one's once made (search.py).
+        self.search_before = search_before
+        self.search_state: IndexState | None = None
 
     def page(
         self,
@@ -232,7 +235,7 @@ class Renderer:
     def search_files(self, site: Site) -> list[OutputFile]:
         """The search page and every file of the search index: one job, as the page
         needs the index's numbers and the index is the slowest file to make."""
-        index = feeds.search_index(site)
+        index, self.search_state = feeds.search_index(site, self.search_before)
         page = self.page(
             "search.html",
             "search/index.html",

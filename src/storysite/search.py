@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 FORMAT = "storysite-search 2"
 assert array("I").itemsize == 4, "term hashes are 32-bit"
@@ -215,23 +218,114 @@ def _pairs(hashed: bytes) -> Iterator[tuple[int, int]]:
 def build_index(entries: Sequence[Entry], hashed: Sequence[bytes | None] = ()) -> SearchIndex:
     """The index of ``entries``. ``hashed`` may give each entry's ``hashed_weights``,
     worked out before (a build's cache keeps them); None or missing: work it out."""
-    # Each term's stories as [story, weight, gap, weight, ...], made in one pass:
-    # stories come in number order, so each gap is from the term's last story.
+    return index_with_state(entries, hashed)[0]
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What one build keeps of its index for the next (a build's cache holds it): each
+    story's ``hashed_weights`` by number, and each term's encoded list of stories."""
+
+    hashed: tuple[bytes, ...]
+    postings: dict[str, str]  # a term's hash, in decimal -> "[story,weight,gap,weight...]"
+
+
+#: Above this many stories with other words, the index is made again from scratch.
+MOST_PATCHED = 64
+
+
+def index_with_state(
+    entries: Sequence[Entry],
+    hashed: Sequence[bytes | None] = (),
+    previous: IndexState | None = None,
+) -> tuple[SearchIndex, IndexState]:
+    """``build_index``, with what the next build needs to make its index from this
+    one. With ``previous`` (the last build's) and the same number of stories, only the
+    terms of the stories whose words changed are worked out again; the files are
+    the same, byte for byte, as made from scratch (tests/speed/test_search_patch.py)."""
+    known = tuple(
+        found if (found := hashed[n] if n < len(hashed) else None) is not None
+        else hashed_weights(entry)
+        for n, entry in enumerate(entries)
+    )  # fmt: skip
+    postings = _patched(previous, known) if previous is not None else None
+    if postings is None:
+        postings = _postings(known)
+    return _index_files(entries, postings), IndexState(known, postings)
+
+
+def _postings(hashed: Sequence[bytes]) -> dict[str, str]:
+    """Each term's stories, encoded, made in one pass: stories come in number order,
+    so each gap is from the term's last story."""
     postings: dict[int, list[int]] = {}
     last: dict[int, int] = {}
-    for number, entry in enumerate(entries):
-        known = hashed[number] if number < len(hashed) else None
-        for term, weight in _pairs(known if known is not None else hashed_weights(entry)):
+    for number, known in enumerate(hashed):
+        for term, weight in _pairs(known):
             flat = postings.get(term)
             if flat is None:
                 postings[term] = [number, weight]
             else:
                 flat += (number - last[term], weight)
             last[term] = number
-    encoded = {str(h): "[" + ",".join(map(str, flat)) + "]" for h, flat in postings.items()}
-    shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in encoded.items()))
+    return {str(h): "[" + ",".join(map(str, flat)) + "]" for h, flat in postings.items()}
+
+
+def _patched(previous: IndexState, hashed: tuple[bytes, ...]) -> dict[str, str] | None:
+    """``_postings(hashed)``, from the last build's: the terms of each story whose
+    words changed are set again. None when the stories are not the same in number
+    (each story's number would change) or too many changed."""
+    if len(previous.hashed) != len(hashed):
+        return None
+    pairs = zip(previous.hashed, hashed, strict=True)
+    changed = [n for n, (old, new) in enumerate(pairs) if old != new]
+    if len(changed) > MOST_PATCHED:
+        return None
+    # Per term: each changed story's new weight, or None where it no longer holds it.
+    edits: dict[str, dict[int, int | None]] = {}
+    for number in changed:
+        for term, _ in _pairs(previous.hashed[number]):
+            edits.setdefault(str(term), {})[number] = None
+        for term, weight in _pairs(hashed[number]):
+            edits.setdefault(str(term), {})[number] = weight
+    postings = dict(previous.postings)
+    for key, weights in edits.items():
+        encoded = _edited(postings.get(key, ""), weights)
+        if encoded:
+            postings[key] = encoded
+        else:
+            postings.pop(key, None)
+    return postings
+
+
+def _edited(encoded: str, edits: dict[int, int | None]) -> str:
+    """One term's encoded list (see the module's docstring) with each story's weight
+    set as ``edits`` says (None: the story is taken out); "" when no story is left."""
+    parts = encoded[1:-1].split(",") if encoded else []
+    numbers = list(accumulate(map(int, parts[0::2])))
+    weights = parts[1::2]
+    for number, weight in edits.items():
+        at = bisect_left(numbers, number)
+        there = at < len(numbers) and numbers[at] == number
+        if weight is None:
+            if there:
+                del numbers[at], weights[at]
+        elif there:
+            weights[at] = str(weight)
+        else:
+            numbers.insert(at, number)
+            weights.insert(at, str(weight))
+    if not numbers:
+        return ""
+    flat = [""] * (2 * len(numbers))
+    flat[0::2] = map(str, [numbers[0], *map(operator.sub, numbers[1:], numbers)])
+    flat[1::2] = weights
+    return "[" + ",".join(flat) + "]"
+
+
+def _index_files(entries: Sequence[Entry], postings: dict[str, str]) -> SearchIndex:
+    shards = _shard_count(sum(len(k) + len(v) + 4 for k, v in postings.items()))
     buckets: list[list[str]] = [[] for _ in range(shards)]
-    for key, value in sorted(encoded.items()):
+    for key, value in sorted(postings.items()):
         buckets[int(key) % shards].append(f'"{key}":{value}')
     files = [
         (f"{FOLDER}/terms-{n}.json", ("{" + ",".join(b) + "}").encode())
@@ -252,15 +346,13 @@ def _shard_count(size: int) -> int:
 
 
 def _manifest(entries: Iterable[Entry], shards: int) -> str:
-    """search-index.json: the whole index described, then every story's fields. Each
-    story is encoded on its own and the pieces joined once."""
+    """search-index.json: the whole index described, then every story's fields."""
     stories = [
-        _json({"url": e.url, "title": e.title, "date": e.date, "summary": e.summary,
-               "tags": list(e.tags)})
+        {"url": e.url, "title": e.title, "date": e.date, "summary": e.summary, "tags": list(e.tags)}
         for e in entries
-    ]  # fmt: skip
+    ]
     head = _json({"format": FORMAT, "folder": FOLDER + "/", "shards": shards, "chunk": CHUNK})
-    return head[:-1] + ',"stories":[' + ",".join(stories) + "]}"
+    return head[:-1] + ',"stories":' + _json(stories) + "}"
 
 
 def _json(value: object) -> str:

@@ -92,8 +92,9 @@ class Staging:
     and so it does when the build is killed (the next build clears the leftover).
     """
 
-    #: The folders ``make_folders`` makes ahead, and the process making them.
+    #: The folders and files ``link_ahead`` makes ahead, and the process making them.
     _folders: Sequence[str] = ()
+    _ahead: frozenset[str] = frozenset()
     _folder_maker: int | None = None
 
     def __init__(self, output: Path, keep_previous: bool = False) -> None:
@@ -131,29 +132,37 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
         self._lock.release()
 
-    def make_folders(self, folders: Iterable[str]) -> None:
-        """Start making ``folders`` (paths inside the site) in a child process, while
-        this one works out what goes in them: a site of 5,000 stories has 5,000
-        folders, and making them one after the other waits for the disk (0.3 s here).
-        ``folders_made`` waits for it; ``publish`` removes those left empty."""
-        plain = {_plain_relative(f) for f in folders if f}
-        wanted = sorted(plain.union(*map(folders_of, plain)))  # each parent before its children
-        if not wanted or not can_fork():
+    def link_ahead(self, files: Iterable[str]) -> None:
+        """Start making the folders of ``files`` (paths inside the site: the last
+        build's), and linking each file there from the last site, in a child process,
+        while this one works out what the new site holds: a site of 5,000 stories has
+        5,000 folders, and making them and linking their pages one after the other
+        waits for the disk. ``folders_made`` waits for it. A file linked ahead is only
+        a guess: ``link`` keeps it, ``put`` replaces it, and ``publish`` removes every
+        one this build did not make, and the folders left empty."""
+        ahead = frozenset(_plain_relative(f) for f in files if f)
+        wanted = sorted({d for f in ahead for d in folders_of(f)})  # parents before children
+        if not ahead or not can_fork():
             return
-        self._folders = wanted
+        self._folders, self._ahead = wanted, ahead
+        previous = str(self.previous) if self.previous is not None else ""
+        root, mode = str(self.root), self.file_mode
         pid = os.fork()
-        if pid == 0:  # the child: make the folders, then end without cleaning up
+        if pid == 0:  # the child: make and link, then end without cleaning up
             try:
                 die_with_parent()
                 for folder in wanted:
                     with contextlib.suppress(OSError):
-                        os.mkdir(os.path.join(self.root, folder))
+                        os.mkdir(os.path.join(root, folder))
+                for path in ahead if previous else ():
+                    with contextlib.suppress(OSError):
+                        _link_plain(os.path.join(previous, path), os.path.join(root, path), mode)
             finally:
                 os._exit(0)
         self._folder_maker = pid
 
     def folders_made(self) -> None:
-        """Wait until the folders ``make_folders`` started are made."""
+        """Wait until the folders and files ``link_ahead`` started are made."""
         if self._folder_maker is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._folder_maker, 0)
@@ -183,6 +192,9 @@ class Staging:
         relative = safe_relative_path(file.path)
         target = self.root.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
+        if str(relative) in self._ahead:  # linked ahead from the last site: not ours
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
         if self.previous is None or not _link_unchanged(
             self.previous.joinpath(*relative.parts), target, file.content, self.file_mode
         ):
@@ -196,19 +208,25 @@ class Staging:
                 raise StorySiteError(f"two pages want the same path {file.path!r}") from None
         return file.path
 
-    def link(self, path: str) -> bool:
-        """Hard-link the previous site's file at ``path`` into the new site without
-        reading it: the caller knows it holds what this build would write. False (make
-        the file instead) when it is not a plain file with a new file's mode."""
+    def keep(self, path: str, written: tuple[int, int, int]) -> bool:
+        """Keep the last site's file at ``path`` in the new site unread, when it is still
+        the file the last build wrote (``written``: its size, modification time and
+        inode, as the manifest holds them) and a plain file with a new file's mode:
+        linked ahead already (``link_ahead``), or hard-linked now. False (make the file
+        instead) on any doubt; the caller knows the file holds what this build would
+        write."""
         if self.previous is None:
             return False
         relative = _plain_relative(path)
+        if relative in self._ahead and self._is_written(os.path.join(self.root, relative), written):
+            return True  # the link made ahead is that very file
         old = os.path.join(self.previous, relative)
         target = os.path.join(self.root, relative)
+        if not self._is_written(old, written):
+            return False
         try:
-            status = os.lstat(old)
-            if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != self.file_mode:
-                return False
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # a link made ahead to what is there now: not ours
             try:
                 os.link(old, target)
             except FileNotFoundError:  # its folder is not made yet
@@ -217,6 +235,17 @@ class Staging:
         except OSError:
             return False
         return True
+
+    def _is_written(self, path: str, written: tuple[int, int, int]) -> bool:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        return (
+            stat.S_ISREG(info.st_mode)
+            and stat.S_IMODE(info.st_mode) == self.file_mode
+            and (info.st_size, info.st_mtime_ns, info.st_ino) == written
+        )
 
     def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         """Swap the folder in as ``output``; ``paths`` are every file ``put`` wrote, in
@@ -229,6 +258,9 @@ class Staging:
                 raise StorySiteError(f"two pages want the same path {path!r}")
             seen.add(relative)
         self.folders_made()
+        for relative in self._ahead - seen:  # linked ahead, and not part of the new site
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.root, relative))
         self._remove_unused_folders(seen)
         root = str(self.root)
         missing = [r for r in seen if not os.path.isfile(os.path.join(root, r))]
@@ -264,8 +296,8 @@ class InPlace(Staging):
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
 
-    def make_folders(self, folders: Iterable[str]) -> None:
-        """Nothing to make ahead: the preview's folders are there already."""
+    def link_ahead(self, files: Iterable[str]) -> None:
+        """Nothing to make ahead: the preview's folders and files are there already."""
 
     def put(self, file: OutputFile) -> str:
         target = os.path.join(self.root, _plain_relative(file.path))
@@ -282,8 +314,8 @@ class InPlace(Staging):
         os.replace(temporary, target)
         return file.path
 
-    def link(self, path: str) -> bool:
-        return os.path.isfile(os.path.join(self.root, _plain_relative(path)))
+    def keep(self, path: str, written: tuple[int, int, int]) -> bool:
+        return self._is_written(os.path.join(self.root, _plain_relative(path)), written)
 
     def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         made = {_plain_relative(p) for p in paths}
@@ -305,6 +337,15 @@ def folders_of(path: str) -> Iterator[str]:
     parts = path.split("/")
     for end in range(1, len(parts)):
         yield "/".join(parts[:end])
+
+
+def _link_plain(old: str, target: str, mode: int) -> None:
+    """Hard-link ``old`` to ``target`` when it is a plain file with the ``mode`` a new
+    file would get; raises OSError otherwise, or when it cannot be linked."""
+    status = os.lstat(old)
+    if not stat.S_ISREG(status.st_mode) or stat.S_IMODE(status.st_mode) != mode:
+        raise OSError(f"{old} is not a plain file with a new file's mode")
+    os.link(old, target)
 
 
 def _link_unchanged(old: Path, target: Path, content: bytes, mode: int) -> bool:

@@ -185,9 +185,10 @@ def folders(root: Path) -> set[str]:
 
 
 def test_a_withdrawn_story_leaves_not_even_an_empty_folder(make_site: MakeSite) -> None:
-    """A build with a last build makes that build's folders ahead, in a child process
-    (writing.Staging.make_folders); those the new site does not use are removed. In
-    fresh processes: inside pytest a running thread (a test server) stops the fork."""
+    """A build with a last build makes that build's folders and links its files ahead,
+    in a child process (writing.Staging.link_ahead); those the new site does not use
+    are removed. In fresh processes: inside pytest a running thread (a test server)
+    stops the fork."""
     site = make_site(garden(3))
     for _ in range(2):
         assert run_subprocess("build", "--site", str(site), "--today", "2026-11-27").returncode == 0
@@ -200,6 +201,48 @@ def test_a_withdrawn_story_leaves_not_even_an_empty_folder(make_site: MakeSite) 
     # The one story saved again was worked out in a process of its own (_start_early).
     assert tree(site, "output") == cold(site)
     assert folders(site / "output") == folders(site / "cold")
+
+
+def subprocess_build(site: Path) -> None:
+    result = run_subprocess("build", "--site", str(site), "--today", "2026-11-27")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_page_linked_ahead_is_gone_when_its_story_is_withdrawn(make_site: MakeSite) -> None:
+    """Every file of the last site is linked into the new one ahead, as a guess; a
+    withdrawn story's page and picture-free folder must not survive the guess."""
+    site = make_site(garden(4))
+    subprocess_build(site)
+    subprocess_build(site)
+    path = site / "stories/s02.md"
+    path.write_text(
+        path.read_text().replace(
+            "  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1
+        )
+    )
+    subprocess_build(site)
+    assert not any("garden-day-2" in p for p in tree(site, "output"))
+    assert b"Garden day 2<" not in b"".join(tree(site, "output").values())
+    assert tree(site, "output") == cold(site)
+    assert folders(site / "output") == folders(site / "cold")
+
+
+def test_a_page_changed_by_hand_is_made_again_and_the_old_site_left_alone(
+    make_site: MakeSite,
+) -> None:
+    """A page linked ahead whose file was changed in the output since the last build is
+    not kept: it is made again, and writing it never writes through the link into the
+    last site's file."""
+    site = make_site(garden(4))
+    subprocess_build(site)
+    page = site / "output/stories/garden-day-3/index.html"
+    page.write_bytes(page.read_bytes() + b"<!-- changed by hand -->")
+    held = site / "held-copy.html"
+    os.link(page, held)  # the last site's file itself, wherever the build moves it
+    subprocess_build(site)
+    assert b"changed by hand" not in (site / "output/stories/garden-day-3/index.html").read_bytes()
+    assert tree(site, "output") == cold(site)
+    assert held.read_bytes().endswith(b"<!-- changed by hand -->")
 
 
 def test_an_expiry_takes_effect_when_today_moves_past_it(make_site: MakeSite) -> None:
