@@ -33,10 +33,10 @@ from storysite.images import (
     with_clean_images,
 )
 from storysite.incremental import (
+    KeptIndex,
     Manifest,
     Store,
     Written,
-    code_fingerprint,
     digest,
     inputs_digest,
     manifest_key,
@@ -59,7 +59,6 @@ from storysite.pages import FOREIGN_LOAD_RE, Made, Pages
 from storysite.parallel import MIN_PARALLEL, InBackground, map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
-from storysite.search import IndexState
 from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
 
 
@@ -291,11 +290,6 @@ def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = 
     return gate
 
 
-def _index_key() -> str:
-    """Where the search index's state is kept: one per cache, for this code."""
-    return digest("search index", code_fingerprint())
-
-
 def _verdicts_key(names: str) -> str:
     """The table of every story's own gate verdict for one set of protected names, by
     the story's work (``_Worked.identity``): a verdict holds for both."""
@@ -465,8 +459,9 @@ class _Build:
             if upcoming:
                 record.append(f"next change: {upcoming[0].day.isoformat()}")
             keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
+            kept = KeptIndex(self.store.folder, {r.decision.story.slug: r.key for r in results})
             pages = Pages(
-                self.config, gate, names, keys, self.previous, self.store.enabled, self._index()
+                self.config, gate, names, keys, self.previous, kept if self.store.enabled else None
             )
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
@@ -475,7 +470,7 @@ class _Build:
             today=self.today,
             next_change=upcoming,
         )
-        self._remember(results, made, names, report, pages.search_state)
+        self._remember(results, made, names, report)
         ImageCache(self.store.folder).prune(
             p.cache_key for r in results for _, p in r.decision.pictures
         )
@@ -665,27 +660,14 @@ class _Build:
             entry.listing,
         )
 
-    def _index(self) -> IndexState | None:
-        """The search index state the last build with this code kept (search.py)."""
-        found = self.store.get(_index_key()) if self.store.enabled else None
-        return found if isinstance(found, IndexState) else None
-
     def _remember(
-        self,
-        results: list[_Worked],
-        made: list[Made],
-        names: str,
-        report: BuildReport,
-        index: IndexState | None,
+        self, results: list[_Worked], made: list[Made], names: str, report: BuildReport
     ) -> None:
-        """Keep what the next build needs: which story entries are still used, the
-        search index's state, and what this build read and wrote (the manifest)."""
+        """Keep what the next build needs: which story entries are still used, and
+        what this build read and wrote (the manifest)."""
         if not self.store.enabled:
             return
         self.store.keep_only("story", [r.key for r in results if r.key])
-        if index is not None:
-            self.store.put_many("index", [(_index_key(), index)])
-            self.store.keep_only("index", [_index_key()])
         files: dict[str, Written] = {}
         root = str(self.output)
         for item in made:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, urlsplit
 
 from markupsafe import escape
@@ -19,7 +19,14 @@ from markupsafe import escape
 from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.models import OutputFile
-from storysite.search import Entry, IndexState, SearchIndex, hashed_weights, index_with_state
+from storysite.search import (
+    Before,
+    Entry,
+    IndexState,
+    SearchIndex,
+    hashed_weights,
+    index_with_state,
+)
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -225,13 +232,15 @@ def search_weights(story: RenderedStory) -> bytes:
     return hashed_weights(search_entry(story))
 
 
-def search_index(site: Site, previous: IndexState | None = None) -> tuple[SearchIndex, IndexState]:
+def search_index(
+    site: Site, before: Callable[[tuple[bytes, ...]], Before | None] | None = None
+) -> tuple[SearchIndex, IndexState]:
     """The search index (search.py) of the stories' published text, and what the next
-    build needs to make its own from it (``previous``: the last build's)."""
+    build needs to make its own from it (``before``: see search.index_with_state)."""
     stories = site.stories
     weights = [s.weights for s in stories]
     entries = [search_entry(s, w is None) for s, w in zip(stories, weights, strict=True)]
-    return index_with_state(entries, weights, previous)
+    return index_with_state(entries, weights, before)
 
 
 def search_files(index: SearchIndex) -> list[OutputFile]:

@@ -44,7 +44,7 @@ import pickle
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -55,6 +55,7 @@ from storysite import __version__
 from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
 from storysite.keys import sign, signing_key
+from storysite.search import Before, IndexState, changed_stories
 from storysite.writing import folders_of
 
 FORMAT = "storysite-build-cache 5"
@@ -348,6 +349,52 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 self._connection.close()
         self._connection = None
+
+
+class KeptIndex:
+    """The search index's state between builds (search.IndexState), read and written
+    by the process that makes the index, with a connection to the cache of its own.
+    Beside it: the cache entry each story's words came from, by number (``keys``:
+    each story's entry by its slug), so that the words a changed story had can be
+    read again from its last entry, still in the cache while this build runs."""
+
+    def __init__(self, folder: Path | None, keys: Mapping[str, str]) -> None:
+        self.folder, self.keys = folder, keys
+
+    def before(self, hashed: tuple[bytes, ...]) -> Before | None:
+        """The last build's state, with the words each changed story had then; None
+        when any of it cannot be read (the index is then made from scratch)."""
+        store = Store(self.folder)
+        try:
+            found = store.get(index_key())
+            if not isinstance(found, tuple) or len(found) != 2:
+                return None
+            keys, state = found
+            if not isinstance(state, IndexState) or not isinstance(keys, tuple):
+                return None
+            changed = changed_stories(state, hashed)
+            if changed is None or len(keys) != len(state.words):
+                return None
+            entries = store.get_many(keys[n] for n in changed)
+            words = {n: getattr(entries.get(keys[n]), "weights", None) for n in changed}
+            known = {n: w for n, w in words.items() if isinstance(w, bytes)}
+            return Before(state, known) if len(known) == len(words) else None
+        finally:
+            store.close()
+
+    def keep(self, slugs: Sequence[str], state: IndexState) -> None:
+        store = Store(self.folder)
+        try:
+            keys = tuple(self.keys.get(slug, "") for slug in slugs)
+            store.put_many("index", [(index_key(), (keys, state))])
+            store.keep_only("index", [index_key()])
+        finally:
+            store.close()
+
+
+def index_key() -> str:
+    """Where the search index's state is kept: one per cache, for this code."""
+    return digest("search index", code_fingerprint())
 
 
 # ---- the output folder as the last build left it ------------------------------------

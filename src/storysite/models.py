@@ -7,8 +7,10 @@ Data flow: SiteConfig -> SourceStory -> (Held | consented) -> AnonymisedStory
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,53 @@ class Replacement:
     shown_as: str
 
 
+class Replacements(Sequence[Replacement]):
+    """A story's replacements, kept as plain rows and made into ``Replacement``s only
+    when read one by one. A site of 5,000 stories holds about 100,000 of them, and a
+    build that read them from its cache as objects spent half its reading making
+    them; most builds only count them."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Iterable[tuple[str, int | None, str, str]] = ()) -> None:
+        self._rows = tuple(rows)
+
+    @classmethod
+    def of(cls, found: Iterable[Replacement]) -> Replacements:
+        return cls((r.field, r.line, r.kind, r.shown_as) for r in found)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Replacement: ...
+    @overload
+    def __getitem__(self, index: slice) -> Replacements: ...
+    def __getitem__(self, index: int | slice) -> Replacement | Replacements:
+        if isinstance(index, slice):
+            return Replacements(self._rows[index])
+        return Replacement(*self._rows[index])
+
+    def __iter__(self) -> Iterator[Replacement]:
+        return (Replacement(*row) for row in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Replacements):
+            return self._rows == other._rows
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._rows)
+
+    def __repr__(self) -> str:
+        return f"Replacements({self._rows!r})"
+
+    def __reduce__(self) -> tuple[type[Replacements], tuple[tuple[object, ...]]]:
+        return Replacements, (self._rows,)
+
+
 @dataclass(frozen=True)
 class OutputFile:
     """One file of the built site: its path inside the output, its bytes, its owner."""
@@ -174,7 +223,7 @@ class AnonymisedStory:
     body: str
     image_alt: str
     content_warning: str
-    replacements: tuple[Replacement, ...]
+    replacements: Sequence[Replacement]  # held as Replacements (see there)
     seal: object = field(repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
@@ -182,6 +231,8 @@ class AnonymisedStory:
 
         if self.seal is not ANONYMISER_SEAL:
             raise TypeError("an AnonymisedStory can only be made by storysite.anonymise")
+        if not isinstance(self.replacements, Replacements):
+            object.__setattr__(self, "replacements", Replacements.of(self.replacements))
 
     @property
     def needs_notice(self) -> bool:

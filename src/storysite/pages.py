@@ -17,6 +17,7 @@ from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_rea
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
 from storysite.incremental import (
+    KeptIndex,
     Manifest,
     Written,
     digest,
@@ -26,7 +27,7 @@ from storysite.incremental import (
 from storysite.models import OutputFile
 from storysite.parallel import InBackground, map_ordered, worker_count
 from storysite.render import FileJob, Renderer, ready
-from storysite.search import IndexState, SearchIndex
+from storysite.search import SearchIndex
 from storysite.writing import Staging
 
 #: An element that loads something (src, srcset, poster, a stylesheet or icon link)
@@ -71,17 +72,15 @@ class Pages:
         names: str,
         keys: dict[str, tuple[str, str]],
         previous: Manifest | None,
-        enabled: bool,
-        search_before: IndexState | None = None,
+        kept: KeptIndex | None,
     ) -> None:
+        """``kept``: the cache of the search index's state (None: no cache)."""
         self.config, self.gate, self.names, self.keys = config, gate, names, keys
-        self.previous = previous if enabled else None
-        self.search_before = search_before
-        #: This build's search index state, for the next build (search.IndexState).
-        self.search_state: IndexState | None = None
+        self.previous = previous if kept is not None else None
+        self.kept = kept
         self.render_key = (
             digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
-            if enabled
+            if kept is not None
             else ""
         )
 
@@ -130,7 +129,7 @@ class Pages:
         making it (collate.text_reads counts every read of a story's HTML or search
         words, however a template reaches it); the manifest remembers it for the next
         build, and a page that read any text is keyed by its stories' whole work."""
-        renderer = Renderer(self.config, self.search_before)
+        renderer = Renderer(self.config)
         audit = PageAudit(self.gate)
         before, after = renderer.file_jobs(site)
         jobs: list[FileJob] = [
@@ -191,17 +190,24 @@ class Pages:
                 put(file)
             return Made(file.path, sha, page_key, problem, read)
 
-        def search(_: int) -> tuple[list[Made], list[OutputFile], IndexState | None]:
+        def search(_: int) -> tuple[list[Made], list[OutputFile]]:
             assert searching is not None
-            kept: list[OutputFile] = []
-            return make(searching, kept.append), kept, renderer.search_state
+            slugs = [s.slug for s in site.stories]
+            cache = self.kept
+            if cache is not None:
+                renderer.search_before = cache.before
+            files: list[OutputFile] = []
+            made = make(searching, files.append)
+            if cache is not None and renderer.search_state is not None:
+                cache.keep(slugs, renderer.search_state)
+            return made, files
 
         # The search index, the longest job, is made and checked by a process of its
         # own from the start (its files are written here, so that where that process
-        # fails the job is simply done again here), and it hands back what the next
-        # build makes its index from. Meanwhile this process keeps each page the last
-        # build wrote that shows what this one would (linked ahead: writing.py), and
-        # the files left to make are made across the cores.
+        # fails the job is simply done again here); it makes the index from the last
+        # build's and keeps its own in the cache for the next. Meanwhile this process
+        # keeps each page the last build wrote that shows what this one would (linked
+        # ahead: writing.py), and the files left to make are made across the cores.
         staging.folders_made()
         forking = worker_count(len(jobs), workers) > 1
         background = InBackground(search, 0 if searching is None else 1, forking)
@@ -213,9 +219,9 @@ class Pages:
         left = [i for i in range(len(jobs)) if i not in by_job and i != searching]
         done = map_ordered(lambda n: make(left[n]), len(left), worker_count(len(left), workers))
         by_job.update(zip(left, done, strict=True))
-        for made_there, kept, self.search_state in background.results():
+        for made_there, files in background.results():
             by_job[searching] = made_there  # type: ignore[index]
-            for file in kept:
+            for file in files:
                 staging.put(file)
         made = [m for index in range(len(jobs)) for m in by_job[index]]
         first = next((m.problem for m in made if m.problem is not None), None)

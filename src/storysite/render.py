@@ -24,7 +24,7 @@ from storysite.collate import RenderedStory, Site
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
 from storysite.models import AnonymisedStory, OutputFile
-from storysite.search import CHUNK, IndexState
+from storysite.search import CHUNK, Before, IndexState
 
 THEME = "storysite.theme"
 #: Makes one file of the site (or several: the search page and its index; None: a
@@ -139,11 +139,12 @@ def root_of(path: str) -> str:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, search_before: IndexState | None = None) -> None:
+    def __init__(self, config: SiteConfig) -> None:
         self.config = config
         self.env = make_environment(config)
-        #: The last build's search index state, and this one's once made (search.py).
-        self.search_before = search_before
+        #: Where the last build's search index state comes from, and this one's once
+        #: made (search.index_with_state).
+        self.search_before: Callable[[tuple[bytes, ...]], Before | None] | None = None
         self.search_state: IndexState | None = None
 
     def page(

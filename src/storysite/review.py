@@ -13,6 +13,7 @@ import html
 import re
 import shutil
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -296,7 +297,7 @@ def _withdrawn(value: object) -> str:
     return "yes" if value is True else "no"
 
 
-def _changes(replacements: tuple[Replacement, ...]) -> str:
+def _changes(replacements: Sequence[Replacement]) -> str:
     head = "## 5. What we changed\n\n"
     if not replacements:
         return head + (

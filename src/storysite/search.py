@@ -26,6 +26,7 @@ the first results, and ranks by weight times rarity (see the script).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import operator
@@ -34,7 +35,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -223,35 +224,62 @@ def build_index(entries: Sequence[Entry], hashed: Sequence[bytes | None] = ()) -
 
 @dataclass(frozen=True)
 class IndexState:
-    """What one build keeps of its index for the next (a build's cache holds it): each
-    story's ``hashed_weights`` by number, and each term's encoded list of stories."""
+    """What one build keeps of its index for the next (a build's cache holds it): a
+    digest of each story's ``hashed_weights`` by number (``words_digest``), and each
+    term's encoded list of stories."""
 
-    hashed: tuple[bytes, ...]
+    words: tuple[bytes, ...]
     postings: dict[str, str]  # a term's hash, in decimal -> "[story,weight,gap,weight...]"
+
+
+@dataclass(frozen=True)
+class Before:
+    """The last build's state, with the ``hashed_weights`` each story whose words have
+    changed since had then, by number (``changed_stories``)."""
+
+    state: IndexState
+    words: dict[int, bytes]
 
 
 #: Above this many stories with other words, the index is made again from scratch.
 MOST_PATCHED = 64
 
 
+def words_digest(hashed: bytes) -> bytes:
+    return hashlib.blake2b(hashed, digest_size=16).digest()
+
+
+def changed_stories(state: IndexState, hashed: Sequence[bytes]) -> list[int] | None:
+    """The numbers of the stories whose words are not those of ``state``; None when
+    the stories are not the same in number (each story's number would change) or too
+    many changed: the index is then made from scratch."""
+    if len(state.words) != len(hashed):
+        return None
+    now = map(words_digest, hashed)
+    changed = [n for n, (old, new) in enumerate(zip(state.words, now, strict=True)) if old != new]
+    return changed if len(changed) <= MOST_PATCHED else None
+
+
 def index_with_state(
     entries: Sequence[Entry],
     hashed: Sequence[bytes | None] = (),
-    previous: IndexState | None = None,
+    before: Callable[[tuple[bytes, ...]], Before | None] | None = None,
 ) -> tuple[SearchIndex, IndexState]:
     """``build_index``, with what the next build needs to make its index from this
-    one. With ``previous`` (the last build's) and the same number of stories, only the
-    terms of the stories whose words changed are worked out again; the files are
-    the same, byte for byte, as made from scratch (tests/speed/test_search_patch.py)."""
+    one. ``before`` gives, for this build's stories' words, the last build's state
+    and the words each changed story had then (None: make it from scratch): only the
+    terms of those stories are worked out again; the files are the same, byte for
+    byte, as made from scratch (tests/speed/test_search_patch.py)."""
     known = tuple(
         found if (found := hashed[n] if n < len(hashed) else None) is not None
         else hashed_weights(entry)
         for n, entry in enumerate(entries)
     )  # fmt: skip
-    postings = _patched(previous, known) if previous is not None else None
+    prior = before(known) if before is not None else None
+    postings = _patched(prior, known) if prior is not None else None
     if postings is None:
         postings = _postings(known)
-    return _index_files(entries, postings), IndexState(known, postings)
+    return _index_files(entries, postings), IndexState(tuple(map(words_digest, known)), postings)
 
 
 def _postings(hashed: Sequence[bytes]) -> dict[str, str]:
@@ -270,24 +298,23 @@ def _postings(hashed: Sequence[bytes]) -> dict[str, str]:
     return {str(h): "[" + ",".join(map(str, flat)) + "]" for h, flat in postings.items()}
 
 
-def _patched(previous: IndexState, hashed: tuple[bytes, ...]) -> dict[str, str] | None:
+def _patched(before: Before, hashed: tuple[bytes, ...]) -> dict[str, str] | None:
     """``_postings(hashed)``, from the last build's: the terms of each story whose
-    words changed are set again. None when the stories are not the same in number
-    (each story's number would change) or too many changed."""
-    if len(previous.hashed) != len(hashed):
+    words changed are set again. None when ``before`` does not hold the words of every
+    story that changed."""
+    changed = changed_stories(before.state, hashed)
+    if changed is None or set(changed) != before.words.keys():
         return None
-    pairs = zip(previous.hashed, hashed, strict=True)
-    changed = [n for n, (old, new) in enumerate(pairs) if old != new]
-    if len(changed) > MOST_PATCHED:
+    if any(words_digest(before.words[n]) != before.state.words[n] for n in changed):
         return None
     # Per term: each changed story's new weight, or None where it no longer holds it.
     edits: dict[str, dict[int, int | None]] = {}
     for number in changed:
-        for term, _ in _pairs(previous.hashed[number]):
+        for term, _ in _pairs(before.words[number]):
             edits.setdefault(str(term), {})[number] = None
         for term, weight in _pairs(hashed[number]):
             edits.setdefault(str(term), {})[number] = weight
-    postings = dict(previous.postings)
+    postings = dict(before.state.postings)
     for key, weights in edits.items():
         encoded = _edited(postings.get(key, ""), weights)
         if encoded:

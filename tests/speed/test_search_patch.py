@@ -5,6 +5,7 @@ byte, as the index made from scratch."""
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -12,10 +13,17 @@ from hypothesis import strategies as st
 from sitekit import MakeSite, run_build, story
 
 from storysite import incremental
-from storysite.build import _index_key
 from storysite.cache import cache_dir
 from storysite.config import load_config
-from storysite.search import Entry, IndexState, build_index, index_with_state
+from storysite.search import (
+    Before,
+    Entry,
+    IndexState,
+    _patched,
+    build_index,
+    changed_stories,
+    index_with_state,
+)
 
 #: A few term hashes shared by many stories (long lists), and the extremes of 32 bits.
 TERMS = st.one_of(st.integers(0, 12), st.sampled_from([2**32 - 1, 2**31, 99_999]))
@@ -53,6 +61,18 @@ def edits(draw: st.DrawFn) -> tuple[list[dict[int, int]], list[list[dict[int, in
     return first, rounds
 
 
+def before_of(
+    state: IndexState, blobs: list[bytes]
+) -> Callable[[tuple[bytes, ...]], Before | None]:
+    """What a build's cache gives: the last state, and each changed story's words then."""
+
+    def before(now: tuple[bytes, ...]) -> Before | None:
+        changed = changed_stories(state, now)
+        return None if changed is None else Before(state, {n: blobs[n] for n in changed})
+
+    return before
+
+
 @settings(max_examples=300, deadline=None)
 @given(edits())
 def test_an_index_patched_round_after_round_is_the_index_made_from_scratch(
@@ -60,28 +80,46 @@ def test_an_index_patched_round_after_round_is_the_index_made_from_scratch(
 ) -> None:
     first, rounds = case
     stories = entries(len(first))
-    _, state = index_with_state(stories, [hashed(w) for w in first])
+    last = [hashed(w) for w in first]
+    _, state = index_with_state(stories, last)
     for weights in rounds:
         blobs = [hashed(w) for w in weights]
-        patched = index_with_state(stories, blobs, state)
+        patched = index_with_state(stories, blobs, before_of(state, last))
         scratch = index_with_state(stories, blobs)
         assert patched[0] == scratch[0] == build_index(stories, blobs)
         assert patched[1] == scratch[1]  # the same postings for the next round
-        state = patched[1]
+        # ... and made by patching, not from scratch:
+        before = before_of(state, last)(tuple(blobs))
+        assert before is not None and _patched(before, tuple(blobs)) == scratch[1].postings
+        state, last = patched[1], blobs
 
 
 def test_a_story_more_or_fewer_makes_the_index_from_scratch() -> None:
-    stories = entries(3)
-    _, state = index_with_state(stories, [hashed({1: 2}), hashed({1: 3}), hashed({2: 1})])
-    four = entries(4)
-    blobs = [hashed({1: 2}), hashed({5: 1}), hashed({1: 3}), hashed({2: 1})]
-    assert index_with_state(four, blobs, state)[0] == build_index(four, blobs)
+    three = [hashed({1: 2}), hashed({1: 3}), hashed({2: 1})]
+    _, state = index_with_state(entries(3), three)
+    four = [hashed({1: 2}), hashed({5: 1}), hashed({1: 3}), hashed({2: 1})]
+    assert before_of(state, three)(tuple(four)) is None
+    made = index_with_state(entries(4), four, before_of(state, three))[0]
+    assert made == build_index(entries(4), four)
+
+
+def test_words_that_are_not_the_last_builds_are_never_patched_in() -> None:
+    """A cache that gives a changed story's words wrongly (another story's) is not
+    used: the index is made from scratch."""
+    old = [hashed({1: 2}), hashed({3: 3})]
+    _, state = index_with_state(entries(2), old)
+    new = (hashed({1: 2}), hashed({4: 1}))
+    wrong = Before(state, {1: old[0]})
+    assert _patched(wrong, new) is None
+    index, _ = index_with_state(entries(2), new, lambda _: wrong)
+    assert index == build_index(entries(2), list(new))
 
 
 def test_a_word_that_leaves_every_story_leaves_the_index() -> None:
-    stories = entries(2)
-    _, state = index_with_state(stories, [hashed({7: 2}), hashed({8: 1})])
-    index, after = index_with_state(stories, [hashed({8: 3}), hashed({8: 1})], state)
+    old = [hashed({7: 2}), hashed({8: 1})]
+    _, state = index_with_state(entries(2), old)
+    new = [hashed({8: 3}), hashed({8: 1})]
+    index, after = index_with_state(entries(2), new, before_of(state, old))
     assert after.postings == {"8": "[0,3,1,1]"}
     assert not any(b'"7"' in content for _, content in index.files)
 
@@ -103,7 +141,8 @@ def test_a_cached_build_after_an_edit_writes_the_search_index_of_a_fresh_build(
     two = ("--workers", "2")
     assert run_build(site, "--output", str(site / "out"), *two).exit_code == 0
     store = incremental.Store(cache_dir(load_config(site).root))
-    assert isinstance(store.get(_index_key()), IndexState)  # the next build starts from it
+    kept = store.get(incremental.index_key())
+    assert isinstance(kept[1], IndexState)  # the next build starts from it
     store.close()
     before = search_files(site / "out")
     (site / "stories" / "s03.md").write_text(
