@@ -255,9 +255,12 @@ class Store:
                 if isinstance(blob, bytes) and hmac.compare_digest(
                     str(checksum), self._sign(key, blob)
                 ):
-                    with contextlib.suppress(Exception):  # anything unreadable is a miss
+                    try:
                         found[key] = loads(blob)
-                        _remember(key, checksum, found[key], self._key)
+                    except Exception:  # anything unreadable is a miss
+                        continue
+                    _remember(key, checksum, found[key], self._key)
+            self._end_reading()
         except sqlite3.Error:
             return found
         return found
@@ -268,9 +271,18 @@ class Store:
         if self._connection is None or not wanted:
             return set()
         try:
-            return {key for (key,) in self._select("e.key", wanted)}
+            present = {key for (key,) in self._select("e.key", wanted)}
+            self._end_reading()
         except sqlite3.Error:
             return set()
+        return present
+
+    def _end_reading(self) -> None:
+        """End the transaction the list of wanted keys began: left open, it would keep
+        this connection on the file as it was, and this process could no longer write
+        once another (the one making the search index) has written."""
+        assert self._connection is not None
+        self._connection.commit()
 
     def _select(self, columns: str, keys: list[str]) -> Iterable[tuple[Any, ...]]:
         """The rows of ``keys``, read one by one (never every entry's bytes at once)."""

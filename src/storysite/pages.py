@@ -245,11 +245,11 @@ def _canonical(value: object, story_id: Callable[[RenderedStory], str]) -> objec
         return ("story", story_id(value))
     if value is None or isinstance(value, (str, int, float, bool, dt.date)):
         return value
-    if isinstance(value, (list, tuple)):  # a page's stories, often thousands: one call each
-        return [
-            ("story", story_id(item)) if type(item) is RenderedStory else _canonical(item, story_id)
-            for item in value
-        ]
+    if isinstance(value, (list, tuple)):
+        if value and all(type(item) is RenderedStory for item in value):
+            # A page's stories, often thousands: their ids (hex digits) in one string.
+            return ("stories", " ".join(map(story_id, value)))
+        return [_canonical(item, story_id) for item in value]
     if isinstance(value, dict):
         return sorted((str(k), _canonical(v, story_id)) for k, v in value.items())
     if isinstance(value, SearchIndex):  # the search page shows its numbers only

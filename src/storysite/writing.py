@@ -217,7 +217,7 @@ class Staging:
         write."""
         if self.previous is None:
             return False
-        relative = _plain_relative(path)
+        relative = path if path in self._ahead else _plain_relative(path)  # ahead: plain
         if relative in self._ahead and self._is_written(os.path.join(self.root, relative), written):
             return True  # the link made ahead is that very file
         old = os.path.join(self.previous, relative)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sitekit import MakeSite, run_build, story
+from sitekit import MakeSite, run_build, run_subprocess, story
 
 from storysite import incremental
 from storysite.cache import cache_dir
@@ -154,3 +154,25 @@ def test_a_cached_build_after_an_edit_writes_the_search_index_of_a_fresh_build(
     after = search_files(site / "out")
     assert after == search_files(site / "fresh")
     assert after != before and after.keys() == before.keys()
+
+
+def test_a_build_that_works_out_no_story_keeps_its_cache(make_site: MakeSite) -> None:
+    """The search index's process writes the cache while the build's own process holds
+    its connection: that connection must not still be reading (a transaction left open
+    made its next write fail, and the whole cache was thrown away). A new file among the
+    templates remakes every page and works out no story. In fresh processes, two
+    workers: inside pytest a running thread can stop the fork."""
+    site = make_site(
+        {f"s{n}.md": story(title=f"Walk {n}", date=f"2021-02-{n + 1:02d}") for n in range(6)}
+    )
+    args = ("build", "--site", str(site), "--today", "2026-11-27", "--workers", "2")
+    assert run_subprocess(*args).returncode == 0
+    (site / "templates").mkdir()
+    (site / "templates" / "notes.txt").write_text("a note for the team\n", encoding="utf-8")
+    assert run_subprocess(*args).returncode == 0
+    store = incremental.Store(cache_dir(load_config(site).root))
+    kinds = {kind for (kind,) in store._connection.execute("SELECT kind FROM entries")}  # type: ignore[union-attr]
+    store.close()
+    assert {"story", "manifest", "index"} <= kinds
+    again = run_subprocess(*args)
+    assert "nothing had changed" in again.stdout, again.stdout
