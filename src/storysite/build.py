@@ -200,9 +200,14 @@ class _StoryWork:
         self._markdown: MarkdownRenderer | None = None
 
     @cached_property
+    def people(self) -> list[str]:
+        """Every story's people, as the gate's cache keys and the verdicts hold them."""
+        return [repr(s.people) for s in self.sources]
+
+    @cached_property
     def gate(self) -> Gate:
         """The build's gate, over every story's people (see _gate)."""
-        return _gate(self.config, self.sources, self._store)
+        return _gate(self.config, self.sources, self._store, self.people)
 
     def __call__(self, index: int) -> _Worked:
         return _verdict_of(self, self.made(index))
@@ -270,10 +275,17 @@ _LAST_ANONYMISER: list[tuple[str, Anonymiser]] = []
 _LAST_GATE: list[tuple[str, Gate]] = []
 
 
-def _gate(config: SiteConfig, sources: list[SourceStory], store: Store | None = None) -> Gate:
+def _gate(
+    config: SiteConfig,
+    sources: list[SourceStory],
+    store: Store | None = None,
+    people: list[str] | None = None,
+) -> Gate:
     """The build's gate. Its patterns come from the cache when the code, the site file
     and every story's people are the same as when they were worked out."""
-    made_from = digest("gate", site_fingerprint(config), [repr(s.people) for s in sources])
+    if people is None:
+        people = [repr(s.people) for s in sources]
+    made_from = digest("gate", site_fingerprint(config), people)
     if _LAST_GATE and _LAST_GATE[0][0] == made_from:
         return _LAST_GATE[0][1]
     cached = store.get(made_from) if store is not None else None
@@ -530,10 +542,10 @@ class _Build:
         loaded = [s for s in sources if s is not None]
         # What the gate's verdicts depend on: its code, the site file (the register,
         # the site's own numbers) and every story's people.
-        names = digest(self.site_key, [repr(s.people) for s in loaded])
         work = _StoryWork(
             config, self.today, loaded, self.include_held, self.store.folder, self.store
         )
+        names = digest(self.site_key, work.people)
         identities = [
             _identity(key, entry.image_stamps) if entry is not None else ""
             for key, entry in zip(keys, entries, strict=True)
@@ -646,7 +658,9 @@ class _Build:
         reasons = hold_reasons(source, self.today)
         if entry.decision.findings:
             reasons += (HoldReason("findings", _findings_message(list(entry.decision.findings))),)
-        decision = replace(entry.decision, reasons=reasons)
+        decision = entry.decision  # kept without reasons (_entry_of)
+        if reasons != decision.reasons:
+            decision = replace(decision, reasons=reasons)
         markup = entry.markup if (decision.published or self.include_held) else None
         leak = verdict[0] if isinstance(verdict, tuple) and len(verdict) == 1 else None
         return _Worked(
