@@ -22,7 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from storysite.config import SiteConfig, person_from_mapping
-from storysite.errors import Problem, display_path
+from storysite.errors import Problem
 from storysite.models import Consent, Finding, ImageRef, Person, SourceStory
 from storysite.scaffold import PLACEHOLDER_BODY, PLACEHOLDER_NAME
 
@@ -147,6 +147,21 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+#: The last site folder seen, resolved (see _display_path).
+_root_seen: list[tuple[Path, Path]] = []
+
+
+def _display_path(path: Path, root: Path) -> str:
+    """``errors.display_path(path, root)``, resolving the site's folder once per
+    folder object (one build's) rather than once per story."""
+    if not _root_seen or _root_seen[0][0] is not root:
+        _root_seen[:] = [(root, root.resolve())]
+    try:
+        return path.resolve().relative_to(_root_seen[0][1]).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def load_stories(config: SiteConfig) -> LoadResult:
     stories: list[SourceStory] = []
     problems: list[Problem] = []
@@ -159,7 +174,7 @@ def load_stories(config: SiteConfig) -> LoadResult:
 
 
 def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list[Problem]]:
-    shown = display_path(path, config.root)
+    shown = _display_path(path, config.root)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
@@ -212,11 +227,25 @@ CONTROL_RE = re.compile(
 )
 
 
+#: CONTROL_RE's characters below U+10000, and any character above: a character class
+#: with the sixteen astral noncharacters in it is read one entry at a time, about ten
+#: times slower over a whole story than these two.
+_BMP_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether CONTROL_RE finds anything in ``text`` (the same answer, sooner)."""
+    if _BMP_CONTROL_RE.search(text) is not None:
+        return True
+    return _ASTRAL_RE.search(text) is not None and CONTROL_RE.search(text) is not None
+
+
 def _without_control_characters(shown: str, text: str) -> tuple[str, list[Finding]]:
     """``text`` without the characters CONTROL_RE finds, and a finding for each (with
     its line): the story is held until they are deleted, and the rest of the site is
     built as usual."""
-    if not CONTROL_RE.search(text):
+    if not has_control_characters(text):
         return text, []
     flaws = [
         _control_finding(shown, text.count("\n", 0, m.start()) + 1, text, m.start())
@@ -326,11 +355,14 @@ def _yaml_problem(shown: str, error: yaml.YAMLError) -> Problem:
     )
 
 
+_KEY_LINE_RE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
+
+
 def _field_lines(front: str) -> Iterator[tuple[str, int]]:
     """Lines of top-level and nested keys (``consent.date``) for messages; best effort."""
     parents: list[tuple[int, str]] = []
     for number, raw in enumerate(front.splitlines(), start=1):
-        match = re.match(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:", raw)
+        match = _KEY_LINE_RE.match(raw)
         if not match:
             continue
         indent = match.start(2)
