@@ -5,6 +5,7 @@ that skips HTML without one, and nh3's settings made into a sanitiser once."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
@@ -24,6 +25,7 @@ from storysite.markup import (
     _new_markdown,
     _SmartPunctuation,
     _unused,
+    plain_text,
     sanitise,
 )
 
@@ -130,3 +132,28 @@ def test_the_sanitiser_made_once_cleans_as_nh3_clean_does(html: str) -> None:
         strip_comments=True,
     )
     assert sanitise(html) == expected
+
+
+def old_plain_text(fragment: str) -> str:
+    """markup.plain_text as it was: every run of whitespace replaced, then stripped."""
+    return re.sub(r"\s+", " ", html.unescape(markup._TAG_RE.sub(" ", fragment))).strip()
+
+
+#: Every character that is whitespace to Python, the near misses, and entities for them.
+SPACES = [chr(c) for c in range(0x3100) if chr(c).isspace()] + [
+    "\u200b", "\u2060", "\ufeff", "\x1c", "\x85", "&nbsp;", "&#x2028;", "&#133;", "&#12288;",
+]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(SPACES + HTML_PIECES) | st.text(max_size=4), max_size=25))
+def test_plain_text_is_as_before(pieces: list[str]) -> None:
+    fragment = "".join(pieces)
+    assert plain_text(fragment) == old_plain_text(fragment)
+    assert plain_text(sanitise(fragment)) == old_plain_text(sanitise(fragment))
+
+
+def test_every_unicode_space_folds_as_before() -> None:
+    for char in SPACES:
+        fragment = f" Ana{char}{char}<b>Jane</b>{char}"
+        assert plain_text(fragment) == old_plain_text(fragment), hex(ord(char[0]))
