@@ -55,35 +55,44 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OWN_TYPES = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 
 
-class StoryLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader whose booleans are YAML 1.2's (true/false only, never yes/no/on/off),
-    whose dates are left as text for our own checks, and which refuses a key written
-    twice: YAML would keep the last one silently, so a second ``people:`` or
-    ``withdrawn: false`` could undo the first."""
+def story_loader(base: Any) -> Any:
+    """The loader of front matter, on ``base``: PyYAML's C loader (libyaml) where it is
+    built in, else its pure-Python one; a test checks they read the same."""
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[object, Any] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"'{key}' is written twice (also on line {seen[key].line + 1}); keep one",
-                    key_node.start_mark,
-                )
-            if isinstance(key, str | int | float | bool):
-                seen[key] = key_node.start_mark
-        return dict(super().construct_mapping(node, deep=deep))
+    class StoryLoader(base):  # type: ignore[misc]
+        """A safe loader whose booleans are YAML 1.2's (true/false only, never
+        yes/no/on/off), whose dates are left as text for our own checks, and which
+        refuses a key written twice: YAML would keep the last one silently, so a second
+        ``people:`` or ``withdrawn: false`` could undo the first."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: dict[object, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"'{key}' is written twice (also on line {seen[key].line + 1}); keep one",
+                        key_node.start_mark,
+                    )
+                if isinstance(key, str | int | float | bool):
+                    seen[key] = key_node.start_mark
+            return dict(super().construct_mapping(node, deep=deep))
+
+    StoryLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_TYPES]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    StoryLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return StoryLoader
 
 
-StoryLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_TYPES]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-StoryLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+StoryLoader = story_loader(_BaseLoader)
 
 _HANDLER = YAMLHandler()
 
