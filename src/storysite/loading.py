@@ -215,6 +215,15 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
                 shown, None, f"the front matter has an impossible value ({error}) — check the dates"
             )
         ]
+    except KeyError as error:  # "!!bool maybe": PyYAML looks the word up and fails
+        return None, [
+            Problem(
+                shown,
+                None,
+                f"the front matter has a value its '!!' tag cannot be ({error}) — "
+                "remove the tag, or write true or false",
+            )
+        ]
     if not isinstance(data, dict):
         return None, [
             Problem(shown, 1, "the front matter must be fields like 'title: …', one per line")

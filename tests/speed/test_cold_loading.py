@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitekit import MakeSite, run_build
 
 from storysite.errors import display_path
 from storysite.loading import CONTROL_RE, _display_path, has_control_characters
@@ -58,3 +59,15 @@ def test_display_path_is_the_errors_one(tmp_path: Path) -> None:
     for root in (site, tmp_path / "through-a-link", tmp_path):
         for path in paths:
             assert _display_path(path, root) == display_path(path, root), (path, root)
+
+
+def test_a_boolean_tag_on_another_word_is_a_problem_not_a_crash(make_site: MakeSite) -> None:
+    front = "title: A\ndate: 2020-01-01\ndraft: !!bool maybe\n"
+    consent = "consent:\n  publish: true\n  date: 2020-01-01\n"
+    site = make_site({"stories/a.md": f"---\n{front}{consent}---\nHello.\n"})
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "stories/a.md: the front matter has a value its '!!' tag cannot be ('maybe')" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
