@@ -187,9 +187,14 @@ _NEEDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # It also completes a numeric reference written without its ";" ("&#97").
     ("pre", "html_block", ("<", "&#")),
     ("tree", "attr_list", ("{",)),
-    ("inline", "linebreak", ("  \n",)),
+    # It restores what the escape pattern (and only it) put in placeholders.
+    ("tree", "unescape", ("\\",)),
+    # These two also wherever raw HTML is read ("<", "&#" as for html_block): its
+    # preprocessor moves text about ("a &amp; \\nb" next to a tag ends a line in two
+    # spaces).
+    ("inline", "linebreak", ("  \n", "<", "&#")),
     # Asterisks and underscores, both read by one processor.
-    ("inline", "em_strong", ("*", "_")),
+    ("inline", "em_strong", ("*", "_", "<", "&#")),
 )
 _NEEDLES = tuple(sorted({n for _, _, needs in _NEEDS for n in needs}))
 _MAX_VARIANTS = 32

@@ -48,7 +48,7 @@ def plain_markdown() -> markdown.Markdown:
     return md
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(documents)
 def test_settled_lean_converter_renders_as_the_plain_full_one(document: str) -> None:
     plain = plain_markdown()
@@ -59,7 +59,17 @@ def test_settled_lean_converter_renders_as_the_plain_full_one(document: str) -> 
 
 @pytest.mark.parametrize(
     "document",
-    ["a\t\nb", "a  \rb", "a \x02 \nb", "a \x03 \r\nb", "[\x02^1]\n\n[^1]: n", "a *b* c", "_a_"],
+    [
+        "a\t\nb",
+        "a  \rb",
+        "a \x02 \nb",
+        "a \x03 \r\nb",
+        "[\x02^1]\n\n[^1]: n",
+        "a *b* c",
+        "_a_",
+        "<h1>x</h1> Ana &amp; \r Ana",
+        "<b>x</b> &#42;a&#42; &#95;b&#95; \\*",
+    ],
 )
 def test_what_markdown_changes_first_is_read_as_it_reads_it(document: str) -> None:
     settled, _ = MarkdownRenderer()._variant(_unused(document))
