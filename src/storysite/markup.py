@@ -189,21 +189,25 @@ _NEEDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("tree", "attr_list", ("{",)),
     # It restores what the escape pattern (and only it) put in placeholders.
     ("tree", "unescape", ("\\",)),
-    # These two also wherever raw HTML is read ("<", "&#" as for html_block): its
-    # preprocessor moves text about ("a &amp; \\nb" next to a tag ends a line in two
-    # spaces).
-    ("inline", "linebreak", ("  \n", "<", "&#")),
+    ("inline", "linebreak", ("  \n",)),
     # Asterisks and underscores, both read by one processor.
-    ("inline", "em_strong", ("*", "_", "<", "&#")),
+    ("inline", "em_strong", ("*", "_")),
 )
 _NEEDLES = tuple(sorted({n for _, _, needs in _NEEDS for n in needs}))
+_RAW_HTML = next(needs for kind, name, needs in _NEEDS if name == "html_block")
 _MAX_VARIANTS = 32
 
 
 def _unused(source: str) -> frozenset[tuple[str, str]]:
-    """The processors that cannot match anything in ``source`` (see _NEEDS)."""
+    """The processors that cannot match anything in ``source`` (see _NEEDS). Where
+    raw HTML is read (html_block runs), a need of two or more characters may appear
+    that the source does not hold: its preprocessor takes entities out of the text
+    ("!&amp;[x](y.png)" next to a tag becomes an image), so those are kept."""
     text = _as_markdown_reads(source)
-    return _unused_without(frozenset(n for n in _NEEDLES if n not in text))
+    missing = frozenset(n for n in _NEEDLES if n not in text)
+    if not missing.issuperset(_RAW_HTML):
+        missing = frozenset(n for n in missing if len(n) == 1)
+    return _unused_without(missing)
 
 
 @functools.lru_cache(maxsize=1024)

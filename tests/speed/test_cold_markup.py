@@ -69,6 +69,8 @@ def test_settled_lean_converter_renders_as_the_plain_full_one(document: str) -> 
         "_a_",
         "<h1>x</h1> Ana &amp; \r Ana",
         "<b>x</b> &#42;a&#42; &#95;b&#95; \\*",
+        "<h1>x</h1> !&amp;[x](y.png)",
+        "<h1>x</h1> [&amp;^1] and ``&amp;`x`` and ~&amp;~~ and *&amp;[HTML]: H\n\nHTML",
     ],
 )
 def test_what_markdown_changes_first_is_read_as_it_reads_it(document: str) -> None:
