@@ -84,6 +84,7 @@ def test_a_line_break_and_emphasis_still_render() -> None:
     assert "<br" in html and "<em>in</em>" in html and "<em>out</em>" in html
     assert ("inline", "linebreak") in _unused("No break here.")
     assert ("inline", "linebreak") not in _unused("Tab then end\t\nnext")
+    assert plain_markdown().tab_length == markup.TAB_LENGTH
 
 
 def test_a_settled_registry_refuses_changes() -> None:
