@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 
 import markdown
 import nh3
@@ -170,3 +171,11 @@ def test_every_unicode_space_folds_as_before() -> None:
     for char in SPACES:
         fragment = f" Ana{char}{char}<b>Jane</b>{char}"
         assert plain_text(fragment) == old_plain_text(fragment), hex(ord(char[0]))
+
+
+def test_str_split_and_backslash_s_agree_on_every_code_point() -> None:
+    """What plain_text relies on: ``str.split()`` breaks where ``\\s`` matches."""
+    space = re.compile(r"\s")
+    assert all(
+        (space.match(chr(c)) is not None) == chr(c).isspace() for c in range(sys.maxunicode + 1)
+    )
