@@ -16,7 +16,7 @@ from storysite.errors import display_path
 from storysite.loading import CONTROL_RE, _display_path, has_control_characters
 
 #: Each character CONTROL_RE names, and its neighbours, among ordinary text.
-NAMED = [c for c in range(sys.maxunicode + 1) if CONTROL_RE.match(chr(c))]
+NAMED = [ord(c) for c in CONTROL_RE.findall("".join(map(chr, range(sys.maxunicode + 1))))]
 EDGES = sorted({chr(n) for c in NAMED for n in (c - 1, c, c + 1) if 0 <= n <= sys.maxunicode})
 texts = st.text(
     alphabet=st.sampled_from(EDGES) | st.characters(codec=None) | st.sampled_from("Ana é\n\t"),
