@@ -7,7 +7,9 @@ in this process, and times each with the process's CPU clock. The tree pass (the
 anonymiser's second pass, over the parsed Markdown) runs inside Markdown: it is
 measured as the difference between rendering each story with and without it. The
 undeclared-name detector runs inside the first pass (``Anonymiser.story``), so the
-first pass is the anonymiser and the detector together.
+first pass is the anonymiser and the detector together. Each story's search words are
+worked out beside its HTML, as the build's per-story step does, so "pages" is the
+templates, the feed, the sitemap and the search index's files.
 
 The privacy share is issue 14's: the anonymiser, the detector and the gate's CPU
 seconds over the whole cold build's (target: at most 15 %). The last line says it in
@@ -30,6 +32,7 @@ from storysite.anonymise import Anonymiser
 from storysite.audit import Gate
 from storysite.collate import RenderedStory, Site
 from storysite.config import load_config
+from storysite.feeds import search_weights
 from storysite.images import ImageStore
 from storysite.loading import load_stories
 from storysite.markup import MarkdownRenderer
@@ -74,8 +77,14 @@ def measure(site_dir: Path, today: dt.date) -> tuple[Clock, int, int]:
     clock.seconds["anonymiser: tree pass"] = (
         clock.seconds.pop("with tree") - clock.seconds["markdown"]
     )
+    # Each story's words for the search index, worked out with its HTML as the build
+    # does (in the per-story step), not when the search index is made.
+    pairs = list(zip(shown, with_tree, strict=True))
+    words = clock.time(
+        "search words", lambda: [search_weights(RenderedStory(d.story, m)) for d, m in pairs]
+    )
     rendered = [
-        RenderedStory(d.story, m, d.pictures) for d, m in zip(shown, with_tree, strict=True)
+        RenderedStory(d.story, m, d.pictures, w) for (d, m), w in zip(pairs, words, strict=True)
     ]
     leaks = clock.time("gate: stories", lambda: [build._own_leak(gate, r) for r in rendered])
     site = Site.collate([r for r, leak in zip(rendered, leaks, strict=True) if leak is None])

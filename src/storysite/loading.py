@@ -22,7 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from storysite.config import SiteConfig, person_from_mapping
-from storysite.errors import Problem, display_path
+from storysite.errors import Problem
 from storysite.models import Consent, Finding, ImageRef, Person, SourceStory
 from storysite.scaffold import PLACEHOLDER_BODY, PLACEHOLDER_NAME
 
@@ -55,35 +55,44 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OWN_TYPES = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 
 
-class StoryLoader(_BaseLoader):  # type: ignore[misc]
-    """A safe loader whose booleans are YAML 1.2's (true/false only, never yes/no/on/off),
-    whose dates are left as text for our own checks, and which refuses a key written
-    twice: YAML would keep the last one silently, so a second ``people:`` or
-    ``withdrawn: false`` could undo the first."""
+def story_loader(base: Any) -> Any:
+    """The loader of front matter, on ``base``: PyYAML's C loader (libyaml) where it is
+    built in, else its pure-Python one; a test checks they read the same."""
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[object, Any] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"'{key}' is written twice (also on line {seen[key].line + 1}); keep one",
-                    key_node.start_mark,
-                )
-            if isinstance(key, str | int | float | bool):
-                seen[key] = key_node.start_mark
-        return dict(super().construct_mapping(node, deep=deep))
+    class StoryLoader(base):  # type: ignore[misc]
+        """A safe loader whose booleans are YAML 1.2's (true/false only, never
+        yes/no/on/off), whose dates are left as text for our own checks, and which
+        refuses a key written twice: YAML would keep the last one silently, so a second
+        ``people:`` or ``withdrawn: false`` could undo the first."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: dict[object, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"'{key}' is written twice (also on line {seen[key].line + 1}); keep one",
+                        key_node.start_mark,
+                    )
+                if isinstance(key, str | int | float | bool):
+                    seen[key] = key_node.start_mark
+            return dict(super().construct_mapping(node, deep=deep))
+
+    StoryLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_TYPES]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    StoryLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return StoryLoader
 
 
-StoryLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_TYPES]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-StoryLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+StoryLoader = story_loader(_BaseLoader)
 
 _HANDLER = YAMLHandler()
 
@@ -147,6 +156,21 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+#: The last site folder seen, resolved (see _display_path).
+_root_seen: list[tuple[Path, Path]] = []
+
+
+def _display_path(path: Path, root: Path) -> str:
+    """``errors.display_path(path, root)``, resolving the site's folder once per
+    folder object (one build's) rather than once per story."""
+    if not _root_seen or _root_seen[0][0] is not root:
+        _root_seen[:] = [(root, root.resolve())]
+    try:
+        return path.resolve().relative_to(_root_seen[0][1]).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def load_stories(config: SiteConfig) -> LoadResult:
     stories: list[SourceStory] = []
     problems: list[Problem] = []
@@ -159,7 +183,7 @@ def load_stories(config: SiteConfig) -> LoadResult:
 
 
 def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list[Problem]]:
-    shown = display_path(path, config.root)
+    shown = _display_path(path, config.root)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
@@ -191,6 +215,15 @@ def load_story(path: Path, config: SiteConfig) -> tuple[SourceStory | None, list
                 shown, None, f"the front matter has an impossible value ({error}) — check the dates"
             )
         ]
+    except KeyError as error:  # "!!bool maybe": PyYAML looks the word up and fails
+        return None, [
+            Problem(
+                shown,
+                None,
+                f"the front matter has a value its '!!' tag cannot be ({error}) — "
+                "remove the tag, or write true or false",
+            )
+        ]
     if not isinstance(data, dict):
         return None, [
             Problem(shown, 1, "the front matter must be fields like 'title: …', one per line")
@@ -212,11 +245,25 @@ CONTROL_RE = re.compile(
 )
 
 
+#: CONTROL_RE's characters below U+10000, and any character above: a character class
+#: with the sixteen astral noncharacters in it is read one entry at a time, about ten
+#: times slower over a whole story than these two.
+_BMP_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether CONTROL_RE finds anything in ``text`` (the same answer, sooner)."""
+    if _BMP_CONTROL_RE.search(text) is not None:
+        return True
+    return _ASTRAL_RE.search(text) is not None and CONTROL_RE.search(text) is not None
+
+
 def _without_control_characters(shown: str, text: str) -> tuple[str, list[Finding]]:
     """``text`` without the characters CONTROL_RE finds, and a finding for each (with
     its line): the story is held until they are deleted, and the rest of the site is
     built as usual."""
-    if not CONTROL_RE.search(text):
+    if not has_control_characters(text):
         return text, []
     flaws = [
         _control_finding(shown, text.count("\n", 0, m.start()) + 1, text, m.start())
@@ -326,11 +373,14 @@ def _yaml_problem(shown: str, error: yaml.YAMLError) -> Problem:
     )
 
 
+_KEY_LINE_RE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
+
+
 def _field_lines(front: str) -> Iterator[tuple[str, int]]:
     """Lines of top-level and nested keys (``consent.date``) for messages; best effort."""
     parents: list[tuple[int, str]] = []
     for number, raw in enumerate(front.splitlines(), start=1):
-        match = re.match(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*)\s*:", raw)
+        match = _KEY_LINE_RE.match(raw)
         if not match:
             continue
         indent = match.start(2)

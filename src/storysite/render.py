@@ -5,6 +5,7 @@ passed in already sanitised and is never evaluated as a template."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html as htmllib
 import json
 import re
@@ -96,14 +97,16 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 def printable_output(value: Any) -> Any:
     """Every ``{{ value }}`` without the code points HTML forbids (see feeds.printable);
-    sanitised story HTML stays marked safe."""
+    sanitised story HTML stays marked safe. A printable text has none of them (nor a
+    form feed) and is shown as it is, without a call to feeds.printable."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
     if isinstance(value, SafeHTML):
         return SafeHTML(feeds.printable(str(value)))
-    if isinstance(value, str):
-        return feeds.printable(value)
-    return value
+    return feeds.printable(value)
 
 
+@functools.lru_cache(maxsize=4096)  # each story's date is shown on four or five pages
 def long_date(day: dt.date) -> str:
     """18 May 2018: the GOV.UK style, no leading zero."""
     return f"{day.day} {day.strftime('%B %Y')}"

@@ -50,12 +50,13 @@ def test_every_construct_still_renders_when_present() -> None:
         "HTML here.\n\n```\nfenced\n```\n\nSee <http://example.org> and [a link][id].\n\n"
         "[id]: http://example.org\n\nTerm\n:   Its definition\n\n"
         '<div markdown="1">*inside*</div>\n\nA paragraph with an id.\n{: #para }\n'
+        "\nA line  \nbroken.\n"
     )
     assert _unused(document) == frozenset()
     html = MarkdownRenderer().render(document).html
     for expected in ("footnote", "<code>code</code>", "&amp;", "<b>bold</b>", "<img",
                      "<table>", "<abbr", "fenced", 'href="http://example.org"', "<dd>",
-                     'id="para"', "<em>inside</em>"):  # fmt: skip
+                     'id="para"', "<em>inside</em>", "<br"):  # fmt: skip
         assert expected in html
     assert len(_NEEDS) > 10
 
