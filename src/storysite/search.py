@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import operator
 import re
 import unicodedata
@@ -61,6 +60,8 @@ _MARKS_RE = re.compile("[\u0300-\u036f]")
 
 def fold(text: str) -> str:
     """Lower case, accents removed, curly apostrophes straight (as search.js folds)."""
+    if text.isascii():  # already decomposed, with no accent or curly apostrophe
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return _MARKS_RE.sub("", decomposed).replace("\u2018", "'").replace("\u2019", "'").lower()
 
@@ -177,13 +178,13 @@ class Entry:
 
 def weights(entry: Entry) -> Counter[str]:
     """Each stem of the story with its weight (see the module's docstring)."""
-    found: Counter[str] = Counter()
+    # The text's words: 1 + log2(how often), at most 4; then the few of the fields.
+    counted = Counter(terms(entry.text))
+    found = Counter({term: min(4, count.bit_length()) for term, count in counted.items()})
     for field, weight in WEIGHTS.items():
         value = " ".join(entry.tags) if field == "tags" else getattr(entry, field)
         for term in set(terms(value)):
             found[term] += weight
-    for term, count in Counter(terms(entry.text)).items():
-        found[term] += 1 + min(3, int(math.log2(count)))
     return found
 
 
