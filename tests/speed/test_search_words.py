@@ -53,7 +53,7 @@ def weights_as_before(entry: Entry) -> Counter[str]:
 WORDS = st.sampled_from(["care", "carers", "caring", "Ward", "café", "naïve", "it's", "the", "a"])
 PROSE = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=40).map(" ".join)
 #: Text that says some words again and again (weights 1 to 4 by how often).
-REPEATED = st.lists(WORDS, max_size=80).map(" ".join)
+REPEATED = st.lists(WORDS, min_size=20, max_size=80).map(" ".join)
 
 
 @given(PROSE, PROSE, st.one_of(REPEATED, PROSE), st.lists(PROSE, max_size=3))
