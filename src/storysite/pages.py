@@ -217,7 +217,11 @@ class Pages:
             if kept_page is not None:
                 by_job[index] = [kept_page]
         left = [i for i in range(len(jobs)) if i not in by_job and i != searching]
-        done = map_ordered(lambda n: make(left[n]), len(left), worker_count(len(left), workers))
+        count = worker_count(len(left), workers)
+        if count > 1:  # compiled once here, not again in every worker
+            pages = [job for job in map(jobs.__getitem__, left) if isinstance(job, partial)]
+            renderer.compile({"story.html", *(job.args[0] for job in pages if _is_page(job))})
+        done = map_ordered(lambda n: make(left[n]), len(left), count)
         by_job.update(zip(left, done, strict=True))
         for made_there, files in background.results():
             by_job[searching] = made_there  # type: ignore[index]

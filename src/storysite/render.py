@@ -4,12 +4,13 @@ passed in already sanitised and is never evaluated as a template."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import html as htmllib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
@@ -171,6 +172,14 @@ class Renderer:
         except Exception as error:  # a template's own mistake, whatever it raised
             raise template_problem(error, path) from None
         return OutputFile(path=path, content=html.encode("utf-8"), story_slug=context.get("slug"))
+
+    def compile(self, templates: Iterable[str]) -> None:
+        """Compile ``templates`` now, so that worker processes forked after this inherit
+        them. A template that cannot be compiled is left to the page that uses it, which
+        says where it is wrong."""
+        for name in templates:
+            with contextlib.suppress(Exception):
+                self.env.get_template(name)
 
     def story_page(self, site: Site, story: RenderedStory) -> OutputFile:
         newer, older = site.neighbours(story)
