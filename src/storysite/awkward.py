@@ -45,8 +45,12 @@ def awkward_replacements(story: AnonymisedStory) -> list[Awkward]:
     phrases = [w for w in shown if w.split(" ", 1)[0].lower() in DETERMINERS]
     # Where a match may start, found once for every phrase.
     starts = _possessive_starts(story.body) if phrases else None
+    lines_of: dict[str, list[int | None]] = {}  # each replacement text's lines in the body
+    for replacement in story.replacements if phrases else ():
+        if replacement.field == "body":
+            lines_of.setdefault(replacement.shown_as, []).append(replacement.line)
     for words in phrases:
-        lines = [r.line for r in story.replacements if r.shown_as == words and r.field == "body"]
+        lines = lines_of.get(words, [])
         pattern = re.compile(_BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
         places = [m.start() for m in re.finditer(re.escape(words), story.body, re.IGNORECASE)]
         for match in _matches(pattern, story.body, starts):
@@ -65,19 +69,21 @@ _CASE_BLIND_TWINS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _possessive_starts(text: str) -> list[int] | None:
-    """Every place a match of _BEFORE may start (each possessive written in any case,
-    found with str.find in the lower-cased text), in order; None when only a search
-    at every character is sure to find them all."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
+    """Every place a match of _BEFORE may start (a possessive written in any case, as a
+    word, before white space), in order; None when only a search at every character is
+    sure to find them all."""
+    if len(text.lower()) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
         return None
-    found: set[int] = set()
-    for word in _POSSESSIVES:
-        at = lowered.find(word)
-        while at != -1:
-            found.add(at)
-            at = lowered.find(word, at + 1)
-    return sorted(found)
+    return [m.start() for m in _POSSESSIVE_START_RE.finditer(text)]
+
+
+#: Where _BEFORE may start: one of _POSSESSIVES as a word, then white space. The first
+#: letters are listed in both cases (a text with a case-blind twin of a letter is not
+#: searched this way), so the engine jumps between them, and the test of the character
+#: before comes after the first letter.
+_POSSESSIVE_START_RE = re.compile(
+    r"[mMoOhHtTyY](?<!\w.)(?i:(?<=m)y|(?<=o)ur|(?<=h)(?:is|er)|(?<=t)heir|(?<=y)our)(?=\s)"
+)
 
 
 def _matches(

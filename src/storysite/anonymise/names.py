@@ -437,7 +437,7 @@ _JOINER_RE = re.compile(JOINER)
 
 def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
     first, last, form = hit
-    start, end = tokens[first][0], tokens[last][1]
+    start, end = tokens.starts[first], tokens.end(last)
     possessive, end = _possessive_after(view.text, view.folded, end)
     return NameMatch(start, end, form, start, possessive)
 
@@ -493,9 +493,11 @@ class JoinedKeys:
     shown: frozenset[str]
     #: Each key of ``exact`` with -s and with -es.
     plurals: frozenset[str]
-    #: Words not ordinary English, by whether a name is inside them (bounded; the
-    #: register's keys are shared by every story, and such words repeat).
-    _holds: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    #: Words not ordinary English already looked at, by whether a name is inside them
+    #: (bounded; the register's keys are shared by every story, and such words
+    #: repeat): sets, so that a text's words are sorted by them in C.
+    _holding: set[str] = field(default_factory=set, compare=False, repr=False)
+    _not_holding: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def candidates(self, words: set[str]) -> set[str]:
         """Those of ``words`` (keys) that may hold a protected name, in any case: a name
@@ -503,23 +505,25 @@ class JoinedKeys:
         inside. A superset: ``_token_hit`` decides for each place such a word is."""
         found = words & self.exact.keys()
         found.update(words & self.plurals)
-        for word in words - ordinary_words() - found:
-            if len(word) >= 4 and self._holds_inside(word):
+        unusual = words - ordinary_words() - found - self._not_holding
+        found.update(unusual & self._holding)
+        for word in unusual - self._holding:  # words not seen before
+            if self._holds_inside(word):
                 found.add(word)
         return found
 
     def _holds_inside(self, word: str) -> bool:
-        known = self._holds.get(word)
-        if known is None:
-            known = any(
-                word.startswith(whole, at)
-                for at in range(len(word) - 3)
-                for whole, _ in self.inner.get(word[at : at + 4], ())
-            )
-            if len(self._holds) >= _CACHED_WORDS_MAX:
-                self._holds.clear()
-            self._holds[word] = known
-        return known
+        """Whether a protected name is inside ``word`` (four letters or more), kept."""
+        holds = len(word) >= 4 and any(
+            word.startswith(whole, at)
+            for at in range(len(word) - 3)
+            for whole, _ in self.inner.get(word[at : at + 4], ())
+        )
+        if len(self._holding) + len(self._not_holding) >= _CACHED_WORDS_MAX:
+            self._holding.clear()
+            self._not_holding.clear()
+        (self._holding if holds else self._not_holding).add(word)
+        return holds
 
     @classmethod
     def of(cls, forms: Iterable[NameForm]) -> JoinedKeys:
@@ -677,7 +681,7 @@ def _widened(
     keys = tokens.keys  # tokens[n][2], without making the whole of tokens[n]
 
     def joins(a: int, b: int) -> bool:
-        return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
+        return bool(_JOIN_GAP_RE.fullmatch(folded, tokens.end(a), tokens.starts[b]))
 
     while first > 0 and keys[first - 1] in parts and joins(first - 1, first):
         first -= 1

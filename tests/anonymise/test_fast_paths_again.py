@@ -1,0 +1,172 @@
+"""The anonymiser's second round of fast paths (issue 14) gives what the plain code
+they replace gave.
+
+As in test_fast_paths.py, each test keeps the plain version under a clear name and
+compares the two on generated text built from the pieces that matter: possessives,
+capitals, accents, names split by markup, entities, %-encoding, names inside other
+words, confusable letters, hidden characters, digits of other scripts, apostrophes of
+every kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storysite.anonymise import findings, identifiers, signals
+from storysite.anonymise.folding import JOINER
+from storysite.anonymise.index import Known
+from storysite.anonymise.names import JoinedKeys, NameIndex, split_words
+from storysite.anonymise.signals import Words, bare, key_of
+from storysite.anonymise.text import Letters, TextView
+from storysite.anonymise.vocabulary import ordinary_words
+from storysite.models import Person
+
+PIECES = [
+    " ", "  ", "\n", "\n\n", ". ", ", ", "-", "_", "'", "’", "ʼ", "'s", "’s", "ʼs", "`", "*",
+    "**", "<b>", "</b>", "&amp;", "&#74;", "%4A", "%20", "Jane", "jane", "JANE", "Doe", "doe",
+    "O'Neill", "o’neill", "Zoë", "Zoe\u0308", "Ólafur", "Ѕarah", "Јane", "ᴊane", "Ａｄａ", "ı",
+    "İ", "ſ", "\u212a", "\u200b", "\u00ad", JOINER, "Quarrington", "JaneQuarrington",
+    "quarringtons", "The", "I", "I'm", "My", "Mr", "Dr.", "my friend", "born", "b.", "Born",
+    "d.o.b", "DOB", "came into the world", "entered the world", "birthday", "b-day", "Bday",
+    "birth date", "date of birth", "dob", "03/03/1987", "12", "٣", "²", "½", "x", "a", "b",
+    "d", "c", "e", "bd", "abc", "Ольга", "王伟", "ı", "ß", "ﬁ", "xquarringtonx",
+    "annual", "Annlee", "finches", "maryjane", "Marianne", "zoefinch", "sarahs",
+]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+# signals.Words: the split pattern with possessive quantifiers.
+
+_PLAIN_WORD_SPLIT_RE = re.compile(r"([^\W\d_]+(?:['’ʼ][^\W\d_]+)*)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_words_are_split_as_the_plain_pattern_splits_them(text: str) -> None:
+    assert signals.WORD_SPLIT_RE.split(text) == _PLAIN_WORD_SPLIT_RE.split(text)
+    words = Words(text)
+    assert [words.key(i) for i in range(len(words.words))] == list(map(key_of, words.words))
+
+
+# text.Letters: runs of letters placed from a split at each space.
+
+
+def _plain_runs(folded: str) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), m.group().replace(JOINER, ""))
+        for m in re.finditer(rf"(?:[^\W\d_]|{JOINER})+", folded)
+    ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_runs_of_letters_are_where_the_plain_pattern_finds_them(text: str) -> None:
+    folded = TextView(text).folded
+    tokens = Letters(folded).tokens
+    plain = _plain_runs(folded)
+    assert list(tokens) == plain
+    assert [tokens[n] for n in range(len(plain))] == plain
+    assert [(tokens.starts[n], tokens.end(n)) for n in range(len(plain))] == [
+        (start, end) for start, end, _ in plain
+    ]
+
+
+# findings._declared: a word's parts kept once.
+
+
+def _plain_declared(word: str, known: Known) -> bool:
+    key = key_of(word)
+    if key in known:
+        return True
+    return word[0].isupper() and findings._is_known(bare(word), key, known)
+
+
+KNOWN_WORDS = ["jane", "doe", "o'neill", "zoe", "quarrington", "the", "i", "my"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join),
+    st.sets(st.sampled_from(KNOWN_WORDS)),
+    st.sets(st.sampled_from(KNOWN_WORDS)),
+)
+def test_a_word_is_declared_as_the_plain_check_says(
+    text: str, site: set[str], own: set[str]
+) -> None:
+    known = Known(frozenset(site), frozenset(own))
+    for word in Words(text).words:
+        assert findings._declared(word, known) == _plain_declared(word, known)
+        assert (word in known) == any(word in s for s in known.sets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PIECES))
+def test_declared_parts_are_the_words_split_apart(word: str) -> None:
+    if not Words(word).words:
+        return
+    word = Words(word).words[0]
+    key, others = findings._declared_parts(word)
+    assert key == key_of(word)
+    keys = split_words(bare(word))
+    if word[0].isupper() and keys:
+        assert others == tuple(k for k in keys if k not in findings._NOT_NAMES)
+    else:
+        assert others is None
+
+
+# identifiers: the cue before a date of birth, found by a pattern that starts with
+# its first letter.
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_a_birth_cue_is_found_wherever_the_plain_pattern_finds_one(text: str) -> None:
+    plain = identifiers.BIRTH_CUE_RE.search(text) is not None
+    assert (identifiers._BIRTH_CUE_JUMP_RE.search(text) is not None) == plain
+
+
+def test_no_character_outside_ascii_matches_a_cue_letter_case_blind() -> None:
+    """The fast cue pattern lists the first letters in both cases instead of ignoring
+    case: no other character reads as b, c, d or e to a case-blind match."""
+    first = re.compile("[bcde]", re.IGNORECASE)
+    twins = {chr(c) for c in range(0x110000) if first.fullmatch(chr(c))}
+    assert twins == set("bcdeBCDE")
+
+
+# names.JoinedKeys.candidates: the words not ordinary English sorted by sets kept
+# between calls.
+
+
+def _plain_candidates(keys: JoinedKeys, words: set[str]) -> set[str]:
+    found = words & keys.exact.keys()
+    found.update(words & keys.plurals)
+    for word in words - ordinary_words() - found:
+        if len(word) >= 4 and any(
+            word.startswith(whole, at)
+            for at in range(len(word) - 3)
+            for whole, _ in keys.inner.get(word[at : at + 4], ())
+        ):
+            found.add(word)
+    return found
+
+
+PEOPLE = [
+    Person("Jane Quarrington"),
+    Person("Mary-Jane O'Neill", aliases=("MJ",)),
+    Person("Sarah Delacroix-Byrne", named=True),
+    Person("Zoë Finch", aliases=("Z.F.",)),
+    Person("Ann Lee"),
+]
+JOINED = NameIndex.of_people(PEOPLE, ["finch"]).joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=4))
+def test_candidates_are_those_of_the_plain_search(texts: list[str]) -> None:
+    """Several texts in turn, so the second sees what the first left in the sets."""
+    for text in texts:
+        words = set(TextView(text).letters.keys)
+        assert JOINED.candidates(words) == _plain_candidates(JOINED, words)
