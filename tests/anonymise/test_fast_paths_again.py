@@ -34,6 +34,7 @@ PIECES = [
     "birth date", "date of birth", "dob", "03/03/1987", "12", "٣", "²", "½", "x", "a", "b",
     "d", "c", "e", "bd", "abc", "Ольга", "王伟", "ı", "ß", "ﬁ", "xquarringtonx",
     "annual", "Annlee", "finches", "maryjane", "Marianne", "zoefinch", "sarahs",
+    "O7", "7o", "0O", "O", "o", "Oo", "１", "O٣",
 ]  # fmt: skip
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
@@ -170,3 +171,26 @@ def test_candidates_are_those_of_the_plain_search(texts: list[str]) -> None:
     for text in texts:
         words = set(TextView(text).letters.keys)
         assert JOINED.candidates(words) == _plain_candidates(JOINED, words)
+
+
+# identifiers: whether a text holds a digit, and whether an O stands beside one.
+
+
+def test_a_digit_to_the_pattern_is_a_decimal_character() -> None:
+    """``\\d`` matches exactly the characters str.isdecimal says are digits."""
+    digit = re.compile(r"\d")
+    for code in range(0x110000):
+        char = chr(code)
+        assert (digit.match(char) is not None) == char.isdecimal(), hex(code)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_a_digit_is_found_where_the_pattern_finds_one(text: str) -> None:
+    assert identifiers._has_digit(text) == (identifiers._DIGIT_RE.search(text) is not None)
+    plain = any(
+        text[run.start() - 1 : run.start()] in ("O", "o")
+        or text[run.end() : run.end() + 1] in ("O", "o")
+        for run in re.finditer("[0-9]+", text)
+    )
+    assert (identifiers._O_BESIDE_DIGIT_RE.search(text) is not None) == plain
