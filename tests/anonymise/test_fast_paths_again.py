@@ -25,7 +25,8 @@ from storysite.anonymise.vocabulary import ordinary_words
 from storysite.models import Person
 
 PIECES = [
-    " ", "  ", "\n", "\n\n", ". ", ", ", "-", "_", "'", "’", "ʼ", "'s", "’s", "ʼs", "`", "*",
+    " ", "  ", "\n", "\n\n", ". ", ", ", "-", "_", "'", "’", "ʼ", "“", "”", "—",
+    "'s", "’s", "ʼs", "`", "*",
     "**", "<b>", "</b>", "&amp;", "&#74;", "%4A", "%20", "Jane", "jane", "JANE", "Doe", "doe",
     "O'Neill", "o’neill", "Zoë", "Zoe\u0308", "Ólafur", "Ѕarah", "Јane", "ᴊane", "Ａｄａ", "ı",
     "İ", "ſ", "\u212a", "\u200b", "\u00ad", JOINER, "Quarrington", "JaneQuarrington",
@@ -73,6 +74,9 @@ def test_runs_of_letters_are_where_the_plain_pattern_finds_them(text: str) -> No
     assert [(tokens.starts[n], tokens.end(n)) for n in range(len(plain))] == [
         (start, end) for start, end, _ in plain
     ]
+    from_words = TextView(text).letters  # from the text translated for the automaton
+    assert from_words.keys == Letters(folded).keys == [key for _, _, key in plain if key]
+    assert list(from_words.tokens) == plain
 
 
 # findings._declared: a word's parts kept once.

@@ -96,7 +96,7 @@ class TextView:
 
     @cached_property
     def letters(self) -> Letters:
-        return Letters(self.folded)
+        return Letters(self.folded, self.spaced[1:-1])
 
 
 class Words:
@@ -134,10 +134,17 @@ class Letters:
     ``keys`` leaves out a run of hidden characters alone, which ``tokens`` holds with
     an empty key."""
 
-    def __init__(self, folded: str) -> None:
+    def __init__(self, folded: str, words: str | None = None) -> None:
+        """``words``, when given, is ``folded`` without JOINER translated by _WORD_TABLE
+        (``TextView.spaced`` without its end spaces). _LETTER_TABLE keeps a part of
+        what _WORD_TABLE keeps and makes a space a space, so translating that gives
+        what translating ``folded`` gives; and it is in ASCII when ``folded`` is not
+        only for its punctuation (curly quotes, dashes), where str.translate is fast."""
         self.folded = folded
         #: Letters as themselves, anything else as a space (JOINER removed).
-        self._spread = _translate(folded.replace(JOINER, ""), _LETTER_TABLE)
+        self._spread = _translate(
+            folded.replace(JOINER, "") if words is None else words, _LETTER_TABLE
+        )
         self.keys = self._spread.split()
 
     @cached_property
