@@ -304,10 +304,7 @@ class _Scan:
         spans.extend(self._identifier_span(i, texts[i.kind]) for i in self.identifiers)
         if self.view is None:
             return spans
-        return [
-            dataclasses.replace(s, start=self.original(s.start), end=self.original(s.end))
-            for s in spans
-        ]
+        return [s._replace(start=self.original(s.start), end=self.original(s.end)) for s in spans]
 
 
 def _restore(fields: dict[str, object]) -> AnonymisedStory:
@@ -350,7 +347,7 @@ def _trimmed(match: NameMatch, joined: str, search: str) -> NameMatch:
         start += 1
     while end > start and joined[end - 1] == JOINER != search[end - 1]:
         end -= 1
-    return dataclasses.replace(match, start=start, end=end, title_start=start)
+    return match._replace(start=start, end=end, title_start=start)
 
 
 class _Cover:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import compress
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -71,8 +72,10 @@ def _possessive_after(text: str, folded: str, end: int) -> tuple[str, int]:
     return "", end
 
 
-@dataclass(frozen=True)
-class NameMatch:
+class NameMatch(NamedTuple):
+    """A name found in a text. (A named tuple, immutable like a frozen dataclass and
+    four times faster to make: a story makes one or two per mention of a name.)"""
+
     start: int
     end: int
     form: NameForm
