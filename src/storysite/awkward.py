@@ -52,8 +52,11 @@ def awkward_replacements(story: AnonymisedStory) -> list[Awkward]:
     for words in phrases:
         lines = lines_of.get(words, [])
         pattern = re.compile(_BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
-        places = [m.start() for m in re.finditer(re.escape(words), story.body, re.IGNORECASE)]
+        places: list[int] | None = None  # where the phrase stands: read at a first match
         for match in _matches(pattern, story.body, starts):
+            if places is None:
+                found_at = re.finditer(re.escape(words), story.body, re.IGNORECASE)
+                places = [m.start() for m in found_at]
             end = match.end() - len(words)
             index = places.index(end) if end in places else -1
             line = lines[index] if 0 <= index < len(lines) else _line(story, match.start())
@@ -69,21 +72,25 @@ _CASE_BLIND_TWINS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _possessive_starts(text: str) -> list[int] | None:
-    """Every place a match of _BEFORE may start (a possessive written in any case, as a
-    word, before white space), in order; None when only a search at every character is
+    """Every place a match of _BEFORE may start (each possessive written in any case,
+    found with str.find in the lower-cased text, where it is a word, ``\\b``, followed
+    by white space, ``\\s``), in order; None when only a search at every character is
     sure to find them all."""
-    if len(text.lower()) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
+    lowered = text.lower()
+    if len(lowered) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
         return None
-    return [m.start() for m in _POSSESSIVE_START_RE.finditer(text)]
-
-
-#: Where _BEFORE may start: one of _POSSESSIVES as a word, then white space. The first
-#: letters are listed in both cases (a text with a case-blind twin of a letter is not
-#: searched this way), so the engine jumps between them, and the test of the character
-#: before comes after the first letter.
-_POSSESSIVE_START_RE = re.compile(
-    r"[mMoOhHtTyY](?<!\w.)(?i:(?<=m)y|(?<=o)ur|(?<=h)(?:is|er)|(?<=t)heir|(?<=y)our)(?=\s)"
-)
+    found: set[int] = set()
+    for word in _POSSESSIVES:
+        at = lowered.find(word)
+        while at != -1:
+            before = text[at - 1] if at else " "
+            if (
+                not (before.isalnum() or before == "_")
+                and text[at + len(word) : at + len(word) + 1].isspace()
+            ):
+                found.add(at)
+            at = lowered.find(word, at + 1)
+    return sorted(found)
 
 
 def _matches(
