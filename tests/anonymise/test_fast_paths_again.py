@@ -19,9 +19,9 @@ from storysite.anonymise import findings, identifiers, signals
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.index import Known
 from storysite.anonymise.names import JoinedKeys, NameIndex, split_words
-from storysite.anonymise.signals import Words, bare, key_of
+from storysite.anonymise.signals import Words, bare, key_of, place_words
 from storysite.anonymise.text import Letters, TextView
-from storysite.anonymise.vocabulary import ordinary_words
+from storysite.anonymise.vocabulary import ordinary_words, place_phrases
 from storysite.models import Person
 
 PIECES = [
@@ -198,3 +198,66 @@ def test_a_digit_is_found_where_the_pattern_finds_one(text: str) -> None:
         for run in re.finditer("[0-9]+", text)
     )
     assert (identifiers._O_BESIDE_DIGIT_RE.search(text) is not None) == plain
+
+
+# signals.place_at: the keys before a word read in C, and no look at them one by one
+# when none starts a place of several words.
+
+
+def _plain_place_at(words: Words, index: int) -> bool:
+    single, firsts = place_words()
+    if words.key(index) in single:
+        return True
+    for first in range(max(0, index - 3), index + 1):
+        if words.key(first) not in firsts:
+            continue
+        keys = [words.key(first)]
+        for following in range(first + 1, min(len(words.words), first + 5)):
+            keys.append(words.key(following))
+            if following >= index and " ".join(keys) in place_phrases():
+                return True
+    return False
+
+
+PLACES = ["Tower Hamlets", "Bethnal Green", "London", "Newham", "New York", "St Albans"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + PLACES), max_size=20).map("".join))
+def test_a_place_is_found_as_the_plain_look_finds_it(text: str) -> None:
+    words = Words(text)
+    for index in range(len(words.words)):
+        assert signals.place_at(words, index) == _plain_place_at(words, index)
+
+
+# findings: well-known names and initials looked for only in text that may hold them.
+
+WELL_KNOWN = ["Marks", "John", "St", "St.", "Victoria", "King", "Prince", "Spencer", "&"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + WELL_KNOWN), max_size=20).map("".join))
+def test_well_known_names_are_looked_for_where_the_pattern_says(text: str) -> None:
+    plain = findings._WELL_KNOWN_NEEDS_RE.search(text) is not None
+    assert findings._may_hold_well_known(text) == plain
+
+
+INITIALS = ["J", "D", "Q", "JD", "J.D.", "J. D.", "J.\tD.", "J.D", "JDQ", "J.D.Q.", "SS", "ẞ"]
+NAMED = [
+    Person("Jane Doe"),
+    Person("Jane Quarrington-Doe"),
+    Person("ßa Kim"),
+    Person("Dan Quinn", named=True),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + INITIALS), max_size=20).map("".join))
+def test_initials_are_those_the_plain_search_finds(text: str) -> None:
+    wanted = {findings.initials_of(p) for p in NAMED if not p.named} - {""}
+    plain = [
+        (m.start(1), m.group(1).strip())
+        for m in findings.INITIALS_RE.finditer(text)
+        if re.sub(r"[^A-Z]", "", m.group(1)) in wanted
+    ]
+    assert [(s.start, s.word) for s in findings.initials(text, NAMED)] == plain

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress, filterfalse
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
@@ -700,9 +700,22 @@ _WELL_KNOWN_RE = re.compile(
 _WELL_KNOWN_NEEDS_RE = re.compile(r"Marks|John|St[.\s]|Victoria|King|Prince")
 
 
+#: The literal words of _WELL_KNOWN_NEEDS_RE but "St", looked for with ``in``.
+_WELL_KNOWN_WORDS = ("Marks", "John", "Victoria", "King", "Prince")
+_SAINT_RE = re.compile(r"St[.\s]")
+
+
+def _may_hold_well_known(text: str) -> bool:
+    """``_WELL_KNOWN_NEEDS_RE.search(text) is not None``, with ``in`` (memchr in C) for
+    its words, and a pattern that starts with its literal "St" for the last."""
+    if any(map(text.__contains__, _WELL_KNOWN_WORDS)):
+        return True
+    return "St" in text and _SAINT_RE.search(text) is not None
+
+
 def not_names(text: str) -> list[tuple[int, int]]:
     """Spans of well-known names of places and organisations (Marks & Spencer)."""
-    if not _WELL_KNOWN_NEEDS_RE.search(text):
+    if not _may_hold_well_known(text):
         return []
     return [(m.start(), m.end()) for m in _WELL_KNOWN_RE.finditer(text)]
 
@@ -725,11 +738,22 @@ def _initials(name: str) -> str:
     return "".join(p[0].upper() for p in parts) if len(parts) >= 2 else ""
 
 
+def _may_hold_initials(text: str, wanted: str) -> bool:
+    """Whether INITIALS_RE may find ``wanted`` (two letters or more) in ``text``: its
+    first two letters stand side by side there, or with a dot and perhaps a space or
+    a tab between them, as in every match of the pattern (found with ``in``)."""
+    first, second = wanted[0], wanted[1]
+    return any(first + gap + second in text for gap in _INITIALS_GAPS)
+
+
+_INITIALS_GAPS = ("", ".", ". ", ".\t")
+
+
 def initials(text: str, people: Iterable[Person]) -> Iterator[Suspect]:
     """Initials of a declared person: flagged, never guessed at. A named person's are
     not (they agreed to be named), unless someone protected has the same initials."""
     wanted = {initials_of(p) for p in people if not p.named} - {""}
-    if not wanted:
+    if not wanted or not any(map(partial(_may_hold_initials, text), wanted)):
         return
     for match in INITIALS_RE.finditer(text):
         letters = re.sub(r"[^A-Z]", "", match.group(1))

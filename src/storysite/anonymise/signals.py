@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from itertools import accumulate
+from typing import cast
 
 from storysite.anonymise.folding import fold, word_key
 from storysite.anonymise.replace import starts_sentence
@@ -475,8 +476,15 @@ def place_at(words: Words, index: int) -> bool:
     """Whether word ``index`` is a well-known place, or part of one of several words
     that starts at most three words before it ("Tower Hamlets", "Bethnal Green")."""
     single, firsts = place_words()
-    if words.key(index) in single:
+    # The keys of the word and the three before it, read from key_of's cache in C;
+    # most words start no place of several words, which one set operation tells.
+    near = words.words[max(0, index - 3) : index + 1]
+    cached = list(map(_KEYS.get, near))
+    keys = list(map(key_of, near)) if None in cached else cast(list[str], cached)
+    if keys[-1] in single:
         return True
+    if firsts.isdisjoint(keys):
+        return False
     phrases = place_phrases()
     for first in range(max(0, index - 3), index + 1):
         if words.key(first) not in firsts:
