@@ -15,10 +15,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storysite.anonymise import findings, identifiers, signals
+from storysite.anonymise import findings, identifiers, names, signals
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.index import Known
-from storysite.anonymise.names import JoinedKeys, NameIndex, split_words
+from storysite.anonymise.names import JoinedKeys, NameForm, NameIndex, NameMatcher, split_words
 from storysite.anonymise.signals import Words, bare, key_of, place_words
 from storysite.anonymise.text import Letters, TextView
 from storysite.anonymise.vocabulary import ordinary_words, place_phrases
@@ -261,3 +261,48 @@ def test_initials_are_those_the_plain_search_finds(text: str) -> None:
         if re.sub(r"[^A-Z]", "", m.group(1)) in wanted
     ]
     assert [(s.start, s.word) for s in findings.initials(text, NAMED)] == plain
+
+
+# names: the joining marks between two runs of letters tested as a set.
+
+
+def test_the_joining_marks_are_the_characters_of_the_gap_pattern() -> None:
+    mark = re.compile(names._JOIN_GAP_RE.pattern.replace("{1,2}", ""))
+    assert {chr(c) for c in range(0x110000) if mark.fullmatch(chr(c))} == names._JOIN_MARKS
+
+
+JOINS = ["jane", "quarrington", "_", "-", ".", "+", "/", "'", "·", "•", "‐", "—", "−", "__", "._",
+         "-.-", " ", "90", JOINER, "é"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(JOINS + PIECES), max_size=20).map("".join))
+def test_two_runs_join_where_the_gap_pattern_says(text: str) -> None:
+    view = TextView(text)
+    tokens = view.letters.tokens
+    for number in range(len(tokens) - 1):
+        plain = names._JOIN_GAP_RE.fullmatch(view.folded, tokens[number][1], tokens[number + 1][0])
+        assert names._joins(tokens, view.folded, number) == (plain is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(JOINS + PIECES), max_size=20).map("".join))
+def test_words_joined_to_a_name_are_found_as_before(text: str) -> None:
+    """find_joined without letter-by-letter runs skips the sort and merge of its hits,
+    which are in order and apart: what it finds is what the merge finds."""
+    view = TextView(text)
+    matcher = NameMatcher([NameIndex.of_people(PEOPLE)])
+    tokens = view.letters.tokens
+    hits = [(m, m, f) for m, f in _word_hits(matcher, view)]
+    plain = names._merged(hits, tokens, view.folded)
+    assert [names._widened(h, tokens, view.folded) for h in hits] == plain
+
+
+def _word_hits(matcher: NameMatcher, view: TextView) -> list[tuple[int, NameForm]]:
+    joined = [index.joined for index in matcher.indexes]
+    found = []
+    for number, (start, end, key) in enumerate(view.letters.tokens):
+        form = names._token_hit(joined, key, lambda: False, False, view.text[start:end])
+        if form is not None:
+            found.append((number, form))
+    return found

@@ -383,8 +383,10 @@ class NameMatcher:
         text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
         seen = self._token_hits
-        for number in compress(range(len(tokens)), map(candidates.__contains__, tokens.keys)):
-            start, end, key = tokens[number]
+        starts, keys, ends = tokens.starts, tokens.keys, tokens.ends
+        for number in compress(range(len(tokens)), map(candidates.__contains__, keys)):
+            start, key = starts[number], keys[number]
+            end = start + len(key) if ends is None else ends[number]
             written = text[start:end]
             # The same word written the same way holds the same name: judged once.
             known = (key, written, parts_any_case)
@@ -399,7 +401,10 @@ class NameMatcher:
                 hits.append((number, number, form))
         if spaced:
             hits.extend(_spaced_hits(joined, folded, tokens))
-        merged = _merged(hits, tokens, folded)
+            merged = _merged(hits, tokens, folded)
+        else:
+            # One word each, in order: already sorted, and none overlaps another.
+            merged = [_widened(hit, tokens, folded) for hit in hits]
         return [_joined_match(view, tokens, hit) for hit in merged]
 
 
@@ -469,6 +474,8 @@ def _match(view: TextView, start: int, end: int, form: NameForm) -> NameMatch:
 
 #: What may join two parts of one name run together in a handle or an address.
 _JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022\u2010-\u2015\u2212]{1,2}")
+#: The characters of _JOIN_GAP_RE's class (a test checks all of Unicode).
+_JOIN_MARKS = frozenset("_-.+/'\u00b7\u2022\u2212") | frozenset(map(chr, range(0x2010, 0x2016)))
 #: Letters written one by one: this many in a row are read as one word.
 SPACED_RUN = 3
 #: What may stand between the letters of a name written letter by letter.
@@ -682,15 +689,18 @@ def _widened(
         return hit
     parts = _joined_parts(person.name)
     keys = tokens.keys  # tokens[n][2], without making the whole of tokens[n]
-
-    def joins(a: int, b: int) -> bool:
-        return bool(_JOIN_GAP_RE.fullmatch(folded, tokens.end(a), tokens.starts[b]))
-
-    while first > 0 and keys[first - 1] in parts and joins(first - 1, first):
+    while first > 0 and keys[first - 1] in parts and _joins(tokens, folded, first - 1):
         first -= 1
-    while last + 1 < len(keys) and keys[last + 1] in parts and joins(last, last + 1):
+    while last + 1 < len(keys) and keys[last + 1] in parts and _joins(tokens, folded, last):
         last += 1
     return first, last, form
+
+
+def _joins(tokens: Runs, folded: str, number: int) -> bool:
+    """Whether runs ``number`` and ``number + 1`` have only a joining mark between them
+    (``_JOIN_GAP_RE``: one or two of _JOIN_MARKS; tested as a set, no pattern)."""
+    gap = folded[tokens.end(number) : tokens.starts[number + 1]]
+    return 0 < len(gap) <= 2 and _JOIN_MARKS.issuperset(gap)
 
 
 @lru_cache(maxsize=4096)
