@@ -306,3 +306,50 @@ def _word_hits(matcher: NameMatcher, view: TextView) -> list[tuple[int, NameForm
         if form is not None:
             found.append((number, form))
     return found
+
+
+# names.NameMatcher._best_at: the forms that may win kept per words.
+
+SHADOWS = [
+    Person("Gordon Pryce"),
+    Person("Gordon Pryce Junior", named=True),
+    Person("Jane Hill"),
+    Person("Grace Doe", aliases=("G.D.",)),
+]
+SHADOW_PIECES = ["Gordon Pryce Junior", "gordon pryce junior", "Gordon Pryce", "Gordon",
+                 "gordon", "Pryce", "Junior", "Hill", "hill", "Jane", "Grace", "grace",
+                 "Doe", "doe", "G.D.", " ", "  ", ". ", "-", "**", "\n", "’s", JOINER]  # fmt: skip
+
+
+def _plain_best_at(
+    matcher: NameMatcher,
+    view: TextView,
+    hits: list[tuple[int, int, str]],
+    number: int,
+    any_case: bool,
+) -> tuple[NameForm, int] | None:
+    run = [hits[number]]
+    while len(run) < matcher._longest and number + len(run) < len(hits):
+        after = hits[number + len(run)]
+        if not names.SEPARATOR_RE.fullmatch(view.folded, run[-1][1], after[0]):
+            break
+        run.append(after)
+    for length in range(len(run), 0, -1):
+        start, end = run[0][0], run[length - 1][1]
+        for form in matcher.forms_of(tuple(key for _, _, key in run[:length])):
+            if form.needs_capital and not any_case and names._all_lower(view.text, start, end):
+                continue
+            if not matcher.shadows(form):
+                return form, end
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SHADOW_PIECES), max_size=20).map("".join), st.booleans())
+def test_the_best_form_at_a_word_is_the_plain_choice(text: str, any_case: bool) -> None:
+    matcher = NameMatcher([NameIndex.of_people(SHADOWS[:2]), NameIndex.of_people(SHADOWS[2:])])
+    view = TextView(text)
+    hits = matcher._hits(view)
+    for number in range(len(hits)):
+        plain = _plain_best_at(matcher, view, hits, number, any_case)
+        assert matcher._best_at(view, hits, number, any_case) == plain

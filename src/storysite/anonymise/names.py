@@ -270,6 +270,7 @@ class NameMatcher:
         #: The most words a form has: no longer run of words is looked at.
         self._longest = max((index.longest for index in self.indexes), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
+        self._tried: dict[tuple[str, ...], tuple[tuple[NameForm, bool], ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
         #: (key, word as written, parts_any_case) -> what ``_token_hit`` found there.
         self._token_hits: dict[tuple[str, str, bool], NameForm | None] = {}
@@ -356,12 +357,25 @@ class NameMatcher:
             run.append(after)
         for length in range(len(run), 0, -1):
             start, end = run[0][0], run[length - 1][1]
-            for form in self.forms_of(tuple(key for _, _, key in run[:length])):
-                if form.needs_capital and not parts_any_case and _all_lower(view.text, start, end):
+            for form, needs_capital in self._tries(tuple(key for _, _, key in run[:length])):
+                if needs_capital and not parts_any_case and _all_lower(view.text, start, end):
                     continue
-                if not self.shadows(form):
-                    return form, end
+                return form, end
         return None
+
+    def _tries(self, words: tuple[str, ...]) -> tuple[tuple[NameForm, bool], ...]:
+        """The forms of ``words`` that may win (``forms_of`` without those that shadow a
+        protected name, which never do), each with whether it needs a capital: made
+        once per words, for each of their places in every text of the story."""
+        found = self._tried.get(words)
+        if found is None:
+            found = tuple(
+                (form, form.needs_capital)
+                for form in self.forms_of(words)
+                if not self.shadows(form)
+            )
+            self._tried[words] = found
+        return found
 
     def find_joined(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
         """Protected names the word-by-word ``find`` cannot see, because they change
