@@ -15,6 +15,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storysite import anonymise
 from storysite.anonymise import findings, identifiers, names, signals
 from storysite.anonymise.folding import JOINER
 from storysite.anonymise.index import Known
@@ -353,3 +354,21 @@ def test_the_best_form_at_a_word_is_the_plain_choice(text: str, any_case: bool) 
     for number in range(len(hits)):
         plain = _plain_best_at(matcher, view, hits, number, any_case)
         assert matcher._best_at(view, hits, number, any_case) == plain
+
+
+# anonymise._url_ranges: reference definitions only in text with "]:", bare addresses
+# tried only where one may start.
+
+URL_PIECES = ["http", "https", "://", "http://", "https://", "www.", "www", "w", "h", "(", "<",
+              "[", "]", "](", "]:", "[^1]:", "a.org", "/x", " ", "\n", "   ", "x", "é", ")",
+              ">", "hhttp://", "wwww."]  # fmt: skip
+
+
+def _plain_url_ranges(text: str) -> list[tuple[int, int]]:
+    return [(m.start(1), m.end(1)) for p in anonymise._URL_RES for m in p.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=25).map("".join))
+def test_link_targets_are_those_every_pattern_finds(text: str) -> None:
+    assert anonymise._url_ranges(text) == _plain_url_ranges(text)

@@ -15,7 +15,7 @@ import copyreg
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -50,7 +50,7 @@ _URL_RES = (
 )
 
 #: Text every match of the pattern of the same place in _URL_RES holds.
-_URL_NEEDS = (("](",), ("<",), ("]",), ("http", "www."))
+_URL_NEEDS = (("](",), ("<",), ("]:",), ("http", "www."))
 
 
 #: What a story declares: its people and its allow list.
@@ -406,5 +406,23 @@ def _url_ranges(text: str) -> list[tuple[int, int]]:
         # Each pattern's matches hold one of these strings: skip the scan without one.
         if not any(part in text for part in needs):
             continue
-        ranges.extend((m.start(1), m.end(1)) for m in pattern.finditer(text))
+        found = _bare_addresses(text) if pattern is _URL_RES[-1] else pattern.finditer(text)
+        ranges.extend((m.start(1), m.end(1)) for m in found)
     return ranges
+
+
+def _bare_addresses(text: str) -> Iterator[re.Match[str]]:
+    """``_URL_RES[-1].finditer(text)``, tried only where a match may start: four or five
+    characters before a "://" (http, https) and at a "www.", found with str.find (the
+    pattern itself jumps between every h and w of the text)."""
+    starts: set[int] = set()
+    for needle, backs in (("://", (4, 5)), ("www.", (0,))):
+        at = text.find(needle)
+        while at != -1:
+            starts.update(at - back for back in backs if at >= back)
+            at = text.find(needle, at + 1)
+    free = 0  # finditer goes on after a match's end
+    for start in sorted(starts):
+        if start >= free and (match := _URL_RES[-1].match(text, start)) is not None:
+            yield match
+            free = match.end()
