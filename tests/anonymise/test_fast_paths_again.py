@@ -372,3 +372,15 @@ def _plain_url_ranges(text: str) -> list[tuple[int, int]]:
 @given(st.lists(st.sampled_from(URL_PIECES), max_size=25).map("".join))
 def test_link_targets_are_those_every_pattern_finds(text: str) -> None:
     assert anonymise._url_ranges(text) == _plain_url_ranges(text)
+
+
+# names._letter_by_letter: three one-letter words in a row.
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "a b c", "J A N E", "j.a.n", "a  b  c", "ab c d"]),
+                max_size=20).map("".join))  # fmt: skip
+def test_letters_in_a_row_are_found_as_their_lengths_say(text: str) -> None:
+    keys = TextView(text).letters.keys
+    plain = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))  # as it was
+    assert names._letter_by_letter(keys) == plain

@@ -390,8 +390,7 @@ class NameMatcher:
         joined = [index.joined for index in self.indexes]
         unique = set(keys)
         candidates = set().union(*(j.candidates(unique) for j in joined))
-        # Three one-letter words in a row (checked in C): perhaps a name letter by letter.
-        spaced = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))
+        spaced = _letter_by_letter(keys)
         if not candidates and not spaced:
             return []
         text, folded, tokens = view.text, view.folded, view.letters.tokens
@@ -455,6 +454,16 @@ def _with_joiners(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[
 
 
 _JOINER_RE = re.compile(JOINER)
+
+
+def _letter_by_letter(keys: list[str]) -> bool:
+    """Whether three words of one letter stand in a row (perhaps a name written letter
+    by letter): the words joined by single spaces, searched for " x y z " in C. A key
+    holds no white space (``str.split`` made it), so each "." is one whole key."""
+    return _THREE_LETTERS_RE.search(f" {' '.join(keys)} ") is not None
+
+
+_THREE_LETTERS_RE = re.compile(" . . . ")
 
 
 def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
