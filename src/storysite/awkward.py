@@ -45,11 +45,18 @@ def awkward_replacements(story: AnonymisedStory) -> list[Awkward]:
     phrases = [w for w in shown if w.split(" ", 1)[0].lower() in DETERMINERS]
     # Where a match may start, found once for every phrase.
     starts = _possessive_starts(story.body) if phrases else None
+    lines_of: dict[str, list[int | None]] = {}  # each replacement text's lines in the body
+    for replacement in story.replacements if phrases else ():
+        if replacement.field == "body":
+            lines_of.setdefault(replacement.shown_as, []).append(replacement.line)
     for words in phrases:
-        lines = [r.line for r in story.replacements if r.shown_as == words and r.field == "body"]
+        lines = lines_of.get(words, [])
         pattern = re.compile(_BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
-        places = [m.start() for m in re.finditer(re.escape(words), story.body, re.IGNORECASE)]
+        places: list[int] | None = None  # where the phrase stands: read at a first match
         for match in _matches(pattern, story.body, starts):
+            if places is None:
+                found_at = re.finditer(re.escape(words), story.body, re.IGNORECASE)
+                places = [m.start() for m in found_at]
             end = match.end() - len(words)
             index = places.index(end) if end in places else -1
             line = lines[index] if 0 <= index < len(lines) else _line(story, match.start())
@@ -66,8 +73,9 @@ _CASE_BLIND_TWINS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 def _possessive_starts(text: str) -> list[int] | None:
     """Every place a match of _BEFORE may start (each possessive written in any case,
-    found with str.find in the lower-cased text), in order; None when only a search
-    at every character is sure to find them all."""
+    found with str.find in the lower-cased text, where it is a word, ``\\b``, followed
+    by white space, ``\\s``), in order; None when only a search at every character is
+    sure to find them all."""
     lowered = text.lower()
     if len(lowered) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
         return None
@@ -75,7 +83,12 @@ def _possessive_starts(text: str) -> list[int] | None:
     for word in _POSSESSIVES:
         at = lowered.find(word)
         while at != -1:
-            found.add(at)
+            before = text[at - 1] if at else " "
+            if (
+                not (before.isalnum() or before == "_")
+                and text[at + len(word) : at + len(word) + 1].isspace()
+            ):
+                found.add(at)
             at = lowered.find(word, at + 1)
     return sorted(found)
 

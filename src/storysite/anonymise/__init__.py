@@ -15,7 +15,7 @@ import copyreg
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -50,7 +50,7 @@ _URL_RES = (
 )
 
 #: Text every match of the pattern of the same place in _URL_RES holds.
-_URL_NEEDS = (("](",), ("<",), ("]",), ("http", "www."))
+_URL_NEEDS = (("](",), ("<",), ("]:",), ("http", "www."))
 
 
 #: What a story declares: its people and its allow list.
@@ -304,10 +304,7 @@ class _Scan:
         spans.extend(self._identifier_span(i, texts[i.kind]) for i in self.identifiers)
         if self.view is None:
             return spans
-        return [
-            dataclasses.replace(s, start=self.original(s.start), end=self.original(s.end))
-            for s in spans
-        ]
+        return [s._replace(start=self.original(s.start), end=self.original(s.end)) for s in spans]
 
 
 def _restore(fields: dict[str, object]) -> AnonymisedStory:
@@ -350,7 +347,7 @@ def _trimmed(match: NameMatch, joined: str, search: str) -> NameMatch:
         start += 1
     while end > start and joined[end - 1] == JOINER != search[end - 1]:
         end -= 1
-    return dataclasses.replace(match, start=start, end=end, title_start=start)
+    return match._replace(start=start, end=end, title_start=start)
 
 
 class _Cover:
@@ -409,5 +406,23 @@ def _url_ranges(text: str) -> list[tuple[int, int]]:
         # Each pattern's matches hold one of these strings: skip the scan without one.
         if not any(part in text for part in needs):
             continue
-        ranges.extend((m.start(1), m.end(1)) for m in pattern.finditer(text))
+        found = _bare_addresses(text) if pattern is _URL_RES[-1] else pattern.finditer(text)
+        ranges.extend((m.start(1), m.end(1)) for m in found)
     return ranges
+
+
+def _bare_addresses(text: str) -> Iterator[re.Match[str]]:
+    """``_URL_RES[-1].finditer(text)``, tried only where a match may start: four or five
+    characters before a "://" (http, https) and at a "www.", found with str.find (the
+    pattern itself jumps between every h and w of the text)."""
+    starts: set[int] = set()
+    for needle, backs in (("://", (4, 5)), ("www.", (0,))):
+        at = text.find(needle)
+        while at != -1:
+            starts.update(at - back for back in backs if at >= back)
+            at = text.find(needle, at + 1)
+    free = 0  # finditer goes on after a match's end
+    for start in sorted(starts):
+        if start >= free and (match := _URL_RES[-1].match(text, start)) is not None:
+            yield match
+            free = match.end()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress, filterfalse
 
 from storysite.anonymise.folding import HIDDEN_CHARACTERS, fold, word_key
@@ -105,7 +105,8 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
     words = Words(text)
     flags: dict[int, _Flag] = {}
     latin = _mostly_latin(words)
-    for index in _worth_a_look(words.words, known):
+    distinct = set(words.words)
+    for index in _worth_a_look(words.words, distinct, known):
         word = words.words[index]
         first = word[0]
         if first.isupper():
@@ -116,20 +117,22 @@ def suspects(text: str, known: Container[str], prose: bool = True) -> Iterator[S
             flag = _judge_caseless(words, index, known, prose)
         if flag is not None:
             flags[index] = flag
-    flags.update(_lower_case_after_cue(words, known))
+    flags.update(_lower_case_after_cue(words, known, distinct))
     yield from _runs(words, flags, known)
 
 
-def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
+def _worth_a_look(written: list[str], distinct: set[str], known: Container[str]) -> list[int]:
     """The indexes of the words a signal may flag, in order. Most words are ordinary
     English in lower case (a word in lower case is its own key once folded), and many
     of the others can never be a name whatever stands around them ("The", "I") or are
     a declared name or an allowed word, which every judge returns at once for: set
-    operations in C over the distinct words leave the few that need a look."""
-    distinct = set(written)
+    operations in C over the distinct words (``distinct``) leave the few that need a
+    look."""
     unusual = distinct - ordinary_words()
     look = unusual.union(filterfalse(str.islower, distinct))
-    look.difference_update([w for w in look if _never_a_name(w) or _declared(w, known)])
+    look -= _NEVER_WORDS  # the words already judged by ``_never_a_name``, left out in C
+    look.difference_update([w for w in look - _MAY_BE_WORDS if _sorted_never(w)])
+    look.difference_update([w for w in look if _declared(w, known)])
     if not look:
         return []
     return list(compress(range(len(written)), map(look.__contains__, written)))
@@ -138,14 +141,45 @@ def _worth_a_look(written: list[str], known: Container[str]) -> list[int]:
 def _declared(word: str, known: Container[str]) -> bool:
     """Whether the judge ``suspects`` gives ``word`` returns nothing at its first test,
     which reads only the word: a declared name or an allowed word."""
-    key = key_of(word)
+    parts = _DECLARED_PARTS.get(word)
+    if parts is None:
+        parts = _declared_parts(word)
+    key, others = parts
     if key in known:
         return True
-    return word[0].isupper() and _is_known(bare(word), key, known)
+    # _is_known(bare(word), key, known), with its words that are in _NOT_NAMES left out
+    return others is not None and all(k in known for k in others)
+
+
+#: Written word -> what ``_declared`` reads of it (bounded).
+_DECLARED_PARTS: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _declared_parts(word: str) -> tuple[str, tuple[str, ...] | None]:
+    """A word's key, and for a capitalised word whose folded words are not none, those
+    of them not in _NOT_NAMES (None otherwise): ``_is_known`` is then true when the
+    key is known or all of those are."""
+    keys = split_words(bare(word))
+    others = tuple(k for k in keys if k not in _NOT_NAMES) if word[0].isupper() and keys else None
+    parts = key_of(word), others
+    if len(_DECLARED_PARTS) < 200_000:
+        _DECLARED_PARTS[word] = parts
+    return parts
 
 
 #: Written word -> whether no signal can flag it, wherever it stands (bounded).
 _NEVER: dict[str, bool] = {}
+#: The words of _NEVER by their answer, for set operations (bounded alike).
+_NEVER_WORDS: set[str] = set()
+_MAY_BE_WORDS: set[str] = set()
+
+
+def _sorted_never(word: str) -> bool:
+    """``_never_a_name(word)``, the word kept in _NEVER_WORDS or _MAY_BE_WORDS."""
+    never = _never_a_name(word)
+    if len(_NEVER_WORDS) + len(_MAY_BE_WORDS) < 200_000:
+        (_NEVER_WORDS if never else _MAY_BE_WORDS).add(word)
+    return never
 
 
 def _never_a_name(word: str) -> bool:
@@ -536,15 +570,19 @@ def _is_proper(words: Words, index: int, key: str) -> bool:
     return place_at(words, index)
 
 
-def _lower_case_after_cue(words: Words, known: Container[str]) -> dict[int, _Flag]:
-    """Names written in lower case after a title or role: "my support worker ngozi"."""
+def _lower_case_after_cue(
+    words: Words, known: Container[str], distinct: set[str] | None = None
+) -> dict[int, _Flag]:
+    """Names written in lower case after a title or role: "my support worker ngozi".
+    ``distinct``: the set of the words, when the caller has made it."""
     found: dict[int, _Flag] = {}
     text = words.text
     lower = words.words
-    distinct = set(lower)
-    if _LOWER_CUE_ENDINGS.isdisjoint(map(str.lower, distinct)):
+    ordered = list(set(lower) if distinct is None else distinct)
+    is_cue = list(map(_LOWER_CUE_ENDINGS.__contains__, map(str.lower, ordered)))
+    if not any(is_cue):
         return found  # no cue at all, known in C
-    cues = {w for w in distinct if w.lower() in _LOWER_CUE_ENDINGS}
+    cues = set(compress(ordered, is_cue))
     for index in compress(range(1, len(lower)), map(cues.__contains__, lower[:-1])):
         word = lower[index]
         if not word.islower():
@@ -662,9 +700,22 @@ _WELL_KNOWN_RE = re.compile(
 _WELL_KNOWN_NEEDS_RE = re.compile(r"Marks|John|St[.\s]|Victoria|King|Prince")
 
 
+#: The literal words of _WELL_KNOWN_NEEDS_RE but "St", looked for with ``in``.
+_WELL_KNOWN_WORDS = ("Marks", "John", "Victoria", "King", "Prince")
+_SAINT_RE = re.compile(r"St[.\s]")
+
+
+def _may_hold_well_known(text: str) -> bool:
+    """``_WELL_KNOWN_NEEDS_RE.search(text) is not None``, with ``in`` (memchr in C) for
+    its words, and a pattern that starts with its literal "St" for the last."""
+    if any(map(text.__contains__, _WELL_KNOWN_WORDS)):
+        return True
+    return "St" in text and _SAINT_RE.search(text) is not None
+
+
 def not_names(text: str) -> list[tuple[int, int]]:
     """Spans of well-known names of places and organisations (Marks & Spencer)."""
-    if not _WELL_KNOWN_NEEDS_RE.search(text):
+    if not _may_hold_well_known(text):
         return []
     return [(m.start(), m.end()) for m in _WELL_KNOWN_RE.finditer(text)]
 
@@ -687,11 +738,22 @@ def _initials(name: str) -> str:
     return "".join(p[0].upper() for p in parts) if len(parts) >= 2 else ""
 
 
+def _may_hold_initials(text: str, wanted: str) -> bool:
+    """Whether INITIALS_RE may find ``wanted`` (two letters or more) in ``text``: its
+    first two letters stand side by side there, or with a dot and perhaps a space or
+    a tab between them, as in every match of the pattern (found with ``in``)."""
+    first, second = wanted[0], wanted[1]
+    return any(first + gap + second in text for gap in _INITIALS_GAPS)
+
+
+_INITIALS_GAPS = ("", ".", ". ", ".\t")
+
+
 def initials(text: str, people: Iterable[Person]) -> Iterator[Suspect]:
     """Initials of a declared person: flagged, never guessed at. A named person's are
     not (they agreed to be named), unless someone protected has the same initials."""
     wanted = {initials_of(p) for p in people if not p.named} - {""}
-    if not wanted:
+    if not wanted or not any(map(partial(_may_hold_initials, text), wanted)):
         return
     for match in INITIALS_RE.finditer(text):
         letters = re.sub(r"[^A-Z]", "", match.group(1))

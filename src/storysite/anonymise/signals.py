@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from itertools import accumulate
+from typing import cast
 
 from storysite.anonymise.folding import fold, word_key
 from storysite.anonymise.replace import starts_sentence
@@ -46,8 +47,11 @@ FIX = (
 )
 
 #: A word: letters, with apostrophes inside it (O'Neill, Abdi's). Captured, so that
-#: ``split`` keeps the text between words.
-WORD_SPLIT_RE = re.compile(r"([^\W\d_]+(?:['’ʼ][^\W\d_]+)*)")
+#: ``split`` keeps the text between words. The quantifiers are possessive: nothing
+#: after a run of letters can fail, so the engine never needs to give letters back
+#: (the same words as with plain ones; a test compares them), and it keeps none of
+#: the places it would have backtracked to.
+WORD_SPLIT_RE = re.compile(r"([^\W\d_]++(?:['’ʼ][^\W\d_]++)*+)")
 _POSSESSIVE_RE = re.compile(r"['’ʼ]s\Z", re.IGNORECASE)
 HEADING_RE = re.compile(r"[ \t]{0,3}#{1,6}\s")
 _LINE_OPENING_RE = re.compile(r"[\s>*_+\-#|\d.)\[\"'“‘(]*")
@@ -270,7 +274,9 @@ class Words:
         return self.parts[2 * index + 2] if 2 * index + 2 < len(self.parts) else ""
 
     def key(self, index: int) -> str:
-        return key_of(self.words[index])
+        word = self.words[index]
+        key = _KEYS.get(word)  # key_of's cache read here: asked for many times per word
+        return key if key is not None else key_of(word)
 
     def lower(self, index: int) -> str:
         if 0 <= index < len(self.words):
@@ -470,8 +476,15 @@ def place_at(words: Words, index: int) -> bool:
     """Whether word ``index`` is a well-known place, or part of one of several words
     that starts at most three words before it ("Tower Hamlets", "Bethnal Green")."""
     single, firsts = place_words()
-    if words.key(index) in single:
+    # The keys of the word and the three before it, read from key_of's cache in C;
+    # most words start no place of several words, which one set operation tells.
+    near = words.words[max(0, index - 3) : index + 1]
+    cached = list(map(_KEYS.get, near))
+    keys = list(map(key_of, near)) if None in cached else cast(list[str], cached)
+    if keys[-1] in single:
         return True
+    if firsts.isdisjoint(keys):
+        return False
     phrases = place_phrases()
     for first in range(max(0, index - 3), index + 1):
         if words.key(first) not in firsts:

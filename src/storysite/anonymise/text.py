@@ -10,9 +10,10 @@ and ``letters`` (the runs of letters ``find_joined`` reads).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add
 
 from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold
 
@@ -95,7 +96,7 @@ class TextView:
 
     @cached_property
     def letters(self) -> Letters:
-        return Letters(self.folded)
+        return Letters(self.folded, self.spaced[1:-1])
 
 
 class Words:
@@ -133,46 +134,58 @@ class Letters:
     ``keys`` leaves out a run of hidden characters alone, which ``tokens`` holds with
     an empty key."""
 
-    def __init__(self, folded: str) -> None:
+    def __init__(self, folded: str, words: str | None = None) -> None:
+        """``words``, when given, is ``folded`` without JOINER translated by _WORD_TABLE
+        (``TextView.spaced`` without its end spaces). _LETTER_TABLE keeps a part of
+        what _WORD_TABLE keeps and makes a space a space, so translating that gives
+        what translating ``folded`` gives; and it is in ASCII when ``folded`` is not
+        only for its punctuation (curly quotes, dashes), where str.translate is fast."""
         self.folded = folded
-        self.keys = _translate(folded.replace(JOINER, ""), _LETTER_TABLE).split()
+        #: Letters as themselves, anything else as a space (JOINER removed).
+        self._spread = _translate(
+            folded.replace(JOINER, "") if words is None else words, _LETTER_TABLE
+        )
+        self.keys = self._spread.split()
 
     @cached_property
     def tokens(self) -> Runs:
         if JOINER not in self.folded:
-            # The runs are ``keys``; the text between them, the runs of spaces.
-            spread = _translate(self.folded, _LETTER_TABLE)
-            gaps = _SPACES_RE.findall(spread)
-            if not spread.startswith(" "):
-                gaps.insert(0, "")
-            return Runs(map(len, gaps), map(len, self.keys), self.keys)
+            # The runs are ``keys``, in ``_spread`` (the text's length): split at each
+            # space, a piece starts one place after the end of the one before, and
+            # the pieces that are not empty are the runs. All of it in C.
+            pieces = self._spread.split(" ")
+            places = accumulate(map(add, map(len, pieces), repeat(1)), initial=0)
+            return Runs(list(compress(places, pieces)), None, self.keys)
         # JOINER as a letter no folded text holds (ª folds to a), so one plain class
         # splits, then removed from the keys (same lengths, same bounds).
         parts = _LETTERS_SPLIT_RE.split(self.folded.replace(JOINER, _JOINER_LETTER))
         keys = "\x00".join(parts[1::2]).replace(_JOINER_LETTER, "").split("\x00")
-        return Runs(map(len, parts[0::2]), map(len, parts[1::2]), keys)
-
-
-_SPACES_RE = re.compile(" +")
+        bounds = list(accumulate(map(len, parts)))
+        return Runs(bounds[0:-1:2], bounds[1::2], keys)
 
 
 class Runs:
-    """Runs of letters as (start, end, key), each made when read: from the running
-    sums of the lengths of the runs and of the text before each."""
+    """Runs of letters as (start, end, key), each made when read. ``ends`` is None when
+    each run is as long as its key (no hidden character inside)."""
 
-    __slots__ = ("_before", "_runs", "keys")
+    __slots__ = ("ends", "keys", "starts")
 
-    def __init__(self, gaps: Iterable[int], runs: Iterable[int], keys: list[str]) -> None:
-        self._before = list(accumulate(gaps))  # [i]: the text between runs, up to run i
-        self._runs = list(accumulate(runs, initial=0))  # [i]: the runs before run i
+    def __init__(self, starts: list[int], ends: list[int] | None, keys: list[str]) -> None:
+        self.starts = starts
+        self.ends = ends
         self.keys = keys
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def __getitem__(self, number: int) -> tuple[int, int, str]:
-        before = self._before[number]
-        return before + self._runs[number], before + self._runs[number + 1], self.keys[number]
+        start, key = self.starts[number], self.keys[number]
+        return start, start + len(key) if self.ends is None else self.ends[number], key
+
+    def end(self, number: int) -> int:
+        return (
+            self.starts[number] + len(self.keys[number]) if self.ends is None else self.ends[number]
+        )
 
     def __iter__(self) -> Iterator[tuple[int, int, str]]:
         return map(self.__getitem__, range(len(self.keys)))
