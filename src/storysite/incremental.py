@@ -56,7 +56,7 @@ from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
 from storysite.keys import sign, signing_key
 from storysite.search import Before, IndexState, changed_stories
-from storysite.writing import folders_of
+from storysite.writing import current_umask, folders_of
 
 FORMAT = "storysite-build-cache 5"
 _FILE = "build.sqlite3"
@@ -423,9 +423,22 @@ class Written:
     page_key: str = ""  # the key of what the page shows (pages that may be reused)
     reads_text: bool = False  # making the page read a story's text
 
-    def still_at(self, path: str) -> bool:
-        """Whether the file at ``path`` is still the one written (not edited or swapped)."""
-        return stat_of(path) == (self.size, self.mtime_ns, self.inode)
+    def still_at(self, path: str, mode: int) -> bool:
+        """Whether the file at ``path`` is still the one written (not edited, swapped or
+        given another ``mode``)."""
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        seen = (info.st_size, info.st_mtime_ns, info.st_ino, stat.S_IMODE(info.st_mode))
+        return stat.S_ISREG(info.st_mode) and seen == (self.size, self.mtime_ns, self.inode, mode)
+
+
+def _mode_at(path: str) -> int | None:
+    try:
+        return stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError:
+        return None
 
 
 def stat_of(path: Path | str) -> tuple[int, int, int] | None:
@@ -461,7 +474,13 @@ class Manifest:
         if folders != {folder for path in files for folder in folders_of(path)}:
             return False
         root = str(output)
-        return all(w.still_at(os.path.join(root, p)) for p, w in self.files.items())
+        # Modes too: a file or folder a build makes has the mode the umask gives it
+        # (the umask is one of the inputs), and one changed by hand means a real build.
+        umask = current_umask()
+        if not all(_mode_at(os.path.join(root, f)) == 0o777 & ~umask for f in folders):
+            return False
+        mode = 0o666 & ~umask
+        return all(w.still_at(os.path.join(root, p), mode) for p, w in self.files.items())
 
 
 #: Files the writer itself keeps in an output folder (writing.py).

@@ -196,9 +196,10 @@ def banner_reasons(decision: Decision) -> tuple[str, ...]:
 
 def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int, int, int]]:
     """What the preview watches: every file of the site folder (stories, templates,
-    pictures, the site file) but hidden folders (the cache) and built sites. A file's
-    size, times and inode: an edit that keeps the size and sets the time back still
-    changes the change time."""
+    pictures, the site file) but hidden folders (the cache), built sites and log files
+    (``storysite serve > serve.log`` in the site folder would otherwise rebuild after
+    every line it writes). A file's size, times and inode: an edit that keeps the size
+    and sets the time back still changes the change time."""
     found = set()
     for root, dirs, files in os.walk(site_dir):
         dirs[:] = [
@@ -207,6 +208,8 @@ def snapshot(site_dir: Path) -> frozenset[tuple[str, int, int, int, int]]:
             and not os.path.exists(os.path.join(root, d, MARKER))
         ]  # fmt: skip
         for name in files:
+            if name.endswith(".log"):
+                continue
             path = os.path.join(root, name)
             try:
                 info = os.stat(path)

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from sitekit import BASIC_CONFIG, MakeSite, read_tree, run_build, run_subprocess, story
 
-from storysite import incremental
+from storysite import incremental, writing
 
 PEOPLE = """\
 people:
@@ -105,6 +105,19 @@ def test_a_build_that_changes_nothing_writes_nothing(make_site: MakeSite) -> Non
     assert stats(site / "out") == before  # not one file rewritten or relinked
     assert stats(site / "out.previous") == previous  # and the rollback site kept
     assert not [p for p in site.iterdir() if p.name.startswith(".storysite-tmp")]
+
+
+@pytest.mark.parametrize("changed", ["stories/garden-day-1/index.html", "stories"])
+def test_a_mode_changed_by_hand_means_a_real_build(make_site: MakeSite, changed: str) -> None:
+    """A file or folder whose mode was changed in the output (a web server may no longer
+    read it) is not "as that build wrote it": the next build makes the site again."""
+    site = make_site(garden(3))
+    build(site)
+    (site / "out" / changed).chmod(0o700 if changed == "stories" else 0o600)
+    output = build(site)
+    assert "nothing had changed" not in output
+    made = (0o777 if changed == "stories" else 0o666) & ~writing.current_umask()
+    assert (site / "out" / changed).stat().st_mode & 0o777 == made
 
 
 def test_another_day_is_a_real_build(make_site: MakeSite) -> None:

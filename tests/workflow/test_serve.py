@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from sitekit import TODAY, MakeSite, story
 
+from storysite.serve import snapshot
+
 DEADLINE = 20.0
 
 
@@ -144,3 +146,16 @@ def test_serve_refuses_a_port_in_use(make_site: MakeSite, serve: Callable) -> No
     )  # fmt: skip
     assert done.returncode == 1
     assert "--port 0" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_preview_does_not_watch_log_files(make_site: MakeSite) -> None:
+    """`storysite serve > serve.log` in the site folder: each line it writes must not
+    start another rebuild (an outside tester saw one every half second)."""
+    site = make_site({"a.md": story(title="Walk")})
+    (site / "serve.log").write_text("built the preview\n", encoding="utf-8")
+    before = snapshot(site)
+    with (site / "serve.log").open("a", encoding="utf-8") as log:
+        log.write("built the preview again\n")
+    assert snapshot(site) == before
+    (site / "stories" / "a.md").write_text(story(title="Walk, again"), encoding="utf-8")
+    assert snapshot(site) != before
