@@ -246,6 +246,7 @@ class Before:
 MOST_PATCHED = 64
 
 
+@lru_cache(maxsize=1 << 14)  # asked two or three times per story and build
 def words_digest(hashed: bytes) -> bytes:
     return hashlib.blake2b(hashed, digest_size=16).digest()
 
@@ -308,13 +309,14 @@ def _patched(before: Before, hashed: tuple[bytes, ...]) -> dict[str, str] | None
         return None
     if any(words_digest(before.words[n]) != before.state.words[n] for n in changed):
         return None
-    # Per term: each changed story's new weight, or None where it no longer holds it.
+    # Per term whose weight changed: each changed story's new weight, or None where it
+    # no longer holds it (a sentence added changes a few terms of a story, not all).
     edits: dict[str, dict[int, int | None]] = {}
     for number in changed:
-        for term, _ in _pairs(before.words[number]):
-            edits.setdefault(str(term), {})[number] = None
-        for term, weight in _pairs(hashed[number]):
-            edits.setdefault(str(term), {})[number] = weight
+        old, new = dict(_pairs(before.words[number])), dict(_pairs(hashed[number]))
+        for term in old.keys() | new.keys():
+            if old.get(term) != new.get(term):
+                edits.setdefault(str(term), {})[number] = new.get(term)
     postings = dict(before.state.postings)
     for key, weights in edits.items():
         encoded = _edited(postings.get(key, ""), weights)
