@@ -177,16 +177,19 @@ def test_a_new_title_reaches_the_neighbours_and_listings(make_site: MakeSite) ->
 # --- consent, the day and the names are decided afresh -------------------------------
 
 
+def withdraw(path: Path) -> None:
+    """The storyteller withdraws consent: one line added to the story's consent."""
+    text = path.read_text()
+    path.write_text(
+        text.replace("  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1)
+    )
+
+
 def test_withdrawn_consent_takes_effect_on_the_next_cached_build(make_site: MakeSite) -> None:
     site = make_site(garden(3))
     build(site)
     build(site)
-    path = site / "stories/s01.md"
-    path.write_text(
-        path.read_text().replace(
-            "  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1
-        )
-    )
+    withdraw(site / "stories/s01.md")
     build(site)
     assert not any("garden-day-1" in p for p in tree(site))
     assert b"Garden day 1<" not in b"".join(tree(site).values())
@@ -227,12 +230,7 @@ def test_a_page_linked_ahead_is_gone_when_its_story_is_withdrawn(make_site: Make
     site = make_site(garden(4))
     subprocess_build(site)
     subprocess_build(site)
-    path = site / "stories/s02.md"
-    path.write_text(
-        path.read_text().replace(
-            "  date: 2020-01-01\n", "  date: 2020-01-01\n  withdrawn: true\n", 1
-        )
-    )
+    withdraw(site / "stories/s02.md")
     subprocess_build(site)
     assert not any("garden-day-2" in p for p in tree(site, "output"))
     assert b"Garden day 2<" not in b"".join(tree(site, "output").values())
