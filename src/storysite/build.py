@@ -207,7 +207,7 @@ class _StoryWork:
     @cached_property
     def gate(self) -> Gate:
         """The build's gate, over every story's people (see _gate)."""
-        return _gate(self.config, self.sources, self._store, self.people)
+        return _gate(self.config, self.sources, self.people, self._store)
 
     def __call__(self, index: int) -> _Worked:
         return _verdict_of(self, self.made(index))
@@ -276,15 +276,10 @@ _LAST_GATE: list[tuple[str, Gate]] = []
 
 
 def _gate(
-    config: SiteConfig,
-    sources: list[SourceStory],
-    store: Store | None = None,
-    people: list[str] | None = None,
+    config: SiteConfig, sources: list[SourceStory], people: list[str], store: Store | None
 ) -> Gate:
     """The build's gate. Its patterns come from the cache when the code, the site file
     and every story's people are the same as when they were worked out."""
-    if people is None:
-        people = [repr(s.people) for s in sources]
     made_from = digest("gate", site_fingerprint(config), people)
     if _LAST_GATE and _LAST_GATE[0][0] == made_from:
         return _LAST_GATE[0][1]
@@ -471,10 +466,10 @@ class _Build:
             if upcoming:
                 record.append(f"next change: {upcoming[0].day.isoformat()}")
             keys = {r.decision.story.slug: (r.identity, r.listing) for r in results}
-            kept = KeptIndex(self.store.folder, {r.decision.story.slug: r.key for r in results})
-            pages = Pages(
-                self.config, gate, names, keys, self.previous, kept if self.store.enabled else None
-            )
+            kept = None
+            if self.store.enabled:
+                kept = KeptIndex(self.store.folder, {r.decision.story.slug: r.key for r in results})
+            pages = Pages(self.config, gate, names, keys, self.previous, kept)
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
         report = replace(

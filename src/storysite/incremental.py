@@ -56,7 +56,7 @@ from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
 from storysite.keys import sign, signing_key
 from storysite.search import Before, IndexState, changed_stories
-from storysite.writing import current_umask, folders_of
+from storysite.writing import current_umask, folders_of, is_written
 
 FORMAT = "storysite-build-cache 5"
 _FILE = "build.sqlite3"
@@ -424,14 +424,8 @@ class Written:
     reads_text: bool = False  # making the page read a story's text
 
     def still_at(self, path: str, mode: int) -> bool:
-        """Whether the file at ``path`` is still the one written (not edited, swapped or
-        given another ``mode``)."""
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return False
-        seen = (info.st_size, info.st_mtime_ns, info.st_ino, stat.S_IMODE(info.st_mode))
-        return stat.S_ISREG(info.st_mode) and seen == (self.size, self.mtime_ns, self.inode, mode)
+        """Whether the file at ``path`` is still the one written (see is_written)."""
+        return is_written(path, (self.size, self.mtime_ns, self.inode), mode)
 
 
 def _mode_at(path: str) -> int | None:

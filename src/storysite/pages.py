@@ -153,7 +153,7 @@ class Pages:
             job = jobs[index]
             path = _path_of(job)
             earlier = last.files.get(path) if last is not None and path else None
-            if earlier is None or last is None:
+            if earlier is None:
                 return None
             page_key = key(job, path, earlier.reads_text)
             if not page_key or page_key != earlier.page_key:

@@ -138,7 +138,7 @@ class Staging:
         while this one works out what the new site holds: a site of 5,000 stories has
         5,000 folders, and making them and linking their pages one after the other
         waits for the disk. ``folders_made`` waits for it. A file linked ahead is only
-        a guess: ``link`` keeps it, ``put`` replaces it, and ``publish`` removes every
+        a guess: ``keep`` keeps it, ``put`` replaces it, and ``publish`` removes every
         one this build did not make, and the folders left empty."""
         ahead = frozenset(_plain_relative(f) for f in files if f)
         wanted = sorted({d for f in ahead for d in folders_of(f)})  # parents before children
@@ -218,11 +218,11 @@ class Staging:
         if self.previous is None:
             return False
         relative = path if path in self._ahead else _plain_relative(path)  # ahead: plain
-        if relative in self._ahead and self._is_written(os.path.join(self.root, relative), written):
-            return True  # the link made ahead is that very file
         old = os.path.join(self.previous, relative)
         target = os.path.join(self.root, relative)
-        if not self._is_written(old, written):
+        if relative in self._ahead and is_written(target, written, self.file_mode):
+            return True  # the link made ahead is that very file
+        if not is_written(old, written, self.file_mode):
             return False
         try:
             with contextlib.suppress(FileNotFoundError):
@@ -235,17 +235,6 @@ class Staging:
         except OSError:
             return False
         return True
-
-    def _is_written(self, path: str, written: tuple[int, int, int]) -> bool:
-        try:
-            info = os.lstat(path)
-        except OSError:
-            return False
-        return (
-            stat.S_ISREG(info.st_mode)
-            and stat.S_IMODE(info.st_mode) == self.file_mode
-            and (info.st_size, info.st_mtime_ns, info.st_ino) == written
-        )
 
     def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         """Swap the folder in as ``output``; ``paths`` are every file ``put`` wrote, in
@@ -315,7 +304,7 @@ class InPlace(Staging):
         return file.path
 
     def keep(self, path: str, written: tuple[int, int, int]) -> bool:
-        return self._is_written(os.path.join(self.root, _plain_relative(path)), written)
+        return is_written(os.path.join(self.root, _plain_relative(path)), written, self.file_mode)
 
     def publish(self, paths: Iterable[str], record: Sequence[str] = ()) -> int:
         made = {_plain_relative(p) for p in paths}
@@ -337,6 +326,18 @@ def folders_of(path: str) -> Iterator[str]:
     parts = path.split("/")
     for end in range(1, len(parts)):
         yield "/".join(parts[:end])
+
+
+def is_written(path: str, written: tuple[int, int, int], mode: int) -> bool:
+    """Whether ``path`` is still the plain file a build wrote (``written``: its size,
+    modification time and inode then), with the ``mode`` a new file gets: not edited,
+    swapped or given another mode since."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    seen = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == mode and seen == written
 
 
 def _link_plain(old: str, target: str, mode: int) -> None:
