@@ -9,12 +9,19 @@ STAMP := $(VENV)/.installed-test
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# An installed package holds its compiled bytecode (pip compiles it); an editable
+# install compiles on first import, unless PYTHONDONTWRITEBYTECODE is set, as it is on
+# some machines: then every command would compile every module again (0.07 s each).
+COMPILE := $(BIN)/python -m compileall -q src
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(COMPILE)
 	touch $@
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(COMPILE)
 	touch $@ $(VENV)/.installed
 
 site: $(VENV)/.installed
@@ -33,6 +40,7 @@ test: lint
 # and Hugo, then issue 14's targets. Options: make bench BENCH_ARGS="--quick" (see
 # benchmarks/README.md)
 bench: $(VENV)/.installed
+	$(COMPILE)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # Not part of `make test`: mutation testing of the privacy core (the gate and

@@ -242,8 +242,9 @@ class Store:
         if self._connection is None or not wanted:
             return found
         try:
-            signed = self._select("e.key, e.checksum", wanted)
-            unread = []
+            # Signatures first only when this process has entries to match them with.
+            signed = self._select("e.key, e.checksum", wanted) if _MEMO else []
+            unread = [] if _MEMO else wanted
             for key, checksum in signed:
                 known = _MEMO.get(key)
                 if known is not None and known[0] == checksum and known[2] == self._key:
