@@ -11,8 +11,9 @@ import os
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storysite import feeds, schedule
 from storysite.anonymise import Anonymiser
@@ -44,13 +45,13 @@ from storysite.incremental import (
     stat_of,
 )
 from storysite.loading import linked_folders, load_stories, load_story, story_paths
-from storysite.markup import MarkdownRenderer, Markup, TreeHook
 from storysite.models import (
     AnonymisedStory,
     BuildReport,
     Finding,
     Held,
     HoldReason,
+    Markup,
     OutputFile,
     ScheduledChange,
     SourceStory,
@@ -60,6 +61,11 @@ from storysite.parallel import MIN_PARALLEL, InBackground, map_ordered, worker_c
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
+
+# Markdown is imported where a story is rendered: a build that takes every story from
+# the cache renders none, and starts faster without it.
+if TYPE_CHECKING:
+    from storysite.markup import MarkdownRenderer, TreeHook
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ def _stop_on_problems(problems: list[Problem], decisions: list[Decision]) -> Non
 def story_markup(decision: Decision, markdown: MarkdownRenderer | None = None) -> Markup:
     """A story's HTML exactly as its page shows it: Markdown, the anonymiser's pass over
     the parsed tree, then the sanitiser."""
+    from storysite.markup import MarkdownRenderer
+
     hooks = [decision.tree_pass] if decision.tree_pass else []
     return (markdown or MarkdownRenderer()).render(decision.story.body, hooks)
 
@@ -151,6 +159,7 @@ class _Worked:
         return _identity(self.key, self.stamps)
 
 
+@lru_cache(maxsize=1 << 16)  # asked twice per story and build: for its verdict and pages
 def _identity(key: str, stamps: tuple[Stamp, ...]) -> str:
     return digest(key, repr(stamps)) if key else ""
 
@@ -250,6 +259,8 @@ class _StoryWork:
     def markdown(self) -> MarkdownRenderer:
         """One Markdown instance per process, reset between stories."""
         if self._markdown is None:
+            from storysite.markup import MarkdownRenderer
+
             self._markdown = MarkdownRenderer()
         return self._markdown
 

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from storysite.markup import Markup
-from storysite.models import AnonymisedStory
+from storysite.models import AnonymisedStory, Markup
 from storysite.pictures import Picture
 from storysite.slugs import slugify
 

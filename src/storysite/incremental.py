@@ -58,7 +58,7 @@ from storysite.keys import sign, signing_key
 from storysite.search import Before, IndexState, changed_stories
 from storysite.writing import current_umask, folders_of, is_written
 
-FORMAT = "storysite-build-cache 5"
+FORMAT = "storysite-build-cache 6"
 _FILE = "build.sqlite3"
 #: Libraries whose behaviour shapes what a build writes.
 _LIBRARIES = (
@@ -128,7 +128,7 @@ _ALLOWED = {
     "collections": {"Counter", "OrderedDict"},
     "copyreg": {"_reconstructor"},
     "storysite.anonymise": {"_restore"},
-    "storysite.markup": {"_markup_of_utf8"},
+    "storysite.models": {"_markup_of_utf8"},
 }
 _ALLOWED_MODULES = (
     "storysite.models",
@@ -424,9 +424,14 @@ class Written:
     page_key: str = ""  # the key of what the page shows (pages that may be reused)
     reads_text: bool = False  # making the page read a story's text
 
+    @property
+    def stamp(self) -> tuple[int, int, int]:
+        """How the file system saw the file: size, modification time, inode."""
+        return self.size, self.mtime_ns, self.inode
+
     def still_at(self, path: str, mode: int) -> bool:
         """Whether the file at ``path`` is still the one written (see is_written)."""
-        return is_written(path, (self.size, self.mtime_ns, self.inode), mode)
+        return is_written(path, self.stamp, mode)
 
 
 def _mode_at(path: str) -> int | None:

@@ -8,7 +8,6 @@ it becomes is cleaned by nh3 (no script, style, iframe, event handlers or
 from __future__ import annotations
 
 import functools
-import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
@@ -17,6 +16,8 @@ from typing import Any
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+
+from storysite.models import Markup
 
 #: Python-Markdown's smart-quotes extension ("smarty") doubled the cost of a conversion
 #: measured alone; _SmartPunctuation below does its job on the finished text nodes.
@@ -41,50 +42,6 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-_TAG_RE = re.compile(r"<[^>]*>")
-
-
-class Markup:
-    """A story's sanitised HTML; its plain text is made from it when asked for (only
-    the search index asks).
-
-    Kept as UTF-8 bytes: Python stores a text holding any curly quote or dash at two
-    bytes a character, and a build holds every story's HTML until the last page is
-    written (a hundred megabytes at 5,000 stories). Read-only."""
-
-    __slots__ = ("__weakref__", "_html")
-
-    def __init__(self, html: str) -> None:
-        self._html = html.encode("utf-8", "surrogatepass")
-
-    @property
-    def html(self) -> str:
-        return self._html.decode("utf-8", "surrogatepass")
-
-    @property
-    def text(self) -> str:
-        return plain_text(self.html)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Markup):
-            return NotImplemented
-        return self._html == other._html
-
-    def __hash__(self) -> int:
-        return hash(self._html)
-
-    def __repr__(self) -> str:
-        return f"Markup({self.html!r})"
-
-    def __reduce__(self) -> tuple[Callable[[bytes], Markup], tuple[bytes]]:
-        return _markup_of_utf8, (self._html,)
-
-
-def _markup_of_utf8(html: bytes) -> Markup:
-    """A Markup from its pickle (worker processes send them back): no decoding."""
-    markup = Markup.__new__(Markup)
-    markup._html = html
-    return markup
 
 
 #: A pass over the parsed document, given its root and Markdown's stash of raw HTML.
@@ -338,10 +295,3 @@ _CLEANER = nh3.Cleaner(
 
 def sanitise(raw: str) -> str:
     return _CLEANER.clean(raw)
-
-
-def plain_text(fragment: str) -> str:
-    """Readable text of an HTML fragment: tags removed, entities decoded, spaces folded.
-    ``str.split`` breaks at the whitespace ``\\s`` matches (one Unicode test for both),
-    three times faster than replacing every run of it, each single space included."""
-    return " ".join(html.unescape(_TAG_RE.sub(" ", fragment)).split())

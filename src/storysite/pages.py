@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from storysite import feeds
@@ -158,13 +158,14 @@ class Pages:
             page_key = key(job, path, earlier.reads_text)
             if not page_key or page_key != earlier.page_key:
                 return None
-            if not staging.keep(path, (earlier.size, earlier.mtime_ns, earlier.inode)):
+            if not staging.keep(path, earlier.stamp):
                 return None
             return Made(
                 path, earlier.sha256, page_key, reads_text=earlier.reads_text, written=earlier
             )
 
-        def make(index: int, put: Callable[[OutputFile], object] = staging.put) -> list[Made]:
+        def make(index: int, put: Callable[[OutputFile], object] | None = None) -> list[Made]:
+            """The job's files, checked and written (``put``: handed to it instead)."""
             job = jobs[index]
             path = _path_of(job)
             earlier = last.files.get(path) if last is not None and path else None
@@ -180,15 +181,34 @@ class Pages:
             return [check(file, page_key, read, put) for file in files]
 
         def check(
-            file: OutputFile, page_key: str, read: bool, put: Callable[[OutputFile], object]
+            file: OutputFile, page_key: str, read: bool, put: Callable[[OutputFile], object] | None
         ) -> Made:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
             problem = None if checked else audit.problem(file)
+            made = Made(file.path, sha, page_key, problem, read)
             if problem is None:  # a file with a problem stops the build: never written
-                put(file)
-            return Made(file.path, sha, page_key, problem, read)
+                if put is None:
+                    made = written_or_kept(made, file)
+                else:
+                    put(file)  # (the search index's process: written here, see below)
+            return made
+
+        def written_or_kept(made: Made, file: OutputFile) -> Made:
+            """``file`` written into the new site; or, when the last build wrote these
+            very bytes at its path and that file is still as it was, that file linked
+            unread (the search index's unchanged parts, most of it after one edit)."""
+            earlier = last.files.get(made.path) if last is not None else None
+            if (
+                earlier is not None
+                and earlier.sha256 == made.sha256
+                and staging.keep(made.path, earlier.stamp)
+            ):
+                kept = replace(earlier, page_key=made.page_key, reads_text=made.reads_text)
+                return replace(made, written=kept)
+            staging.put(file)
+            return made
 
         def search(_: int) -> tuple[list[Made], list[OutputFile]]:
             assert searching is not None
@@ -224,9 +244,10 @@ class Pages:
         done = map_ordered(lambda n: make(left[n]), len(left), count)
         by_job.update(zip(left, done, strict=True))
         for made_there, files in background.results():
-            by_job[searching] = made_there  # type: ignore[index]
-            for file in files:
-                staging.put(file)
+            written = {file.path: file for file in files}
+            by_job[searching] = [  # type: ignore[index]
+                written_or_kept(m, written[m.path]) if m.path in written else m for m in made_there
+            ]
         made = [m for index in range(len(jobs)) for m in by_job[index]]
         first = next((m.problem for m in made if m.problem is not None), None)
         if first is not None:  # the first problem in file order, whichever worker found it

@@ -19,9 +19,12 @@ import hashlib
 import io
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import PIL
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+# Pillow is imported where a picture is made, not here: most builds make none (a
+# story's pictures are taken from the cache), and a build starts faster without it.
+if TYPE_CHECKING:
+    from PIL import Image, ImageCms
 
 OUTPUT_FOLDER = "images"
 HASH_LENGTH = 20
@@ -35,19 +38,21 @@ _LOSSY_SOURCES = frozenset({"JPEG", "MPO", "WEBP", "AVIF"})
 _QUALITY = {"AVIF": 55, "WEBP": 76, "JPEG": 82}
 _MIME = {"AVIF": "image/avif", "WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png"}
 _EXTENSION = {"AVIF": "avif", "WEBP": "webp", "JPEG": "jpg", "PNG": "png"}
-#: What browsers assume of a picture with no colour profile.
-_SRGB = ImageCms.createProfile("sRGB")
 _COLOUR = "converted to sRGB from the picture's own profile"
 
 
 @cache
 def modern_formats() -> tuple[str, ...]:
     """The newer formats this Pillow can write, best first (AVIF needs libavif)."""
+    from PIL import features
+
     return ("AVIF", "WEBP") if features.check("avif") else ("WEBP",)
 
 
 def settings_fingerprint() -> str:
     """Everything besides the source's bytes that shapes the derivatives."""
+    import PIL
+
     parts = [PIL.__version__, repr(WIDTHS), repr(_QUALITY), repr(modern_formats()), _COLOUR]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -110,6 +115,8 @@ def widths_for(width: int) -> tuple[int, ...]:
 
 def derive(source: bytes) -> Derived | str:
     """Every rendition of the picture in ``source`` (a file's bytes), or why not."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(source)) as original:
             source_format = original.format or "PNG"
@@ -130,17 +137,27 @@ def _in_srgb(image: Image.Image, profile: object) -> Image.Image | None:
     None when it has no profile this can use."""
     if not isinstance(profile, bytes) or not profile:
         return None
+    from PIL import ImageCms
+
     has_alpha = "A" in image.mode or "transparency" in image.info
     try:
         converted = ImageCms.profileToProfile(
             image,
             ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-            _SRGB,
+            _srgb(),
             outputMode="RGBA" if has_alpha else "RGB",
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
     return converted
+
+
+@cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    """What browsers assume of a picture with no colour profile."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _plain_mode(image: Image.Image) -> Image.Image:
@@ -177,6 +194,8 @@ def _renditions(clean: Image.Image, fallback: str) -> Derived:
 
 
 def _scaled(image: Image.Image, width: int, height: int) -> Image.Image:
+    from PIL import Image
+
     if (width, height) == image.size:
         return image
     return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)

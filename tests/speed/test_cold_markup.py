@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_markdown_variants import PIECES
 
-from storysite import markup
+from storysite import markup, models
 from storysite.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -26,9 +26,9 @@ from storysite.markup import (
     _new_markdown,
     _SmartPunctuation,
     _unused,
-    plain_text,
     sanitise,
 )
+from storysite.models import plain_text
 
 #: What Python-Markdown changes before reading (tabs, carriage returns, its own
 #: placeholder marks), raw HTML blocks, and the adversarial pieces of names.
@@ -149,8 +149,8 @@ def test_the_sanitiser_made_once_cleans_as_nh3_clean_does(html: str) -> None:
 
 
 def old_plain_text(fragment: str) -> str:
-    """markup.plain_text as it was: every run of whitespace replaced, then stripped."""
-    return re.sub(r"\s+", " ", html.unescape(markup._TAG_RE.sub(" ", fragment))).strip()
+    """plain_text as it was: every run of whitespace replaced, then stripped."""
+    return re.sub(r"\s+", " ", html.unescape(models._TAG_RE.sub(" ", fragment))).strip()
 
 
 #: Every character that is whitespace to Python, the near misses, and entities for them.

@@ -12,7 +12,8 @@ from storysite.anonymise.identifiers import DEFAULT_REPLACEMENTS
 from storysite.build import decide
 from storysite.cli import main
 from storysite.config import load_config
-from storysite.markup import MarkdownRenderer, plain_text
+from storysite.markup import MarkdownRenderer
+from storysite.models import plain_text
 from storysite.plaintext import plain_story
 from storysite.review import KINDS, STORY_END, STORY_START
 
