@@ -27,8 +27,10 @@ from storysite.errors import ContentErrors, Problem
 from storysite.feeds import search_weights
 from storysite.images import (
     ImageStore,
+    KeptPicture,
     Stamp,
     image_stamps,
+    kept_pictures,
     stamps_hold,
     unique_files,
     with_clean_images,
@@ -76,7 +78,7 @@ class Decision:
     reasons: tuple[HoldReason, ...]
     findings: tuple[Finding, ...]
     # The story's cleaned images, and its anonymiser pass over the parsed tree.
-    images: tuple[OutputFile, ...] = ()
+    images: tuple[OutputFile | KeptPicture, ...] = ()
     tree_pass: TreeHook | None = None
     warnings: tuple[str, ...] = ()  # images left out (images.py), awkward replacements
     pictures: tuple[tuple[str, Picture], ...] = ()  # what each image's renditions are
@@ -339,23 +341,6 @@ def _verdict_of(work: _StoryWork, worked: _Worked) -> _Worked:
     return _with_verdict(work, worked, RenderedStory(worked.decision.story, worked.markup))
 
 
-def _cached_images(decision: Decision, cache: ImageCache) -> tuple[OutputFile, ...] | None:
-    """The files of a cached story's pictures, from the picture cache; None when one
-    is gone (the story is then worked out again)."""
-    if not decision.pictures:
-        return ()
-    files: list[OutputFile] = []
-    for _, picture in decision.pictures:
-        derived = cache.get(picture.cache_key)
-        if derived is None:
-            return None
-        files += [
-            OutputFile(path=p, content=c, story_slug=decision.story.slug, kind="image")
-            for p, c in derived.files
-        ]
-    return tuple(files)
-
-
 def file_stamp(
     path: Path, known: Mapping[str, tuple[int, int, int, int, str]]
 ) -> tuple[int, int, int, int, str]:
@@ -430,7 +415,7 @@ class _Build:
         self.config, self.today, self.output, self.store = config, today, output, store
         self.include_held, self.workers = include_held, workers
         self.site_key = site_fingerprint(config) if store.enabled else ""
-        self.pictures = ImageCache(store.folder, write=False)
+        self.pictures = ImageCache(store.folder)  # (removes an entry found damaged)
         self.paths = story_paths(config)
         self.inputs = ""
         self.previous: Manifest | None = None
@@ -569,7 +554,9 @@ class _Build:
         entry was made was not rendered then)."""
         if not isinstance(entry, StoryEntry) or not stamps_hold(entry.image_stamps):
             return None
-        images = _cached_images(entry.decision, self.pictures)
+        decision = entry.decision
+        pictures = (p for _, p in decision.pictures)
+        images = kept_pictures(pictures, decision.story.slug, self.pictures)
         if images is None:
             return None
         if entry.markup is None:
@@ -781,7 +768,7 @@ class _Outcome:
         )
 
 
-def _shown_images(site: Site, results: list[_Worked]) -> list[OutputFile]:
+def _shown_images(site: Site, results: list[_Worked]) -> list[OutputFile | KeptPicture]:
     """The picture files of the stories on the site (not of held ones)."""
     shown = {s.slug for s in site.stories}
     decisions = [r.decision for r in results]

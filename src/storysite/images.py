@@ -20,17 +20,19 @@ host for anything, and a stray ``<img src=x>`` should not stop the whole site.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from storysite.cache import ImageCache
 from storysite.config import SiteConfig
-from storysite.errors import Problem
+from storysite.errors import Problem, StorySiteError
 from storysite.models import ImageRef, OutputFile, SourceStory
 from storysite.pictures import Derived, Picture, derive
 
@@ -323,7 +325,49 @@ def rewrite_body(body: str, new_src: Mapping[str, str]) -> str:
     return _REFERENCE_DEF_RE.sub(swap_definition, body)
 
 
-def unique_files(files: Iterable[OutputFile]) -> list[OutputFile]:
+@dataclass(frozen=True)
+class KeptPicture:
+    """One file of a picture a story read from the build cache showed, as the picture
+    cache's entry says it is (``ImageCache.head``). A build that keeps the last site's
+    file at its path reads none of its bytes; ``file`` reads and checks them."""
+
+    path: str
+    sha256: str
+    cache_key: str
+    story_slug: str
+    cache: ImageCache = dataclasses.field(compare=False, repr=False)
+
+    def file(self) -> OutputFile:
+        derived = _cached_derivatives(self.cache, self.cache_key)
+        content = dict(derived.files).get(self.path) if derived is not None else None
+        if content is None or hashlib.sha256(content).hexdigest() != self.sha256:
+            raise StorySiteError(
+                f"the build cache's copy of {self.path} was changed or damaged while this "
+                "build read it (it is removed now) — build again"
+            )
+        return OutputFile(self.path, content, self.story_slug, kind="image")
+
+
+@lru_cache(maxsize=2)  # a picture's files are made one after the other, in one process
+def _cached_derivatives(cache: ImageCache, key: str) -> Derived | None:
+    return cache.get(key)
+
+
+def kept_pictures(
+    pictures: Iterable[Picture], slug: str, cache: ImageCache
+) -> tuple[KeptPicture, ...] | None:
+    """The files of a cached story's pictures, from their cache entries' heads; None
+    when an entry is gone or unreadable (the story is then worked out again)."""
+    kept: list[KeptPicture] = []
+    for picture in pictures:
+        head = cache.head(picture.cache_key)
+        if head is None:
+            return None
+        kept += [KeptPicture(p, sha, picture.cache_key, slug, cache) for p, _, sha in head.files]
+    return tuple(kept)
+
+
+def unique_files(files: Iterable[OutputFile | KeptPicture]) -> list[OutputFile | KeptPicture]:
     """One output file per path: two stories may show the same picture."""
     return list({f.path: f for f in files}.values())
 

@@ -16,6 +16,7 @@ from storysite.audit import Gate, Leak
 from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_read_since
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
+from storysite.images import KeptPicture
 from storysite.incremental import (
     KeptIndex,
     Manifest,
@@ -119,7 +120,11 @@ class Pages:
         return digest("page", self.render_key, shown)
 
     def render_and_audit(
-        self, site: Site, images: list[OutputFile], workers: int | None, staging: Staging
+        self,
+        site: Site,
+        images: list[OutputFile | KeptPicture],
+        workers: int | None,
+        staging: Staging,
     ) -> list[Made]:
         """Returns what was written. Stops the build (``staging`` is then never
         published) when a protected name is in a file that no single story can be held
@@ -136,7 +141,7 @@ class Pages:
             *before,
             *(partial(renderer.story_page, site, s) for s in site.stories),
             *after,
-            *(partial(ready, image) for image in images),
+            *(_picture_job(image) for image in images),
         ]
         searching = next((n for n, job in enumerate(jobs) if _is_search(job)), None)
         last = self.previous
@@ -151,6 +156,9 @@ class Pages:
         def reused(index: int) -> Made | None:
             """The last build's file, linked unrendered, when it shows what this one would."""
             job = jobs[index]
+            picture = _kept_picture(job)
+            if picture is not None:
+                return kept_picture(picture)
             path = _path_of(job)
             earlier = last.files.get(path) if last is not None and path else None
             if earlier is None:
@@ -163,6 +171,19 @@ class Pages:
             return Made(
                 path, earlier.sha256, page_key, reads_text=earlier.reads_text, written=earlier
             )
+
+        def kept_picture(picture: KeptPicture) -> Made | None:
+            """The last site's file of a picture read from the cache, unread, when it
+            holds the bytes the cache says the picture's file holds and its path passes
+            the gate (a picture's bytes are not text: the gate reads only its path)."""
+            earlier = last.files.get(picture.path) if last is not None else None
+            if earlier is None or earlier.sha256 != picture.sha256:
+                return None
+            if not same_names and audit.problem(OutputFile(picture.path, b"", kind="image")):
+                return None  # made, the file stops the build with this problem
+            if not staging.keep(picture.path, earlier.stamp):
+                return None
+            return Made(picture.path, picture.sha256, written=earlier)
 
         def make(index: int, put: Callable[[OutputFile], object] | None = None) -> list[Made]:
             """The job's files, checked and written (``put``: handed to it instead)."""
@@ -289,6 +310,20 @@ def _story_of(job: FileJob) -> RenderedStory | None:
     if isinstance(job, partial) and getattr(job.func, "__func__", None) is Renderer.story_page:
         story = job.args[1]
         return story if isinstance(story, RenderedStory) else None
+    return None
+
+
+def _picture_job(image: OutputFile | KeptPicture) -> FileJob:
+    """A picture's file: made already, or read from the picture cache when needed."""
+    if isinstance(image, OutputFile):
+        return partial(ready, image)
+    return partial(KeptPicture.file, image)
+
+
+def _kept_picture(job: FileJob) -> KeptPicture | None:
+    if isinstance(job, partial) and job.func is KeptPicture.file:
+        picture = job.args[0]
+        return picture if isinstance(picture, KeptPicture) else None
     return None
 
 

@@ -22,7 +22,7 @@ from storysite.build import Decision, decide, gate_check, story_markup
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
 from storysite.images import FROM_STORY_PAGE
-from storysite.models import Consent, Replacement
+from storysite.models import Consent, OutputFile, Replacement
 from storysite.pictures import OUTPUT_FOLDER
 from storysite.plaintext import PlainStory, plain_story
 from storysite.render import long_date
@@ -147,7 +147,8 @@ def write_folder(folder: Path, config: SiteConfig, decision: Decision, today: dt
     for image in sorted(set(decision.images), key=lambda i: i.path):
         target = folder / image.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(image.content)
+        file = image if isinstance(image, OutputFile) else image.file()  # (decide: made)
+        target.write_bytes(file.content)
         pictures.append(image.path)
     text = pack_text(config, decision, today, tuple(pictures))
     (folder / PACK_MD).write_text(text, encoding="utf-8")
