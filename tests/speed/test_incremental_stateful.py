@@ -1,10 +1,12 @@
 """Random sequences of edits (issue 14): after every step, the cached build into one
 folder is byte for byte the ``--no-cache`` build into another. Edits reach story text,
-front matter, consent, the register, the allow list, the templates and the day."""
+front matter, consent, the register, the allow list, the templates, the day, the
+pictures stories show, and files of the built site deleted by hand."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,7 +14,10 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from PIL import Image
 from sitekit import BASIC_CONFIG, read_tree, run_build, story
+
+from storysite.writing import MARKER
 
 PRIVATE = ["Bartholomew Wrenfield", "Idunn Carrowmore", "Segun Adeyemi-Okafor"]
 SENTENCES = [
@@ -31,9 +36,19 @@ TEMPLATES = {
 }
 
 
-def _story_file(n: int, title: str, lines: list[str], tags: list[str], consent: str) -> str:
+def _picture(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (48, 32), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _story_file(
+    n: int, title: str, lines: list[str], tags: list[str], consent: str, picture: bool
+) -> str:
     person = PRIVATE[n % len(PRIVATE)]
     body = "\n\n".join(line.format(name=person, first=person.split()[0]) for line in lines)
+    if picture:
+        body += f"\n\n![The beds in spring](p{n}.png)"
     extra = f"people:\n  - name: {person}\ntags: [{', '.join(tags)}]\n"
     return story(
         title=title,
@@ -53,6 +68,7 @@ class Edits(RuleBasedStateMachine):
         self.allow: list[str] = []
         self.today = dt.date(2026, 11, 27)
         self.stories: dict[int, tuple[str, list[str], list[str], str]] = {}
+        self.pictures: dict[int, str] = {}  # story -> the colour of the picture it shows
         for n in range(3):
             self.stories[n] = (f"Garden day {n}", [SENTENCES[0], SENTENCES[1]], ["garden"], "valid")
             self._write(n)
@@ -70,7 +86,7 @@ class Edits(RuleBasedStateMachine):
             "withdrawn": "consent:\n  publish: true\n  date: 2020-01-01\n  withdrawn: true\n",
             "expiring": "consent:\n  publish: true\n  date: 2020-01-01\n  expires: 2026-11-29\n",
         }[state]
-        text = _story_file(n, title, lines, tags, consent)
+        text = _story_file(n, title, lines, tags, consent, n in self.pictures)
         (self.site / f"stories/s{n}.md").write_text(text, encoding="utf-8")
 
     def _write_config(self) -> None:
@@ -117,6 +133,27 @@ class Edits(RuleBasedStateMachine):
         if n in self.stories and len(self.stories) > 1:
             del self.stories[n]
             (self.site / f"stories/s{n}.md").unlink()
+
+    @rule(n=st.integers(0, 3), colour=st.sampled_from(["", "green", "blue"]))
+    def picture(self, n: int, colour: str) -> None:
+        """A story shows a picture, another picture under the same name, or none."""
+        if n not in self.stories:
+            return
+        if colour:
+            (self.site / f"stories/p{n}.png").write_bytes(_picture(colour))
+            self.pictures[n] = colour
+        else:
+            self.pictures.pop(n, None)
+        self._write(n)
+
+    @rule(pick=st.integers(0, 10_000))
+    def delete_built_file(self, pick: int) -> None:
+        """A file of the last cached build deleted by hand (a page or a picture; not the
+        marker that says storysite wrote the folder: without it, a build refuses)."""
+        out = self.site / "out"
+        built = sorted(p for p in out.rglob("*") if p.is_file() and p != out / MARKER)
+        if built:
+            built[pick % len(built)].unlink()
 
     @rule(name=st.sampled_from(["Tamsin Quillfeather", "Idunn Carrowmore", "Amara Okonjo"]))
     def toggle_register(self, name: str) -> None:
