@@ -215,7 +215,7 @@ def _lines(blocks: Sequence[str]) -> str:
 #: emptied when full.)
 _KEPT: dict[tuple[str, ...], tuple[_Facts, frozenset[tuple[str, str]]]] = {}
 _SEEN: set[int] = set()
-_KEPT_RUNS, _SEEN_RUNS, _KEPT_RUN_LENGTH = 8192, 65536, 4096
+_KEPT_RUNS, _SEEN_RUNS, _KEPT_RUN_LENGTH = 4096, 65536, 2048
 
 
 def _facts_of(runs: list[tuple[str, ...]]) -> tuple[list[_Facts], set[tuple[str, str]]]:
@@ -228,17 +228,18 @@ def _facts_of(runs: list[tuple[str, ...]]) -> tuple[list[_Facts], set[tuple[str,
     unkept: list[str] = []
     for run in runs:
         kept = _KEPT.get(run)
-        if kept is None and hash(run) in _SEEN and sum(map(len, run)) <= _KEPT_RUN_LENGTH:
+        if kept is None:
+            seen = hash(run)
+            if seen not in _SEEN or sum(map(len, run)) > _KEPT_RUN_LENGTH:
+                if len(_SEEN) >= _SEEN_RUNS:
+                    _SEEN.clear()
+                _SEEN.add(seen)
+                between += run
+                continue
             if len(_KEPT) >= _KEPT_RUNS:
                 _KEPT.clear()
             text = _lines(run)
             kept = _KEPT[run] = _facts(text, len(run)), frozenset(identifier_keys(text))
-        if kept is None:
-            if len(_SEEN) >= _SEEN_RUNS:
-                _SEEN.clear()
-            _SEEN.add(hash(run))
-            between += run
-            continue
         if between:
             unkept.append(_lines(between))
             facts.append(_facts(unkept[-1], len(between)))

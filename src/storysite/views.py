@@ -124,15 +124,8 @@ _VALUE_RE = re.compile(rf"""={_WS}*+(?:"([^"]*+)"|'([^']*+)')""")
 _END_TAG_RE = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 
 
-def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
-    """What ``_Reader`` reads from ``text``, in one compiled pass; None if ``text``
-    holds markup outside the grammar above."""
-    runs = _scan_runs(text, every_tag_a_block)
-    return None if runs is None else [block for run in runs for block in run]
-
-
 def _scan_runs(text: str, every_tag_a_block: bool) -> list[tuple[str, ...]] | None:
-    """``_scan``'s blocks, in runs: those of each part of ``text``.
+    """``_scan(text)`` in runs: the blocks of each part of ``text``.
 
     A site's pages repeat most of their markup (the theme's header, forms, footer), so
     ``text`` is read in parts, each ending at the end tag of a block (``</p>``), and
@@ -146,14 +139,15 @@ def _scan_runs(text: str, every_tag_a_block: bool) -> list[tuple[str, ...]] | No
     for at, part in enumerate(parts):
         read = (_part if len(part) <= _KEPT_PART else _read_part)(part, every_tag_a_block)
         if read is None or (read[1] and at != last):
-            whole = _scan_whole(text, every_tag_a_block)
+            whole = _scan(text, every_tag_a_block)
             return None if whole is None else [tuple(whole)]
         runs.append((*read[0], read[1]) if read[1] else read[0])
     return runs
 
 
-def _scan_whole(text: str, every_tag_a_block: bool) -> list[str] | None:
-    """``_scan`` in one piece."""
+def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
+    """What ``_Reader`` reads from ``text``, in one compiled pass; None if ``text``
+    holds markup outside the grammar above."""
     read = _read_part(text, every_tag_a_block)
     if read is None:
         return None
@@ -343,6 +337,9 @@ def file_runs(file: OutputFile) -> list[tuple[str, ...]]:
         return [tuple(decoded_blocks(blocks))]
     if file.path.endswith(".html") or _XML_RE.search(file.path):
         runs = [(file.path,), *markup_runs(text, xml=not file.path.endswith(".html"))]
+        joined = "".join([block for run in runs for block in run])
+        if "&" not in joined and "%" not in joined:  # nothing to decode (most pages)
+            return runs
         return [_decoded_run(run) for run in runs]
     return [tuple(decoded_blocks([file.path, text]))]
 

@@ -15,6 +15,7 @@ from gatekit import CONFIG, make_gate, story_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitekit import read_tree, run_build
+from test_gate_compiled import tokens
 
 from storysite import audit, skeleton, views
 from storysite.audit import Gate, Leak
@@ -249,12 +250,33 @@ def test_a_page_read_in_runs_gets_the_verdict_of_the_whole_page(
     check_like_the_whole_page(gate, OutputFile(path, page.encode()))
 
 
+def in_parts(document: str, xml: bool) -> list[str] | None:
+    runs = views._scan_runs(document, xml)
+    return None if runs is None else [block for run in runs for block in run]
+
+
 @MANY
 @given(pages(), st.booleans())
 def test_a_document_read_in_parts_gives_the_blocks_of_the_whole(page: str, xml: bool) -> None:
-    assert views._scan(page, xml) == whole_scan(page, xml)
+    assert in_parts(page, xml) == whole_scan(page, xml)
     runs = views.markup_runs(page, xml)
     assert [block for run in runs for block in run] == whole_markup_blocks(page, xml)
+
+
+@MANY
+@given(
+    st.lists(
+        st.one_of(tokens(), st.sampled_from(["</p>", "</div>", "</li>", "</x>"])), max_size=16
+    ),
+    st.booleans(),
+)
+def test_any_markup_read_in_parts_gives_the_blocks_of_the_whole(
+    parts: list[str], xml: bool
+) -> None:
+    """The tokenizer's adversarial markup (test_gate_compiled), with block end tags
+    inside comments, scripts, quoted values and unclosed tags."""
+    document = "".join(parts)
+    assert in_parts(document, xml) == whole_scan(document, xml) == views._scan(document, xml)
 
 
 def test_the_runs_of_every_file_of_the_example_site_give_its_verdicts(tmp_path: Path) -> None:
