@@ -302,3 +302,27 @@ def test_the_theme_is_read_once() -> None:
     gate.file_leak(page)
     runs = views.file_runs(page)
     assert all(run in audit._KEPT for run in runs)
+
+
+# ---- lines read as numbers --------------------------------------------------------
+
+PLAIN = [chr(c) for low, high in skeleton._PLAIN for c in range(low, high + 1)]
+
+
+def test_a_line_is_left_unread_only_when_no_character_of_it_becomes_a_digit() -> None:
+    maybe = skeleton._maybe_digit_line_re()
+    for char in [*PLAIN, *map(chr, range(128)), "\u0663", "\u2460", "\uff11", "\U0001d7ce"]:
+        becomes_a_digit = any(c in "0123456789" for c in skeleton.number_char(char))
+        if becomes_a_digit:
+            assert maybe.search(f"ab{char}cd"), repr(char)
+
+
+PIECES = [*"0123456789 OoIl-.\n", "SW1A 1AA", "07700 900123", "943 476 5919"]
+
+
+@MANY
+@given(st.lists(st.sampled_from(PLAIN + PIECES), max_size=20).map("".join))
+def test_identifiers_in_plain_non_ascii_text_are_found_as_before(text: str) -> None:
+    from test_gate_compiled import keys_of_the_whole_text
+
+    assert skeleton.identifier_keys(text) == keys_of_the_whole_text(text)
