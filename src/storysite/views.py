@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
+from itertools import groupby
+from operator import itemgetter
 from urllib.parse import unquote
 
 from storysite.models import OutputFile
@@ -209,13 +211,23 @@ def _read_tag(token: str, every_tag_a_block: bool) -> tuple[bool, str, tuple[str
 _KEPT_LENGTH = 256
 _tag = lru_cache(maxsize=8192)(_read_tag)
 
-#: The parts of a document ``_scan`` reads alone: up to and including the end tag of
-#: a block element (any element's, where every tag is a block), or the rest.
-_HTML_END = rf"</(?:{'|'.join(sorted(BLOCK_ELEMENTS))})>"
-_XML_END = rf"</{_NAME}>"
+
+def _by_first_letter(names: list[str]) -> str:
+    """A regular expression for any of ``names`` (``p|pre`` as ``p(?:re|)``)."""
+    branches = []
+    for first, group in groupby(sorted(names), key=itemgetter(0)):
+        rests = sorted((name[1:] for name in group), key=len, reverse=True)
+        branches.append(f"{first}(?:{'|'.join(rests)})" if any(rests) else first)
+    return f"(?:{'|'.join(branches)})"
+
+
+#: The parts of a document ``_scan_runs`` reads alone: up to and including the end
+#: tag of a block element (any element's, where every tag is a block), or the rest.
+#: (The block elements' names as a tree by first letter: the search is faster.)
+_HTML_END = _by_first_letter(sorted(BLOCK_ELEMENTS))
 _PARTS_RE = {
-    every: re.compile(rf"[^<]*+(?:<(?!/{end[2:]})[^<]*+)*+{end}|.+", re.DOTALL)
-    for every, end in ((False, _HTML_END), (True, _XML_END))
+    every: re.compile(rf"[^<]*+(?:<(?!/{end}>)[^<]*+)*+</{end}>|.+", re.DOTALL)
+    for every, end in ((False, _HTML_END), (True, _NAME))
 }
 #: Each part up to this long is read once (the theme's repeat; a story's rarely do):
 #: at most ~8 MB kept.

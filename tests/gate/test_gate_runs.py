@@ -326,3 +326,11 @@ def test_identifiers_in_plain_non_ascii_text_are_found_as_before(text: str) -> N
     from test_gate_compiled import keys_of_the_whole_text
 
     assert skeleton.identifier_keys(text) == keys_of_the_whole_text(text)
+
+
+def test_a_page_is_cut_after_the_end_tag_of_every_block_element_and_no_other() -> None:
+    cut = views._PARTS_RE[False]
+    for name in views.BLOCK_ELEMENTS:
+        assert cut.findall(f"a</{name}>b") == [f"a</{name}>", "b"], name
+    for name in ("em", "a", "span", "b", "pp", "h7", "divs", "P", "br", "label"):
+        assert cut.findall(f"a</{name}>b") == [f"a</{name}>b"], name
