@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import methodcaller
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -44,7 +45,7 @@ from storysite.anonymise.vocabulary import is_ordinary, ordinary_words
 from storysite.config import SiteConfig
 from storysite.models import OutputFile, Person, SourceStory
 from storysite.skeleton import folded, identifier_keys, latin_look_alikes, letters
-from storysite.views import decoded_blocks, file_blocks, text_blocks
+from storysite.views import decoded_blocks, file_runs, text_blocks
 
 #: A whole name this long (in letters) is searched inside anything.
 MIN_JOINED = 8
@@ -129,23 +130,35 @@ class Gate:
         return self.leak_in([*text_blocks(list(texts)), *decoded_blocks(list(paths))])
 
     def file_leak(self, file: OutputFile) -> Leak | None:
-        """Whether one output file, in any view, shows a protected name or identifier."""
-        return self.leak_in(file_blocks(file))
+        """Whether one output file, in any view, shows a protected name or identifier:
+        ``leak_in`` of its blocks, with what each run of blocks that the site's files
+        repeat (the theme's) gives worked out once (``_facts``)."""
+        runs = file_runs(file)
+        facts, keys = _facts_of(runs)
+        found = _joined(facts)
+        if found is None:
+            return self.leak_in([block for run in runs for block in run])
+        if self._has_name(*found):
+            return Leak("name")
+        return self._identifier_leak(keys)
 
     def leak_in(self, blocks: list[str]) -> Leak | None:
         text = "\n".join(map(_ONE_LINE, blocks))
         if _RIGHT_TO_LEFT_OVERRIDE in text:  # it shows the letters after it backwards
             backwards = [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
             text = "\n".join([text, *map(_ONE_LINE, backwards)])
-        if self._has_name(_LONG_DATE_RE.sub(" ", text) if _MONTH_RE.search(text) else text):
+        if self._has_name(*_haystack(letters(_without_dates(text)))):
             return Leak("name")
-        for kind, key in sorted(identifier_keys(text)):
+        return self._identifier_leak(identifier_keys(text))
+
+    def _identifier_leak(self, found: set[tuple[str, str]]) -> Leak | None:
+        for kind, key in sorted(found):
             if (kind, key) not in self._own:
                 return Leak(kind)
         return None
 
-    def _has_name(self, text: str) -> bool:
-        words, haystack = _haystack(letters(text))
+    def _has_name(self, words: str, haystack: str) -> bool:
+        """Whether the automaton finds a protected name in ``haystack`` (``_haystack``)."""
         found = self._names.find_matches_as_indexes(haystack, overlapping=True)
         named = [(start, end) for index, start, end in found if self._kinds[index] & _Kind.NAMED]
         for index, start, end in found:
@@ -159,6 +172,100 @@ class Gate:
             if not (shielded and any(s <= start and end <= e for s, e in named)):
                 return True
         return False
+
+
+def _without_dates(text: str) -> str:
+    return _LONG_DATE_RE.sub(" ", text) if _MONTH_RE.search(text) else text
+
+
+class _Facts(NamedTuple):
+    """What ``leak_in`` reads of some blocks, each read as one line, as far as it is
+    theirs alone: neither a skeleton nor an identifier runs across a line break, but
+    the words view runs on from one block into the next, and the CamelCase words of
+    all blocks are read together (``_haystack``)."""
+
+    lines: int
+    words: str  # the words of the letter skeleton, one space between them
+    letters: str  # the letters, one line per block
+    camel: tuple[str, ...]  # its words with a small letter before a capital
+    spaced: bool  # three single letters in a row (read whole: ``_joined``)
+    backwards: bool  # a right-to-left override (read whole)
+
+
+def _facts(text: str, lines: int) -> _Facts:
+    """The facts of ``text``, its blocks' ``lines`` (one line each)."""
+    cased = letters(_without_dates(text))
+    return _Facts(
+        lines,
+        " ".join(cased.split()),
+        cased.replace(" ", ""),
+        tuple(_camel_words(f" {cased}")),
+        bool(_SPACED_HINT_RE.search(f" {cased}")),
+        _RIGHT_TO_LEFT_OVERRIDE in text,
+    )
+
+
+def _lines(blocks: Sequence[str]) -> str:
+    return "\n".join(map(_ONE_LINE, blocks))
+
+
+#: Runs of blocks whose facts and identifiers are kept, and the hashes of runs seen
+#: once: a run is kept the second time it is seen (a theme's are, a story's text
+#: rarely is); others are read together, as ``leak_in`` reads. (Each is bounded:
+#: emptied when full.)
+_KEPT: dict[tuple[str, ...], tuple[_Facts, frozenset[tuple[str, str]]]] = {}
+_SEEN: set[int] = set()
+_KEPT_RUNS, _SEEN_RUNS, _KEPT_RUN_LENGTH = 4096, 65536, 2048
+
+
+def _facts_of(runs: list[tuple[str, ...]]) -> tuple[list[_Facts], set[tuple[str, str]]]:
+    """The facts of ``runs``, in order (kept ones, and those of the runs between them
+    read together), and the identifiers in them (those of the runs not kept read in
+    one go)."""
+    facts: list[_Facts] = []
+    keys: set[tuple[str, str]] = set()
+    between: list[str] = []
+    unkept: list[str] = []
+    for run in runs:
+        kept = _KEPT.get(run)
+        if kept is None:
+            seen = hash(run)
+            if seen not in _SEEN or sum(map(len, run)) > _KEPT_RUN_LENGTH:
+                if len(_SEEN) >= _SEEN_RUNS:
+                    _SEEN.clear()
+                _SEEN.add(seen)
+                between += run
+                continue
+            if len(_KEPT) >= _KEPT_RUNS:
+                _KEPT.clear()
+            text = _lines(run)
+            kept = _KEPT[run] = _facts(text, len(run)), frozenset(identifier_keys(text))
+        if between:
+            unkept.append(_lines(between))
+            facts.append(_facts(unkept[-1], len(between)))
+            between = []
+        facts.append(kept[0])
+        keys |= kept[1]
+    if between:
+        unkept.append(_lines(between))
+        facts.append(_facts(unkept[-1], len(between)))
+    return facts, keys | identifier_keys("\n".join(unkept))
+
+
+def _joined(facts: list[_Facts]) -> tuple[str, str] | None:
+    """``_haystack`` of the skeleton of all the facts' blocks, from their facts; None
+    where the blocks must be read whole (letter-spaced writing, right-to-left)."""
+    if any(f.spaced or f.backwards for f in facts):
+        return None
+    read = [f for f in facts if f.lines]
+    words = [f.words for f in read if f.words]
+    every_letter = "\n".join([f.letters for f in read])
+    camel = [word for f in read for word in f.camel]
+    if camel:  # "JaneQuarrington" also as "Jane Quarrington"
+        words.append(" ".join(_CAMEL_SPLIT_RE.sub(" ", " ".join(camel)).split()))
+        every_letter += "\n" + "".join(camel)
+    spaced = f" {' '.join(words)} "
+    return spaced, f"{spaced.lower()}\0{every_letter.lower()}"
 
 
 def _haystack(cased: str) -> tuple[str, str]:

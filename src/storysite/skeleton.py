@@ -201,10 +201,29 @@ def _with_o_and_l(text: str) -> str:
     return text
 
 
-#: A line that holds a digit; and one that may, once read as a number skeleton: no
-#: ASCII character but 0-9 becomes a digit (tests/gate), other characters might.
+#: A line that holds a digit.
 _DIGIT_LINE_RE = re.compile(r"^[^0-9\n]*+[0-9].*", re.MULTILINE)
-_MAYBE_DIGIT_LINE_RE = re.compile(r"^[^0-9\n\x80-\U0010ffff]*+[0-9\x80-\U0010ffff].*", re.M)
+#: The non-ASCII characters texts hold most (accented Latin letters, typographic
+#: punctuation, currency signs): each one that never becomes a digit in a number
+#: skeleton is left out of ``_maybe_digit_line_re``'s characters.
+_PLAIN = ((0x80, 0x2FF), (0x2000, 0x206F), (0x20A0, 0x20CF))
+
+
+@cache
+def _maybe_digit_line_re() -> re.Pattern[str]:
+    """A line that may hold a digit once read as a number skeleton: one with a digit,
+    or with a character that might become one. No ASCII character but 0-9 becomes a
+    digit (tests/gate); of the others, those of ``_PLAIN`` that do not are checked
+    here, one by one."""
+    plain = [c for low, high in _PLAIN for c in range(low, high + 1)]
+    never = [c for c in plain if not any(map(str.isdigit, number_char(chr(c))))]
+    ranges, start = [], 0x80
+    for code in never:
+        if code > start:
+            ranges.append(rf"\U{start:08x}-\U{code - 1:08x}")
+        start = code + 1
+    might = "".join([*ranges, rf"\U{start:08x}-\U0010ffff"])
+    return re.compile(rf"^[^0-9\n{might}]*+[0-9{might}].*", re.MULTILINE)
 
 
 def identifier_keys(text: str) -> set[tuple[str, str]]:
@@ -212,7 +231,7 @@ def identifier_keys(text: str) -> set[tuple[str, str]]:
     digits, "nhs_number" with its ten digits, "postcode" in capitals without spaces.
     Every shape holds a digit and none runs across a line break, so only the lines
     with a digit are read."""
-    maybe = "\n".join(_MAYBE_DIGIT_LINE_RE.findall(text))
+    maybe = "\n".join(_maybe_digit_line_re().findall(text))
     lines = _DIGIT_LINE_RE.findall(_translated(maybe, _NUMBERS))
     text = _HEX_RE.sub(_not_a_digest, "\n".join(lines))
     if not _DIGIT_LINE_RE.search(text):

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
+from itertools import groupby
+from operator import itemgetter
 from urllib.parse import unquote
 
 from storysite.models import OutputFile
@@ -124,9 +126,39 @@ _VALUE_RE = re.compile(rf"""={_WS}*+(?:"([^"]*+)"|'([^']*+)')""")
 _END_TAG_RE = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 
 
+def _scan_runs(text: str, every_tag_a_block: bool) -> list[tuple[str, ...]] | None:
+    """``_scan(text)`` in runs: the blocks of each part of ``text``.
+
+    A site's pages repeat most of their markup (the theme's header, forms, footer), so
+    ``text`` is read in parts, each ending at the end tag of a block (``</p>``), and
+    each part is read once per build (``_part``). A part ends a line there, and its
+    tokens are the whole text's (tests/gate prove it), so the parts' blocks are the
+    text's; where a part does not read to its end as it should (a ``</p>`` inside a
+    comment, a script or a quoted value), the whole text is read at once instead."""
+    parts = _PARTS_RE[every_tag_a_block].findall(text)
+    runs: list[tuple[str, ...]] = []
+    last = len(parts) - 1
+    for at, part in enumerate(parts):
+        read = (_part if len(part) <= _KEPT_PART else _read_part)(part, every_tag_a_block)
+        if read is None or (read[1] and at != last):
+            whole = _scan(text, every_tag_a_block)
+            return None if whole is None else [tuple(whole)]
+        runs.append((*read[0], read[1]) if read[1] else read[0])
+    return runs
+
+
 def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
     """What ``_Reader`` reads from ``text``, in one compiled pass; None if ``text``
     holds markup outside the grammar above."""
+    read = _read_part(text, every_tag_a_block)
+    if read is None:
+        return None
+    return [*read[0], read[1]] if read[1] else list(read[0])
+
+
+def _read_part(text: str, every_tag_a_block: bool) -> tuple[tuple[str, ...], str] | None:
+    """The blocks ``_Reader`` ends while reading ``text`` in one compiled pass, and
+    the text of the line it has not ended yet; None as ``_scan``."""
     tokens = _TOKEN_RE.findall(text)
     if sum(map(len, tokens)) != len(text):  # something between two tokens is not one
         return None
@@ -146,9 +178,7 @@ def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
         if inline:
             line.append(inline)
         blocks.extend(own)
-    if line:
-        blocks.append("".join(line))
-    return blocks
+    return tuple(blocks), "".join(line)
 
 
 def _read_tag(token: str, every_tag_a_block: bool) -> tuple[bool, str, tuple[str, ...]] | None:
@@ -182,11 +212,37 @@ _KEPT_LENGTH = 256
 _tag = lru_cache(maxsize=8192)(_read_tag)
 
 
+def _by_first_letter(names: list[str]) -> str:
+    """A regular expression for any of ``names`` (``p|pre`` as ``p(?:re|)``)."""
+    branches = []
+    for first, group in groupby(sorted(names), key=itemgetter(0)):
+        rests = sorted((name[1:] for name in group), key=len, reverse=True)
+        branches.append(f"{first}(?:{'|'.join(rests)})" if any(rests) else first)
+    return f"(?:{'|'.join(branches)})"
+
+
+#: The parts of a document ``_scan_runs`` reads alone: up to and including the end
+#: tag of a block element (any element's, where every tag is a block), or the rest.
+#: (The block elements' names as a tree by first letter: the search is faster.)
+_HTML_END = _by_first_letter(sorted(BLOCK_ELEMENTS))
+_PARTS_RE = {
+    every: re.compile(rf"[^<]*+(?:<(?!/{end}>)[^<]*+)*+</{end}>|.+", re.DOTALL)
+    for every, end in ((False, _HTML_END), (True, _NAME))
+}
+#: Each part up to this long is read once (the theme's repeat; a story's rarely do):
+#: at most ~8 MB kept.
+_KEPT_PART = 2048
+_part = lru_cache(maxsize=4096)(_read_part)
+
+
 def _read(text: str, every_tag_a_block: bool) -> list[str]:
     """The blocks of one document: by the compiled pass, or by html.parser."""
     scanned = _scan(text, every_tag_a_block)
-    if scanned is not None:
-        return scanned
+    return scanned if scanned is not None else _parsed(text, every_tag_a_block)
+
+
+def _parsed(text: str, every_tag_a_block: bool) -> list[str]:
+    """The blocks of one document, by html.parser."""
     reader = _Reader(every_tag_a_block)
     reader.feed(text)
     reader.close()
@@ -200,6 +256,18 @@ def markup_blocks(text: str, xml: bool = False, depth: int = 0) -> list[str]:
         inner = [block for block in blocks if "<" in block]
         blocks += [b for block in inner for b in markup_blocks(block, False, depth + 1)]
     return blocks
+
+
+def markup_runs(text: str, xml: bool) -> list[tuple[str, ...]]:
+    """``markup_blocks(text, xml)`` in runs (``_scan_runs``); the blocks read again
+    as HTML are a run of their own, the last."""
+    runs = _scan_runs(text, every_tag_a_block=xml)
+    if runs is None:
+        runs = [tuple(_parsed(text, every_tag_a_block=xml))]
+    inner = [block for run in runs for block in run if "<" in block]
+    if inner:
+        runs.append(tuple(b for block in inner for b in markup_blocks(block, False, 1)))
+    return runs
 
 
 def layers(text: str) -> Iterator[str]:
@@ -263,19 +331,38 @@ _XML_RE = re.compile(r"\.(?:xml|atom|rss|svg)$")
 
 def file_blocks(file: OutputFile) -> list[str]:
     """Every block of text a reader can get from ``file``, its path included."""
-    blocks = [file.path]
+    return [block for run in file_runs(file) for block in run]
+
+
+def file_runs(file: OutputFile) -> list[tuple[str, ...]]:
+    """``file_blocks(file)`` in runs: those of its path, of each part of a page
+    (``_scan_runs``: the same parts of a site's pages are the same runs) or of the
+    whole of any other file."""
     if file.kind == "image":  # a picture's bytes are not text (its metadata is gone)
-        return decoded_blocks(blocks)
+        return [tuple(decoded_blocks([file.path]))]
     text = file.content.decode("utf-8", "replace")
     if file.path.endswith(".json"):
+        blocks = [file.path]
         strings = json_strings(text)
         blocks += strings if strings is not None else [text]
         blocks += [b for s in blocks if "<" in s for b in markup_blocks(s)]
-    elif file.path.endswith(".html") or _XML_RE.search(file.path):
-        blocks += markup_blocks(text, xml=not file.path.endswith(".html"))
-    else:
-        blocks.append(text)
-    return decoded_blocks(blocks)
+        return [tuple(decoded_blocks(blocks))]
+    if file.path.endswith(".html") or _XML_RE.search(file.path):
+        runs = [(file.path,), *markup_runs(text, xml=not file.path.endswith(".html"))]
+        joined = "".join([block for run in runs for block in run])
+        if "&" not in joined and "%" not in joined:  # nothing to decode (most pages)
+            return runs
+        return [_decoded_run(run) for run in runs]
+    return [tuple(decoded_blocks([file.path, text]))]
+
+
+def _decoded_run(run: tuple[str, ...]) -> tuple[str, ...]:
+    """``decoded_blocks`` of a run (which reads each block alone), kept as it is when
+    there is nothing to decode."""
+    joined = "".join(run)
+    if "&" not in joined and "%" not in joined:
+        return run
+    return tuple(decoded_blocks(list(run)))
 
 
 def text_blocks(texts: list[str]) -> list[str]:

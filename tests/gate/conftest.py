@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from storysite import skeleton, views
+from storysite import audit, skeleton, views
 
 settings.register_profile("mutation", max_examples=12, deadline=None)
 if os.environ.get("HYPOTHESIS_PROFILE") == "mutation":
@@ -20,4 +20,8 @@ def _fresh_skeleton_tables() -> None:
     would otherwise see a table filled before the mutant was switched on)."""
     skeleton._LETTERS.clear()
     skeleton._NUMBERS.clear()
+    skeleton._maybe_digit_line_re.cache_clear()  # made from number_char
     views._tag.cache_clear()  # the tokenizer's tags, read once each, likewise
+    views._part.cache_clear()  # the parts of pages, likewise
+    audit._KEPT.clear()  # and what runs of blocks give
+    audit._SEEN.clear()
