@@ -212,8 +212,13 @@ class _StoryWork:
 
     @cached_property
     def people(self) -> list[str]:
-        """Every story's people, as the gate's cache keys and the verdicts hold them."""
-        return [repr(s.people) for s in self.sources]
+        """What the gate reads of every story's people (audit.gate_patterns): each
+        person's name and aliases, and whether they may be named; each once, sorted.
+        Where a person is declared (file, line) and how they are shown are left out: a
+        line added above ``people:`` in one story must not make every page of the site
+        be checked and made again."""
+        found = {(p.named, p.name, p.aliases) for s in self.sources for p in s.people}
+        return [repr(person) for person in sorted(found)]
 
     @cached_property
     def gate(self) -> Gate:
@@ -532,7 +537,7 @@ class _Build:
             sources.append(story)
         loaded = [s for s in sources if s is not None]
         # What the gate's verdicts depend on: its code, the site file (the register,
-        # the site's own numbers) and every story's people.
+        # the site's own numbers) and what it reads of every story's people.
         work = _StoryWork(
             config, self.today, loaded, self.include_held, self.store.folder, self.store
         )

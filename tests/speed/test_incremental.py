@@ -283,6 +283,39 @@ def test_a_new_private_name_elsewhere_holds_an_unchanged_story(make_site: MakeSi
     assert tree(site) == cold(site)
 
 
+def verdict_tables(site: Path) -> set[str]:
+    """The keys of the cache's tables of gate verdicts (one per set of protected names)."""
+    with sqlite3.connect(site / ".storysite-cache/build.sqlite3") as connection:
+        rows = connection.execute("SELECT key FROM entries WHERE kind = 'verdicts'")
+        return {key for (key,) in rows}
+
+
+def test_only_what_the_gate_reads_of_people_makes_it_check_every_page_again(
+    make_site: MakeSite,
+) -> None:
+    """A line added above ``people:`` moves where a person is declared, and shown_as
+    changes how they are shown: neither changes what the gate looks for, so every
+    other story's verdict still holds. A new alias does change it."""
+    site = make_site(garden(4))
+    build(site)
+    tables = verdict_tables(site)
+    story_file = site / "stories/s01.md"
+    story_file.write_text(story_file.read_text().replace("---\n", "---\n# edited\n", 1))
+    build(site)
+    assert verdict_tables(site) == tables
+    text = story_file.read_text().replace(
+        "aliases: [Barty]", "aliases: [Barty]\n    shown_as: a gardener"
+    )
+    story_file.write_text(text)
+    build(site)
+    assert verdict_tables(site) == tables
+    assert tree(site) == cold(site)
+    story_file.write_text(story_file.read_text().replace("[Barty]", "[Barty, Bart]"))
+    build(site)
+    assert verdict_tables(site) != tables
+    assert tree(site) == cold(site)
+
+
 def test_a_changed_register_changes_the_next_cached_build(make_site: MakeSite) -> None:
     body = "We planted leeks with Zephyrine Maltravers, who grew the best ones."
     named = "people:\n  - name: Zephyrine Maltravers\n    named: true\n"
