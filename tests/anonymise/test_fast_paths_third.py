@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from test_fast_paths import PIECES, plain_find_identifiers
 
 from storysite.anonymise import identifiers as ids
+from storysite.anonymise.signals import Words, role_after
 
 # identifiers.py: the patterns that start with a digit are tried at the digits' places.
 
@@ -65,3 +66,21 @@ def test_a_digit_after_ascii_digits_is_one_of_0_to_9() -> None:
             assert ids.ascii_digits(char) in "0123456789", hex(code)
         if first.fullmatch(char):
             assert char in "0123456789", hex(code)
+
+
+# findings.py: a place is looked for (to rule out a role after a word) only after a comma.
+
+ROLE_PIECES = [
+    " ", ",", " , ", ",\n", "\n", "Zulu", "Poland", "Tower Hamlets", "Bethnal Green", "a",
+    "peer worker", "my", "father", "is", "was", "our", "friend", "(", "'s", "Ngozi", "-",
+    "\u00a0", "\u200b", ".",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ROLE_PIECES), max_size=16).map("".join))
+def test_no_role_is_read_after_a_word_without_a_comma(text: str) -> None:
+    words = Words(text)
+    for index in range(len(words.words)):
+        if not words.gap_after(index).lstrip().startswith(","):
+            assert role_after(words, index) is None
