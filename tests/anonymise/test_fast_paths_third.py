@@ -9,15 +9,20 @@ entities, %-encoding, hidden characters and confusable letters.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fast_paths import PIECES, plain_find_identifiers
+from test_fast_paths import CUES, PIECES, plain_find_identifiers
 
+from storysite import awkward
+from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise import identifiers as ids
 from storysite.anonymise.signals import Words, role_after
+from storysite.models import AnonymisedStory, Replacements, SourceStory
 
 # identifiers.py: the patterns that start with a digit are tried at the digits' places.
 
@@ -84,3 +89,86 @@ def test_no_role_is_read_after_a_word_without_a_comma(text: str) -> None:
     for index in range(len(words.words)):
         if not words.gap_after(index).lstrip().startswith(","):
             assert role_after(words, index) is None
+
+
+# awkward.py: the body's replacements read once, the phrase's places found with str.find.
+
+
+def _plain_awkward(story: AnonymisedStory) -> list[awkward.Awkward]:
+    """awkward_replacements as it was before this round."""
+    found: list[awkward.Awkward] = []
+    shown = sorted(
+        {r.shown_as for r in story.replacements if r.kind == "name" and r.field == "body"}
+    )
+    phrases = [w for w in shown if w.split(" ", 1)[0].lower() in awkward.DETERMINERS]
+    starts = awkward._possessive_starts(story.body) if phrases else None
+    lines_of: dict[str, list[int | None]] = {}
+    for replacement in story.replacements if phrases else ():
+        if replacement.field == "body":
+            lines_of.setdefault(replacement.shown_as, []).append(replacement.line)
+    for words in phrases:
+        lines = lines_of.get(words, [])
+        pattern = re.compile(awkward._BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
+        places: list[int] | None = None
+        for match in awkward._matches(pattern, story.body, starts):
+            if places is None:
+                found_at = re.finditer(re.escape(words), story.body, re.IGNORECASE)
+                places = [m.start() for m in found_at]
+            end = match.end() - len(words)
+            index = places.index(end) if end in places else -1
+            line = lines[index] if 0 <= index < len(lines) else awkward._line(story, match.start())
+            found.append(awkward.Awkward(line, " ".join(match.group().split())))
+    return sorted(found, key=lambda a: (a.line or 0, a.text))
+
+
+SHOWN = ["a carer", "A Carer", "another service user", "the team", "a", "my friend", "Sam",
+         "a café user", "[name removed]", "a peer worker"]  # fmt: skip
+AWKWARD_PROSE = [
+    " ", "  ", "\n", ", ", "(", "’s", "My", "my", "MY", "our", "her", "their", "your",
+    "hour", "other", "friend", "old", "care coordinator", "said", "x", "hıs", "hİs", "ſ",
+    "\u212a", "İ", "Zoë", "my\u200bfriend", "a", "A", *SHOWN,
+]  # fmt: skip
+REPLACEMENTS = st.lists(
+    st.tuples(
+        st.sampled_from(["body", "title", "summary"]),
+        st.one_of(st.none(), st.integers(1, 40)),
+        st.sampled_from(["name", "email"]),
+        st.sampled_from(SHOWN),
+    ),
+    max_size=12,
+)
+
+
+def _anonymised(body: str, rows: list[tuple[str, int | None, str, str]]) -> AnonymisedStory:
+    source = SourceStory(Path("a.md"), "a.md", "T", dt.date(2026, 1, 1), body, 10)
+    return AnonymisedStory(
+        source=source,
+        slug="t",
+        title="T",
+        summary="",
+        tags=(),
+        body=body,
+        image_alt="",
+        content_warning="",
+        replacements=Replacements(rows),
+        seal=ANONYMISER_SEAL,
+    )
+
+
+AWKWARD_BODIES = st.lists(st.one_of(st.sampled_from(AWKWARD_PROSE), CUES), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(AWKWARD_BODIES, REPLACEMENTS)
+def test_awkward_replacements_are_those_the_plain_code_finds(
+    body: str, rows: list[tuple[str, int | None, str, str]]
+) -> None:
+    story = _anonymised(body, rows)
+    assert awkward.awkward_replacements(story) == _plain_awkward(story)
+
+
+@settings(max_examples=300, deadline=None)
+@given(AWKWARD_BODIES, st.sampled_from(SHOWN))
+def test_a_phrase_stands_where_a_case_blind_search_finds_it(text: str, words: str) -> None:
+    expected = [m.start() for m in re.finditer(re.escape(words), text, re.IGNORECASE)]
+    assert awkward._places(words, text, awkward._lowered(text)) == expected
