@@ -14,6 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import ahocorasick_rs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fast_paths import CUES, PIECES, plain_find_identifiers
@@ -21,7 +22,10 @@ from test_fast_paths import CUES, PIECES, plain_find_identifiers
 from storysite import awkward
 from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise import identifiers as ids
+from storysite.anonymise import names
+from storysite.anonymise.names import NameIndex
 from storysite.anonymise.signals import Words, role_after
+from storysite.anonymise.text import TextView
 from storysite.models import AnonymisedStory, Replacements, SourceStory
 
 # identifiers.py: the patterns that start with a digit are tried at the digits' places.
@@ -172,3 +176,28 @@ def test_awkward_replacements_are_those_the_plain_code_finds(
 def test_a_phrase_stands_where_a_case_blind_search_finds_it(text: str, words: str) -> None:
     expected = [m.start() for m in re.finditer(re.escape(words), text, re.IGNORECASE)]
     assert awkward._places(words, text, awkward._lowered(text)) == expected
+
+
+# names.py: an index of a few words finds them with str.find, not an automaton.
+
+FEW_WORDS = ["jane", "doe", "quarrington", "a", "aa", "o", "neill", "zoe", "jane doe", "x1"]
+SPACED_PIECES = [" ", "  ", "jane", "doe", "a", "aa", "aaa", "o", "neill", "zoe", "x1", "1",
+                 "janedoe", "quarrington", "quarringtons", "é", "\u00a0"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sets(st.sampled_from(FEW_WORDS), min_size=1, max_size=8),
+    st.lists(st.sampled_from(SPACED_PIECES), max_size=30).map("".join),
+)
+def test_a_few_words_are_found_where_the_automaton_finds_them(words: set[str], text: str) -> None:
+    index = NameIndex.of_people([], sorted(words))
+    assert len(index.words) <= names._FEW_WORDS
+    spaced = TextView(text).spaced
+    patterns = sorted(index.words)
+    automaton = ahocorasick_rs.AhoCorasick([f" {word} " for word in patterns])
+    found = automaton.find_matches_as_indexes(spaced, overlapping=True)
+    expected = {(start, end - 2, patterns[number]) for number, start, end in found}
+    hits = index.hits(spaced)
+    assert len(hits) == len(set(hits))
+    assert set(hits) == expected
