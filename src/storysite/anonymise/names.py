@@ -412,7 +412,8 @@ class NameMatcher:
         # JoinedKeys.candidates) are looked at one by one.
         joined = [index.joined for index in self.indexes]
         unique = set(keys)
-        candidates = set().union(*(j.candidates(unique) for j in joined))
+        unusual = unique - ordinary_words()  # the same for every index: made once
+        candidates = set().union(*(j.candidates(unique, unusual) for j in joined))
         spaced = _letter_by_letter(keys)
         if not candidates and not spaced:
             return []
@@ -555,13 +556,16 @@ class JoinedKeys:
     _holding: set[str] = field(default_factory=set, compare=False, repr=False)
     _not_holding: set[str] = field(default_factory=set, compare=False, repr=False)
 
-    def candidates(self, words: set[str]) -> set[str]:
+    def candidates(self, words: set[str], unusual: set[str] | None = None) -> set[str]:
         """Those of ``words`` (keys) that may hold a protected name, in any case: a name
         or part, alone or in the plural, or a word not ordinary English with one
-        inside. A superset: ``_token_hit`` decides for each place such a word is."""
+        inside. A superset: ``_token_hit`` decides for each place such a word is.
+        ``unusual``: ``words - ordinary_words()``, when the caller has made it."""
         found = words & self.exact.keys()
         found.update(words & self.plurals)
-        unusual = words - ordinary_words() - found - self._not_holding
+        if unusual is None:
+            unusual = words - ordinary_words()
+        unusual = unusual - found - self._not_holding
         found.update(unusual & self._holding)
         for word in unusual - self._holding:  # words not seen before
             if self._holds_inside(word):
