@@ -21,9 +21,10 @@ from test_fast_paths import CUES, PIECES, plain_find_identifiers
 
 from storysite import awkward
 from storysite._seal import ANONYMISER_SEAL
+from storysite.anonymise import folding, names, normalise
 from storysite.anonymise import identifiers as ids
-from storysite.anonymise import names
 from storysite.anonymise.names import NameIndex
+from storysite.anonymise.normalise import EXPANDED
 from storysite.anonymise.signals import Words, role_after
 from storysite.anonymise.text import TextView
 from storysite.anonymise.vocabulary import ordinary_words
@@ -218,3 +219,42 @@ def test_candidates_are_the_same_with_the_unusual_words_given(keys: list[str]) -
     worked_out = NameIndex.of_people(people, ["the team"]).joined
     words = set(keys)
     assert given_unusual.candidates(words, words - ordinary_words()) == worked_out.candidates(words)
+
+
+# folding.py: the characters outside ASCII found in C, each folded with str.replace.
+
+#: Characters that fold to another outside ASCII that folds again (Σ -> σ -> o, Г ->
+#: г -> r), look-alikes, accents, quotes, hidden characters, a lone surrogate.
+FOLD_PIECES = [
+    "Σ", "σ", "ς", "Г", "г", "ŉ", "ʼ", "ɣ", "Ѕarah", "Јane", "Zoë", "Zoe\u0308", "“", "”", "’",
+    "`", "\u1fef", "ß", "ﬁ", "\u200b", "\u00ad", "é", "É", "ı", "İ", "\u212a", "\ud800", "Ａ",
+    "jane", "JANE", " ", "\n", "&amp;", "%4A", "王伟", "٣", "²",
+]  # fmt: skip
+FOLD_TEXTS = st.lists(st.sampled_from(FOLD_PIECES), max_size=25).map("".join)
+
+
+def _plain_fold(text: str) -> str:
+    """fold as it was before this round (its ASCII path is unchanged)."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    return folding._NON_ASCII_RE.sub(folding._fold_run, text.replace("`", "'")).lower()
+
+
+@settings(max_examples=500, deadline=None)
+@given(FOLD_TEXTS)
+def test_folding_each_character_is_folding_the_runs(text: str) -> None:
+    assert folding.non_ascii(text) == set(re.findall(r"[^\x00-\x7f]", text))
+    assert folding.fold(text) == _plain_fold(text)
+    expanded = re.compile("[" + "".join(EXPANDED) + "]")
+    plain = "&" not in text and "%" not in text and (text.isascii() or not expanded.search(text))
+    assert normalise._nothing_encoded(text) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(FOLD_TEXTS, DIGIT_TEXTS))
+def test_digits_outside_ascii_are_read_from_the_characters_found(text: str) -> None:
+    chars = set(re.findall(r"[^\x00-\x7f]", text))
+    plain = text if text.isascii() else ids._NON_ASCII_DIGIT_RE.sub(ids._ascii_digit, text)
+    assert ids.ascii_digits(text) == plain
+    assert ids._has_digit(text) == (ids._DIGIT_RE.search(text) is not None)
+    assert folding.non_ascii(text) == chars

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+from storysite.anonymise.folding import non_ascii
+
 #: The kinds, in the order they are tried, with the default text shown instead.
 DEFAULT_REPLACEMENTS: dict[str, str] = {
     "email": "[email address removed]",
@@ -287,7 +289,7 @@ def _has_digit(text: str) -> bool:
     matches (a test checks all of Unicode)."""
     if any(map(text.__contains__, "0123456789")):
         return True
-    return not text.isascii() and any(map(str.isdecimal, set(_NON_ASCII_CHAR_RE.findall(text))))
+    return any(map(str.isdecimal, non_ascii(text)))
 
 
 _NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]|[\uff01-\uff5e]")
@@ -304,12 +306,9 @@ def ascii_digits(text: str) -> str:
     # Most text outside ASCII holds only letters and quotes that stay as they are:
     # each distinct character is judged once, and the text is rewritten only when
     # one of them changes (the substitution changes each character on its own).
-    if not any(map(_changes, set(_NON_ASCII_CHAR_RE.findall(text)))):
+    if not any(map(_changes, non_ascii(text))):
         return text
     return _NON_ASCII_DIGIT_RE.sub(_ascii_digit, text)
-
-
-_NON_ASCII_CHAR_RE = re.compile(r"[^\x00-\x7f]")
 
 
 @cache
