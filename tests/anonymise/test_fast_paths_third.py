@@ -23,6 +23,7 @@ from storysite import awkward
 from storysite._seal import ANONYMISER_SEAL
 from storysite.anonymise import folding, names, normalise
 from storysite.anonymise import identifiers as ids
+from storysite.anonymise import text as text_module
 from storysite.anonymise.names import NameIndex
 from storysite.anonymise.normalise import EXPANDED
 from storysite.anonymise.signals import Words, role_after
@@ -258,3 +259,15 @@ def test_digits_outside_ascii_are_read_from_the_characters_found(text: str) -> N
     assert ids.ascii_digits(text) == plain
     assert ids._has_digit(text) == (ids._DIGIT_RE.search(text) is not None)
     assert folding.non_ascii(text) == chars
+
+
+# text.py: characters outside ASCII that become spaces replaced before translating.
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(FOLD_TEXTS, st.text(max_size=60)))
+def test_translating_after_the_spaces_is_translating_the_whole(text: str) -> None:
+    for table in (text_module._WORD_TABLE, text_module._LETTER_TABLE):
+        assert text_module._translate(text, table) == text.translate(table)
+        folded = folding.fold(text)
+        assert text_module._translate(folded, table) == folded.translate(table)

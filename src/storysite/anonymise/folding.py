@@ -149,10 +149,15 @@ def non_ascii(text: str) -> frozenset[str]:
         return frozenset()
     last, found = _LAST_NON_ASCII
     if text is not last:
-        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        found = frozenset(rest.decode("utf-8", "surrogatepass"))
+        found = non_ascii_of(text)
         _LAST_NON_ASCII = (text, found)
     return found
+
+
+def non_ascii_of(text: str) -> frozenset[str]:
+    """``non_ascii(text)``, worked out (nothing kept)."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return frozenset(rest.decode("utf-8", "surrogatepass"))
 
 
 def fold(text: str) -> str:
