@@ -229,6 +229,7 @@ def test_candidates_are_the_same_with_the_unusual_words_given(keys: list[str]) -
 FOLD_PIECES = [
     "Σ", "σ", "ς", "Г", "г", "ŉ", "ʼ", "ɣ", "Ѕarah", "Јane", "Zoë", "Zoe\u0308", "“", "”", "’",
     "`", "\u1fef", "ß", "ﬁ", "\u200b", "\u00ad", "é", "É", "ı", "İ", "\u212a", "\ud800", "Ａ",
+    "\ud83d", "\ude00",
     "jane", "JANE", " ", "\n", "&amp;", "%4A", "王伟", "٣", "²",
 ]  # fmt: skip
 FOLD_TEXTS = st.lists(st.sampled_from(FOLD_PIECES), max_size=25).map("".join)
