@@ -39,24 +39,29 @@ def awkward_replacements(story: AnonymisedStory) -> list[Awkward]:
     """Each place in the story's text where a replacement follows words that already
     say who the person is."""
     found: list[Awkward] = []
-    shown = sorted(
-        {r.shown_as for r in story.replacements if r.kind == "name" and r.field == "body"}
-    )
-    phrases = [w for w in shown if w.split(" ", 1)[0].lower() in DETERMINERS]
-    # Where a match may start, found once for every phrase.
-    starts = _possessive_starts(story.body) if phrases else None
-    lines_of: dict[str, list[int | None]] = {}  # each replacement text's lines in the body
-    for replacement in story.replacements if phrases else ():
+    # The body's replacements, read once: the names shown, and each replacement
+    # text's lines in the body.
+    shown: set[str] = set()
+    lines_of: dict[str, list[int | None]] = {}
+    for replacement in story.replacements:
         if replacement.field == "body":
             lines_of.setdefault(replacement.shown_as, []).append(replacement.line)
+            if replacement.kind == "name":
+                shown.add(replacement.shown_as)
+    phrases = [w for w in sorted(shown) if w.split(" ", 1)[0].lower() in DETERMINERS]
+    if not phrases:
+        return found
+    body = story.body
+    lowered = _lowered(body)
+    # Where a match may start, found once for every phrase.
+    starts = None if lowered is None else _starts_in(body, lowered)
     for words in phrases:
         lines = lines_of.get(words, [])
         pattern = re.compile(_BEFORE + re.escape(words) + r"\b", re.IGNORECASE)
         places: list[int] | None = None  # where the phrase stands: read at a first match
-        for match in _matches(pattern, story.body, starts):
+        for match in _matches(pattern, body, starts):
             if places is None:
-                found_at = re.finditer(re.escape(words), story.body, re.IGNORECASE)
-                places = [m.start() for m in found_at]
+                places = _places(words, body, lowered)
             end = match.end() - len(words)
             index = places.index(end) if end in places else -1
             line = lines[index] if 0 <= index < len(lines) else _line(story, match.start())
@@ -71,14 +76,26 @@ _POSSESSIVES = ("my", "our", "his", "her", "their", "your")
 _CASE_BLIND_TWINS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-def _possessive_starts(text: str) -> list[int] | None:
-    """Every place a match of _BEFORE may start (each possessive written in any case,
-    found with str.find in the lower-cased text, where it is a word, ``\\b``, followed
-    by white space, ``\\s``), in order; None when only a search at every character is
-    sure to find them all."""
+def _lowered(text: str) -> str | None:
+    """``text`` in lower case, where an ASCII letter stands just where a case-blind
+    pattern reads that letter in ``text``; None when that is not so (lower case of
+    another length, or a case-blind twin of an ASCII letter in it)."""
     lowered = text.lower()
     if len(lowered) != len(text) or _CASE_BLIND_TWINS_RE.search(text):
         return None
+    return lowered
+
+
+def _possessive_starts(text: str) -> list[int] | None:
+    """Every place a match of _BEFORE may start, in order; None when only a search at
+    every character is sure to find them all (see ``_starts_in``)."""
+    lowered = _lowered(text)
+    return None if lowered is None else _starts_in(text, lowered)
+
+
+def _starts_in(text: str, lowered: str) -> list[int]:
+    """Each possessive written in any case, found with str.find in ``lowered``
+    (``_lowered(text)``), where it is a word, ``\\b``, followed by white space, ``\\s``."""
     found: set[int] = set()
     for word in _POSSESSIVES:
         at = lowered.find(word)
@@ -91,6 +108,20 @@ def _possessive_starts(text: str) -> list[int] | None:
                 found.add(at)
             at = lowered.find(word, at + 1)
     return sorted(found)
+
+
+def _places(words: str, text: str, lowered: str | None) -> list[int]:
+    """Where ``re.finditer(re.escape(words), text, re.IGNORECASE)`` finds ``words``:
+    for words in ASCII, found with str.find in ``lowered`` (``_lowered(text)``)."""
+    if lowered is None or not words.isascii():
+        return [m.start() for m in re.finditer(re.escape(words), text, re.IGNORECASE)]
+    wanted = words.lower()
+    places: list[int] = []
+    at = lowered.find(wanted)
+    while at != -1:
+        places.append(at)
+        at = lowered.find(wanted, at + len(wanted))
+    return places
 
 
 def _matches(

@@ -31,7 +31,7 @@ from storysite.anonymise.replace import Span, apply_spans
 from storysite.anonymise.text import TextView
 from storysite.anonymise.tree import BLOCK_TAGS, TreeAnonymiser
 from storysite.config import SiteConfig
-from storysite.models import AnonymisedStory, Finding, Person, Replacement, SourceStory
+from storysite.models import AnonymisedStory, Finding, Person, Replacements, SourceStory
 from storysite.slugs import slugify
 
 __all__ = ["Anonymiser"]
@@ -57,10 +57,14 @@ _URL_NEEDS = (("](",), ("<",), ("]:",), ("http", "www."))
 _Declared = tuple[tuple[Person, ...], tuple[str, ...]]
 
 
+#: One replacement as a row of ``Replacements``: (field, line, kind, shown_as).
+_Row = tuple[str, int | None, str, str]
+
+
 @dataclass(frozen=True)
 class FieldResult:
     text: str
-    replacements: tuple[Replacement, ...]
+    replacements: tuple[_Row, ...]
 
 
 @dataclass
@@ -113,9 +117,10 @@ class Anonymiser:
             spaced = source.slug.replace("-", " ")
             scan = self._scan(run.matcher, spaced)
             self._find(run, scan, line("slug"), prose=False, markdown=False)
-        replacements = [
+        # The rows themselves: a Replacement made for each would be taken apart again.
+        replacements = Replacements(
             r for f in (title, summary, *tags, alt, warning, body) for r in f.replacements
-        ]
+        )
         story = AnonymisedStory(
             source=source,
             slug=slug,
@@ -125,7 +130,7 @@ class Anonymiser:
             body=body.text,
             image_alt=alt.text,
             content_warning=warning.text,
-            replacements=tuple(replacements),
+            replacements=replacements,
             seal=ANONYMISER_SEAL,
         )
         return story, sorted(run.findings.values(), key=lambda f: (f.line or 0, f.word))
@@ -184,15 +189,7 @@ class Anonymiser:
         new_text, used = apply_spans(
             text, spans, url_ranges, opens_sentence=sentence, markdown=markdown
         )
-        replacements = tuple(
-            Replacement(
-                field=field,
-                line=lines.line(s.start),
-                kind=s.kind,
-                shown_as=s.shown_as,
-            )
-            for s in used
-        )
+        replacements = tuple((field, lines.line(s.start), s.kind, s.shown_as) for s in used)
         return FieldResult(new_text, replacements)
 
     def _find(

@@ -335,7 +335,14 @@ def _judge(
     if is_acronym(word) and key not in names and not _shouted(words, index):
         return None
     cue = cue_before(words, index)
-    if cue is None and not place_at(words, index) and key not in ORGANISATION_WORDS:
+    # role_after reads a role only after a comma: asked first, it spares most words
+    # the look for a place.
+    if (
+        cue is None
+        and words.gap_after(index).lstrip().startswith(",")
+        and not place_at(words, index)
+        and key not in ORGANISATION_WORDS
+    ):
         cue = role_after(words, index)  # "Zulu, a peer worker"; not "Poland, my father"
     if cue is not None and not _title_case_thing(words, index, key, cue):
         return _Flag(index, f"{cue}, so it is probably a name", "title or role")

@@ -132,16 +132,64 @@ def _fold_run(match: re.Match[str]) -> str:
     return folded
 
 
+#: Every ASCII byte, deleted from UTF-8 by ``non_ascii``.
+_ASCII_BYTES = bytes(range(0x80))
+#: The last text ``non_ascii`` read and what it found: the anonymiser asks for the
+#: same text's characters several times in a row (decoding, folding, identifiers).
+_LAST_NON_ASCII: tuple[str, frozenset[str]] = ("", frozenset())
+
+
+def non_ascii(text: str) -> frozenset[str]:
+    """The distinct characters of ``text`` outside ASCII, found in C: the text's UTF-8
+    without its ASCII bytes is the UTF-8 of those characters alone, since every byte of
+    a character outside ASCII is 0x80 or above (``surrogatepass`` keeps a lone
+    surrogate, which ``[^\\x00-\\x7f]`` also finds)."""
+    global _LAST_NON_ASCII
+    if text.isascii():
+        return frozenset()
+    last, found = _LAST_NON_ASCII
+    if text is not last:
+        found = non_ascii_of(text)
+        _LAST_NON_ASCII = (text, found)
+    return found
+
+
+def non_ascii_of(text: str) -> frozenset[str]:
+    """``non_ascii(text)``, worked out (nothing kept)."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return frozenset(rest.decode("utf-8", "surrogatepass"))
+
+
 def fold(text: str) -> str:
     """The loose form of ``text``: same length, lower case, no accents, apostrophes as '."""
     if text.isascii():
         return text.lower().replace("`", "'")
+    quoted = text.replace("`", "'")
+    folded = _fold_each(quoted, non_ascii(text))
+    if folded is not None:
+        return folded.lower()
     # Only the non-ASCII runs go through the table (slow per character); the ASCII
     # rest is lowered in C. This equals ``text.translate(_TABLE)``: every folded
     # non-ASCII character is one character that ``lower`` leaves alone (a test
     # checks this for all of Unicode), and the backtick is replaced first, so the one
     # character that folds to a backtick (U+1FEF) keeps it, as the table does.
-    return _NON_ASCII_RE.sub(_fold_run, text.replace("`", "'")).lower()
+    return _NON_ASCII_RE.sub(_fold_run, quoted).lower()
+
+
+def _fold_each(text: str, chars: frozenset[str]) -> str | None:
+    """``_NON_ASCII_RE.sub(_fold_run, text)``: each of ``chars`` (the characters of
+    ``text`` outside ASCII) replaced by its folded form with str.replace, a scan in C
+    each; None when a character folds to another of them that folds again, where the
+    order of the replacements would matter."""
+    changes = [(char, _TABLE[ord(char)]) for char in chars]
+    changes = [(char, folded) for char, folded in changes if folded != char]
+    if any(folded in chars for _, folded in changes):
+        changed = {char for char, _ in changes}
+        if any(folded in changed for _, folded in changes):
+            return None
+    for char, folded in changes:
+        text = text.replace(char, folded)
+    return text
 
 
 def word_key(word: str) -> str:

@@ -18,6 +18,9 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
+
+from storysite.anonymise.folding import non_ascii
 
 #: The kinds, in the order they are tried, with the default text shown instead.
 DEFAULT_REPLACEMENTS: dict[str, str] = {
@@ -214,20 +217,69 @@ def find_identifiers(text: str) -> list[Identifier]:
         found.extend(Identifier(m.start(), m.end(), "email") for m in EMAIL_RE.finditer(plain))
     if _has_digit(text):
         digits = plain
-        numbers = zeros_beside_digits(digits)
-        if _LONG_NUMBER_RE.search(numbers):
+        places = _digit_places(digits)
+        if places is None or _o_beside_digit(digits, places):
+            numbers = zeros_beside_digits(digits)
+        else:
+            numbers = digits  # what zeros_beside_digits gives: no O beside a digit
+        if _holds_long_number(numbers, places if numbers is digits else None):
             found.extend(
                 Identifier(m.start(), m.end(), "phone") for m in PHONE_RE.finditer(numbers)
             )
             found.extend(
                 Identifier(m.start(), m.end(), "nhs_number") for m in NHS_RE.finditer(numbers)
             )
-        if _INWARD_CODE_RE.search(digits):
+        if _holds_inward_code(digits, places):
             found.extend(
                 Identifier(m.start(), m.end(), "postcode") for m in POSTCODE_RE.finditer(digits)
             )
-        found.extend(_dates_of_birth(digits))
+        found.extend(_dates_of_birth(digits, places))
     return found
+
+
+#: Up to this many digits, each pattern that starts with a digit is tried only where
+#: one stands (see ``_digit_places``); with more, a search over the text is cheaper.
+_FEW_DIGITS = 48
+
+
+def _digit_places(text: str) -> list[int] | None:
+    """Where the digits of ``text`` stand, in order, or None when there are more than
+    _FEW_DIGITS. ``text`` is ``ascii_digits``'s: every character ``\\d`` matches there
+    is 0-9 (a test checks all of Unicode), each found with str.find (memchr in C),
+    where a pattern that starts with a digit is tried at every character of the text."""
+    places: list[int] = []
+    for digit in "0123456789":
+        at = text.find(digit)
+        while at != -1:
+            if len(places) == _FEW_DIGITS:
+                return None
+            places.append(at)
+            at = text.find(digit, at + 1)
+    places.sort()
+    return places
+
+
+def _holds_long_number(numbers: str, places: list[int] | None) -> bool:
+    """``_LONG_NUMBER_RE.search(numbers) is not None``. ``places``: where the digits of
+    ``numbers`` stand, if known; a long number holds nine."""
+    if places is not None and len(places) < 9:
+        return False
+    return _LONG_NUMBER_RE.search(numbers) is not None
+
+
+def _holds_inward_code(digits: str, places: list[int] | None) -> bool:
+    """``_INWARD_CODE_RE.search(digits) is not None``, tried only where a digit stands
+    when ``places`` says where (an inward code starts with one)."""
+    if places is None:
+        return _INWARD_CODE_RE.search(digits) is not None
+    return any(_INWARD_CODE_RE.match(digits, at) for at in places)
+
+
+def _o_beside_digit(text: str, places: list[int]) -> bool:
+    """``_O_BESIDE_DIGIT_RE.search(text) is not None``, read at the digits' places."""
+    return any(
+        (at > 0 and text[at - 1] in "Oo") or text[at + 1 : at + 2] in ("O", "o") for at in places
+    )
 
 
 def _has_digit(text: str) -> bool:
@@ -237,7 +289,7 @@ def _has_digit(text: str) -> bool:
     matches (a test checks all of Unicode)."""
     if any(map(text.__contains__, "0123456789")):
         return True
-    return not text.isascii() and any(map(str.isdecimal, set(_NON_ASCII_CHAR_RE.findall(text))))
+    return any(map(str.isdecimal, non_ascii(text)))
 
 
 _NON_ASCII_DIGIT_RE = re.compile(r"[^\W0-9a-zA-Z_]|[\uff01-\uff5e]")
@@ -254,12 +306,9 @@ def ascii_digits(text: str) -> str:
     # Most text outside ASCII holds only letters and quotes that stay as they are:
     # each distinct character is judged once, and the text is rewritten only when
     # one of them changes (the substitution changes each character on its own).
-    if not any(map(_changes, set(_NON_ASCII_CHAR_RE.findall(text)))):
+    if not any(map(_changes, non_ascii(text))):
         return text
     return _NON_ASCII_DIGIT_RE.sub(_ascii_digit, text)
-
-
-_NON_ASCII_CHAR_RE = re.compile(r"[^\x00-\x7f]")
 
 
 @cache
@@ -289,10 +338,15 @@ def zeros_beside_digits(text: str) -> str:
     return _O_NUMBER_RE.sub(lambda m: m.group().replace("O", "0").replace("o", "0"), text)
 
 
-def _dates_of_birth(text: str) -> Iterator[Identifier]:
+def _dates_of_birth(text: str, places: list[int] | None = None) -> Iterator[Identifier]:
+    """``places``: where the digits of ``text`` stand (``_digit_places``), if known."""
     # Every form of DATE_RE holds two digits in a row (a year, or a day and month in
     # figures): a digit-first search, fast in C, before the cue is looked for.
-    if not _TWO_DIGITS_RE.search(text) or not _BIRTH_CUE_JUMP_RE.search(text):
+    if places is None:
+        in_a_row = _TWO_DIGITS_RE.search(text) is not None
+    else:
+        in_a_row = any(after - before == 1 for before, after in pairwise(places))
+    if not in_a_row or not _BIRTH_CUE_JUMP_RE.search(text):
         return
     for match in DATE_RE.finditer(text):
         if _near_cue(text, match.start(), match.end()):

@@ -151,7 +151,7 @@ class NameIndex:
         self._by_words: dict[tuple[str, ...], tuple[NameForm, ...]] | None = None
         self._words: frozenset[str] | None = None
         self._longest: int | None = None
-        self._automaton: tuple[ahocorasick_rs.AhoCorasick, list[str]] | None = None
+        self._automaton: tuple[ahocorasick_rs.AhoCorasick | None, list[str]] | None = None
         self._protected_names: frozenset[tuple[str, ...]] | None = None
         self._joined: JoinedKeys | None = None
         for form in forms:
@@ -197,9 +197,13 @@ class NameIndex:
         whole word; overlapping, so words one space apart are all found."""
         if self._automaton is None:
             patterns = sorted(self.words)
-            automaton = ahocorasick_rs.AhoCorasick([f" {word} " for word in patterns])
+            automaton = None
+            if len(patterns) > _FEW_WORDS:
+                automaton = ahocorasick_rs.AhoCorasick([f" {word} " for word in patterns])
             self._automaton = (automaton, patterns)
         automaton, patterns = self._automaton
+        if automaton is None:
+            return _found_one_by_one(spaced, patterns)
         found = automaton.find_matches_as_indexes(spaced, overlapping=True)
         # ``spaced`` has one more character in front than the folded text.
         return [(start, end - 2, patterns[number]) for number, start, end in found]
@@ -232,6 +236,25 @@ class NameIndex:
         for word in allow:
             index.add(NameForm(split_words(word), None, "allow"))
         return index
+
+
+#: An index of this many words or fewer (a story's own people, made for each story)
+#: finds them with str.find: compiling an automaton for a handful of words costs more
+#: than the searches it saves.
+_FEW_WORDS = 8
+
+
+def _found_one_by_one(spaced: str, words: list[str]) -> list[tuple[int, int, str]]:
+    """``NameIndex.hits`` of ``words`` in ``spaced``, each word looked for with str.find,
+    overlapping places included, as the automaton finds them (in another order)."""
+    found: list[tuple[int, int, str]] = []
+    for word in words:
+        pattern = f" {word} "
+        at = spaced.find(pattern)
+        while at != -1:
+            found.append((at, at + len(word), word))
+            at = spaced.find(pattern, at + 1)
+    return found
 
 
 def ranked(forms: Iterable[NameForm]) -> tuple[NameForm, ...]:
@@ -389,7 +412,8 @@ class NameMatcher:
         # JoinedKeys.candidates) are looked at one by one.
         joined = [index.joined for index in self.indexes]
         unique = set(keys)
-        candidates = set().union(*(j.candidates(unique) for j in joined))
+        unusual = unique - ordinary_words()  # the same for every index: made once
+        candidates = set().union(*(j.candidates(unique, unusual) for j in joined))
         spaced = _letter_by_letter(keys)
         if not candidates and not spaced:
             return []
@@ -532,13 +556,16 @@ class JoinedKeys:
     _holding: set[str] = field(default_factory=set, compare=False, repr=False)
     _not_holding: set[str] = field(default_factory=set, compare=False, repr=False)
 
-    def candidates(self, words: set[str]) -> set[str]:
+    def candidates(self, words: set[str], unusual: set[str] | None = None) -> set[str]:
         """Those of ``words`` (keys) that may hold a protected name, in any case: a name
         or part, alone or in the plural, or a word not ordinary English with one
-        inside. A superset: ``_token_hit`` decides for each place such a word is."""
+        inside. A superset: ``_token_hit`` decides for each place such a word is.
+        ``unusual``: ``words - ordinary_words()``, when the caller has made it."""
         found = words & self.exact.keys()
         found.update(words & self.plurals)
-        unusual = words - ordinary_words() - found - self._not_holding
+        if unusual is None:
+            unusual = words - ordinary_words()
+        unusual = unusual - found - self._not_holding
         found.update(unusual & self._holding)
         for word in unusual - self._holding:  # words not seen before
             if self._holds_inside(word):

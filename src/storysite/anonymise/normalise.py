@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from storysite.anonymise.folding import non_ascii
+
 #: Letters written as one character that stand for several Latin letters.
 EXPANDED = {
     "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ĳ": "ij", "Ĳ": "IJ",
@@ -62,9 +64,16 @@ def _expand(text: str) -> str:
     return text if text.isascii() else _EXPANDED_RE.sub(lambda m: EXPANDED[m.group()], text)
 
 
+def _nothing_encoded(text: str) -> bool:
+    """Whether ``_ENCODED_RE`` finds nothing in ``text``: every match holds "&" or "%"
+    or is a letter of EXPANDED, all outside ASCII, so the text's characters outside
+    ASCII (found in C) tell."""
+    return "&" not in text and "%" not in text and non_ascii(text).isdisjoint(EXPANDED)
+
+
 def decode(text: str) -> Decoded | None:
     """The readable form of ``text``, or None when it has nothing encoded."""
-    if "&" not in text and "%" not in text and (text.isascii() or not _EXPANDED_RE.search(text)):
+    if _nothing_encoded(text):
         return None
     pieces: list[str] = []
     origin: list[int] = []

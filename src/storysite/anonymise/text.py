@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import accumulate, compress, repeat
 from operator import add
 
-from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold
+from storysite.anonymise.folding import JOINER, PLAIN_WORD_RE, WORD_RE, fold, non_ascii_of
 
 #: A word for ``find_joined``: letters only (digits and '_' end it), hidden
 #: characters and combining marks (JOINER) inside; captured for ``split``.
@@ -57,9 +57,17 @@ _NON_ASCII_SPLIT_RE = re.compile(r"([^\x00-\x7f]+)")
 
 
 def _translate(text: str, table: dict[int, str]) -> str:
-    """``text.translate(table)``. str.translate is fast in C only over ASCII: in text
-    with a few curly quotes or accents it looks up every character in the table, so
-    each run of ASCII is translated on its own (a table maps each character alone)."""
+    """``text.translate(table)``, for _WORD_TABLE or _LETTER_TABLE. str.translate is
+    fast in C only over ASCII: in text with a few curly quotes or accents it looks up
+    every character in the table. So each character outside ASCII that becomes a space
+    is replaced first (str.replace, in C); if others are left (letters), each run of
+    ASCII is translated on its own (a table maps each character alone, and a space to
+    itself)."""
+    if text.isascii():
+        return text.translate(table)
+    for char in non_ascii_of(text):
+        if table[ord(char)] == " ":
+            text = text.replace(char, " ")
     if text.isascii():
         return text.translate(table)
     return "".join([piece.translate(table) for piece in _NON_ASCII_SPLIT_RE.split(text)])
