@@ -5,6 +5,7 @@ the same: the same values of the same types, or an error of the same kind."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import yaml
@@ -16,6 +17,8 @@ from storysite.loading import StoryLoader, story_loader
 pytestmark = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
 
 PURE = story_loader(yaml.SafeLoader)
+#: A non-specific tag: "!" alone, not part of "!!".
+NON_SPECIFIC_TAG_RE = re.compile(r"(?<!!)!(?!!)")
 
 #: Scalars that YAML 1.1 reads as something other than text, and their near misses.
 SCALARS = [
@@ -88,7 +91,9 @@ def test_the_c_loader_reads_as_the_pure_one(text: str) -> None:
     # corner (a tab in a plain value, a '?' or a 'key:' inside [ ]: see below); loading
     # read front matter with libyaml before this test, and a refusal is a problem with
     # the story's path either way, never a value read differently.
-    if "refused" not in (c[0], pure[0]):
+    # A non-specific tag ("!", not "!!") on an empty value is read as "" by libyaml and
+    # as None by PyYAML (see below): left out here.
+    if "refused" not in (c[0], pure[0]) and not NON_SPECIFIC_TAG_RE.search(text):
         assert c == pure
 
 
@@ -98,6 +103,13 @@ def test_the_known_differences_are_only_about_refusing() -> None:
     assert read("tags: [?, no]\n", StoryLoader) == ("refused", None)
     assert read("title: [0:]\n", StoryLoader) == ("refused", None)  # PyYAML reads {0: None}
     assert read("title: [0:]\n", PURE)[0] == "value"
+    # The one value read differently: a non-specific tag on an empty value. libyaml (which
+    # loading uses) reads text, "", which every field that must be text then refuses
+    # as empty, as it refuses a missing one (tests/contract).
+    assert read("title: !\n", StoryLoader) == ("value", ("dict", [(("str", "title"),
+                                                    ("str", ""))]))  # fmt: skip
+    assert read("title: !\n", PURE) == ("value", ("dict", [(("str", "title"),
+                                               ("NoneType", None))]))  # fmt: skip
 
 
 @pytest.mark.parametrize("scalar", SCALARS)
