@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storysite import feeds, schedule
-from storysite.anonymise import Anonymiser
 from storysite.audit import Gate
 from storysite.awkward import awkward_replacements
 from storysite.cache import ImageCache, cache_dir
@@ -64,9 +63,10 @@ from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
 from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
 
-# Markdown is imported where a story is rendered: a build that takes every story from
-# the cache renders none, and starts faster without it.
+# The anonymiser and Markdown are imported where a story is worked out: a build that
+# takes every story from the cache works out none, and starts faster without them.
 if TYPE_CHECKING:
+    from storysite.anonymise.anonymiser import Anonymiser
     from storysite.markup import MarkdownRenderer, TreeHook
 
 
@@ -91,6 +91,8 @@ class Decision:
 def decide(config: SiteConfig, today: dt.date) -> tuple[list[Decision], Gate]:
     """Load, check consent and anonymise every story, without rendering (check, review,
     the consent register). Raises ContentErrors on bad input."""
+    from storysite.anonymise.anonymiser import Anonymiser
+
     loaded = load_stories(config)
     anonymiser = Anonymiser(config)
     images = ImageStore(config, ImageCache(cache_dir(config.root), write=False))
@@ -251,6 +253,8 @@ class _StoryWork:
         made_from = site_fingerprint(self.config)
         if _LAST_ANONYMISER and _LAST_ANONYMISER[0][0] == made_from:
             return _LAST_ANONYMISER[0][1]
+        from storysite.anonymise.anonymiser import Anonymiser
+
         anonymiser = Anonymiser(self.config)
         _LAST_ANONYMISER[:] = [(made_from, anonymiser)]
         return anonymiser

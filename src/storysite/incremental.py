@@ -58,7 +58,7 @@ from storysite.keys import sign, signing_key
 from storysite.search import Before, IndexState, changed_stories
 from storysite.writing import current_umask, folders_of, is_written
 
-FORMAT = "storysite-build-cache 6"
+FORMAT = "storysite-build-cache 7"
 _FILE = "build.sqlite3"
 #: Libraries whose behaviour shapes what a build writes.
 _LIBRARIES = (
@@ -127,7 +127,7 @@ _ALLOWED = {
     "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath"},
     "collections": {"Counter", "OrderedDict"},
     "copyreg": {"_reconstructor"},
-    "storysite.anonymise": {"_restore"},
+    "storysite._seal": {"_restore"},
     "storysite.models": {"_markup_of_utf8"},
 }
 _ALLOWED_MODULES = (
