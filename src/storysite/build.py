@@ -565,7 +565,8 @@ class _Build:
             return None
         decision = entry.decision
         pictures = (p for _, p in decision.pictures)
-        images = kept_pictures(pictures, decision.story.slug, self.pictures)
+        sources = (path for path, *_ in entry.image_stamps)
+        images = kept_pictures(pictures, decision.story.slug, sources, self.pictures)
         if images is None:
             return None
         if entry.markup is None:

@@ -329,41 +329,62 @@ def rewrite_body(body: str, new_src: Mapping[str, str]) -> str:
 class KeptPicture:
     """One file of a picture a story read from the build cache showed, as the picture
     cache's entry says it is (``ImageCache.head``). A build that keeps the last site's
-    file at its path reads none of its bytes; ``file`` reads and checks them."""
+    file at its path reads none of its bytes; ``file`` reads and checks them, and
+    makes the picture again from its source if the entry has been damaged since."""
 
     path: str
     sha256: str
     cache_key: str
     story_slug: str
+    sources: tuple[str, ...]  # the files the story's pictures are read from
     cache: ImageCache = dataclasses.field(compare=False, repr=False)
 
     def file(self) -> OutputFile:
-        derived = _cached_derivatives(self.cache, self.cache_key)
-        content = dict(derived.files).get(self.path) if derived is not None else None
+        files = _picture_files(self.cache, self.cache_key, self.sources)
+        content = files.get(self.path)
         if content is None or hashlib.sha256(content).hexdigest() != self.sha256:
             raise StorySiteError(
-                f"the build cache's copy of {self.path} was changed or damaged while this "
-                "build read it (it is removed now) — build again"
+                f"{self.path} could not be made again the same from the build cache or "
+                "its picture — build again; if this happens again, run storysite clean"
             )
         return OutputFile(self.path, content, self.story_slug, kind="image")
 
 
 @lru_cache(maxsize=2)  # a picture's files are made one after the other, in one process
-def _cached_derivatives(cache: ImageCache, key: str) -> Derived | None:
-    return cache.get(key)
+def _picture_files(cache: ImageCache, key: str, sources: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of the picture cached under ``key``: from its entry (which, found
+    damaged, is removed), else made again from whichever of ``sources`` it was made from
+    (and kept in the cache again)."""
+    derived = cache.get(key)
+    for source in sources if derived is None else ():
+        try:
+            data = Path(source).read_bytes()
+        except OSError:
+            continue
+        if ImageCache.key(data) == key:
+            made = derive(data)
+            if isinstance(made, Derived):
+                cache.put(key, made)
+                derived = made
+            break
+    return dict(derived.files) if derived is not None else {}
 
 
 def kept_pictures(
-    pictures: Iterable[Picture], slug: str, cache: ImageCache
+    pictures: Iterable[Picture], slug: str, sources: Iterable[str], cache: ImageCache
 ) -> tuple[KeptPicture, ...] | None:
     """The files of a cached story's pictures, from their cache entries' heads; None
     when an entry is gone or unreadable (the story is then worked out again)."""
     kept: list[KeptPicture] = []
+    read_from = tuple(sources)
     for picture in pictures:
         head = cache.head(picture.cache_key)
         if head is None:
             return None
-        kept += [KeptPicture(p, sha, picture.cache_key, slug, cache) for p, _, sha in head.files]
+        kept += [
+            KeptPicture(p, sha, picture.cache_key, slug, read_from, cache)
+            for p, _, sha in head.files
+        ]
     return tuple(kept)
 
 

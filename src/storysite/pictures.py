@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -43,10 +44,14 @@ _COLOUR = "converted to sRGB from the picture's own profile"
 
 @cache
 def modern_formats() -> tuple[str, ...]:
-    """The newer formats this Pillow can write, best first (AVIF needs libavif)."""
+    """The newer formats this Pillow can write, best first (AVIF needs libavif, and a
+    Pillow older than 11.2 does not know the feature: it says so, and writes none)."""
     from PIL import features
 
-    return ("AVIF", "WEBP") if features.check("avif") else ("WEBP",)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        avif = features.check("avif")
+    return ("AVIF", "WEBP") if avif else ("WEBP",)
 
 
 def settings_fingerprint() -> str:
