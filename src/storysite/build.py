@@ -42,6 +42,7 @@ from storysite.incremental import (
     digest,
     inputs_digest,
     manifest_key,
+    marker_text,
     site_fingerprint,
     stat_of,
 )
@@ -699,7 +700,8 @@ class _Build:
             )
         stamps = tuple(sorted({s for r in results for s in r.stamps}))
         stories = {str(p): s for p, s in zip(self.paths, self.stamps, strict=True) if s[-1]}
-        manifest = Manifest(self.inputs, self.today, names, files, report, stamps, stories)
+        marker = marker_text(self.output)
+        manifest = Manifest(self.inputs, self.today, names, files, report, stamps, stories, marker)
         self.store.put_many("manifest", [(manifest_key(self.output), manifest)])
         self.store.forget_manifests_of_missing_outputs()
 

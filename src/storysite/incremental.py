@@ -56,7 +56,7 @@ from storysite.config import CONFIG_NAME, SiteConfig
 from storysite.images import Stamp
 from storysite.keys import sign, signing_key
 from storysite.search import Before, IndexState, changed_stories
-from storysite.writing import current_umask, folders_of, is_written
+from storysite.writing import MARKER, current_umask, folders_of, is_written
 
 FORMAT = "storysite-build-cache 7"
 _FILE = "build.sqlite3"
@@ -464,12 +464,16 @@ class Manifest:
     images: tuple[Stamp, ...] = ()
     #: Each story file: size, modification and change time, inode, hash of its bytes.
     stories: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
+    #: The output's own record (writing.MARKER: the build day, the next change), as written.
+    marker: str = ""
 
     def untouched(self, output: Path) -> bool:
         """Whether every file the build wrote is still there as it was written, and
         nothing else is: no file and no empty folder added by hand."""
         files, folders = _tree(output)
         if files != set(self.files) | _MARKERS:
+            return False
+        if not self.marker or marker_text(output) != self.marker:
             return False
         if folders != {folder for path in files for folder in folders_of(path)}:
             return False
@@ -484,7 +488,15 @@ class Manifest:
 
 
 #: Files the writer itself keeps in an output folder (writing.py).
-_MARKERS = {".storysite"}
+_MARKERS = {MARKER}
+
+
+def marker_text(output: Path) -> str:
+    """The output's record as it is now ("" when it cannot be read)."""
+    try:
+        return (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _tree(folder: Path) -> tuple[set[str], set[str]]:

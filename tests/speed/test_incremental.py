@@ -120,6 +120,22 @@ def test_a_mode_changed_by_hand_means_a_real_build(make_site: MakeSite, changed:
     assert (site / "out" / changed).stat().st_mode & 0o777 == made
 
 
+def test_the_outputs_own_record_changed_by_hand_means_a_real_build(
+    make_site: MakeSite,
+) -> None:
+    """Red team, round 4: a line added to ``.storysite`` (the build day that check
+    --output reads) survived a build that found nothing else changed."""
+    site = make_site(garden(2))
+    build(site)
+    record = site / "out/.storysite"
+    written = record.read_text()
+    record.write_text(written + "Bartholomew Wrenfield\n")
+    output = build(site)
+    assert "nothing had changed" not in output
+    assert record.read_text() == written
+    assert "nothing had changed" in build(site)
+
+
 def test_another_day_is_a_real_build(make_site: MakeSite) -> None:
     site = make_site(garden(2))
     build(site, today="2026-11-27")
