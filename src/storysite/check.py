@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storysite.audit import Gate
 from storysite.build import Decision, build_site, plural
 from storysite.config import CONFIG_NAME, SiteConfig, load_config
 from storysite.errors import ContentErrors, Problem, StorySiteError
-from storysite.models import BuildReport, Finding, HoldReason, ScheduledChange
+from storysite.models import BuildReport, Finding, HoldReason, OutputFile, ScheduledChange
+from storysite.pictures import OUTPUT_FOLDER as PICTURES
 from storysite.schedule import CONSENT_RULES, describe, next_change
-from storysite.writing import built_on
+from storysite.writing import MARKER, built_on
 
 EXPIRY_WARNING_DAYS = 30
 HIDDEN_TITLE = "(title hidden until the anonymiser's questions are resolved)"
@@ -57,10 +60,12 @@ class OutputAge:
     built: dt.date | None  # None: no build record (not built by this storysite)
     due: tuple[ScheduledChange, ...] = ()  # changes due since it was built
     extra: tuple[str, ...] = ()  # titles of stories it shows that today's build would not
+    #: Files of it (paths inside it) that show what the final check stops, and what.
+    leaks: tuple[tuple[str, str], ...] = ()
 
     @property
     def up_to_date(self) -> bool:
-        return self.built is not None and not self.due and not self.extra
+        return self.built is not None and not self.due and not self.extra and not self.leaks
 
     def lines(self) -> list[str]:
         where = str(self.path)
@@ -81,6 +86,11 @@ class OutputAge:
             found.append(
                 f'{where}: shows "{title}", which a build today would not publish — '
                 "build the site now"
+            )
+        for path, what in self.leaks:
+            found.append(
+                f"{where}/{path}: shows {what}, which no build writes (was the file changed "
+                "in the output by hand?) — build the site with storysite build --no-cache"
             )
         return found or [f"{where}: up to date (built on {self.built})."]
 
@@ -154,16 +164,24 @@ def survey(site_dir: Path, today: dt.date, output: Path | None = None) -> Survey
         StoryStatus(d, held.get(d.story.source.display_path, ()))
         for d in sorted(decisions, key=lambda d: d.story.source.display_path)
     )
-    age = output_age(output, stories, today) if output is not None else None
+    age = None
+    if output is not None:
+        gate = Gate(config, [d.story.source for d in decisions])
+        age = output_age(output, stories, today, gate)
     return Survey(today, stories=stories, report=report, config=config, output=age)
 
 
-def output_age(output: Path, stories: tuple[StoryStatus, ...], today: dt.date) -> OutputAge:
+def output_age(
+    output: Path, stories: tuple[StoryStatus, ...], today: dt.date, gate: Gate
+) -> OutputAge:
     """Compare a built site with today's decisions: the changes due since its build
-    day, and stories it shows that a build today holds (or no longer has)."""
+    day, stories it shows that a build today holds (or no longer has), and files that
+    show what the build's final check stops, read as they are on disk (a build keeps
+    the last site's unchanged files by their size, time and inode, unread)."""
     built = built_on(output)
     if built is None:
         return OutputAge(output, None)
+    leaks = tuple(_stopped_files(output, gate))
     due: tuple[ScheduledChange, ...] = ()
     if built < today:
         upcoming = next_change(
@@ -178,7 +196,18 @@ def output_age(output: Path, stories: tuple[StoryStatus, ...], today: dt.date) -
         by_slug.get(slug, f"stories/{slug}/ (no story file makes it now)")
         for slug in sorted(shown - published)
     )
-    return OutputAge(output, built, due, extra)
+    return OutputAge(output, built, due, extra, leaks)
+
+
+def _stopped_files(output: Path, gate: Gate) -> Iterator[tuple[str, str]]:
+    """Each file of ``output`` that shows what the final check stops (a name that must
+    stay private, a phone number...), with what it shows."""
+    for path in sorted(p for p in output.rglob("*") if p.is_file() and p.name != MARKER):
+        relative = path.relative_to(output).as_posix()
+        kind = "image" if relative.startswith(f"{PICTURES}/") else "page"
+        leak = gate.file_leak(OutputFile(relative, path.read_bytes(), kind=kind))
+        if leak is not None:
+            yield relative, leak.what
 
 
 def as_json(result: Survey) -> dict[str, Any]:
@@ -258,6 +287,7 @@ def _output_keys(age: OutputAge | None) -> dict[str, Any] | None:
             for c in age.due
         ],
         "not_published_today": list(age.extra),
+        "files_stopped": [{"path": path, "shows": what} for path, what in age.leaks],
     }
 
 

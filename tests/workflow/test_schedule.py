@@ -4,6 +4,7 @@ build and check names the next such day, and check --output catches a missed bui
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -172,3 +173,28 @@ def test_check_output_of_a_folder_without_a_record_fails(make_site: MakeSite) ->
     result = check(site, "2026-11-27", "--output", str(site / "elsewhere"))
     assert result.exit_code == 1
     assert "no record of when this site was built" in result.output
+
+
+def test_check_output_reads_every_file_as_it_is_on_disk(make_site: MakeSite) -> None:
+    """Red team, round 4: a page changed in the output by hand, its size and time kept,
+    is kept by later builds unread; check --output (a daily monitoring job) reads every
+    file and names it. A site as built passes."""
+    site = make_site({"a.md": story(title="Low tide", extra=JANE, body="Jane Doe came.\n")})
+    output = site / "output"
+    assert run_build(site).exit_code == 0
+    assert check(site, "2026-11-27", "--output", str(output)).exit_code == 0
+    page = output / "stories/low-tide/index.html"
+    before = page.stat()
+    text = page.read_bytes()
+    page.write_bytes(text.replace(b"Low tide", b"Jane Doe", 1))  # the same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = check(site, "2026-11-27", "--output", str(output))
+    assert result.exit_code == 1
+    assert f"{output}/stories/low-tide/index.html: shows a name that must stay private" in (
+        result.output
+    )
+    code, data = check_json(site, "2026-11-27", "--output", str(output))
+    assert code == 1
+    assert data["output"]["files_stopped"] == [  # type: ignore[index]
+        {"path": "stories/low-tide/index.html", "shows": "a name that must stay private"}
+    ]
