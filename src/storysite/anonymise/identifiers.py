@@ -31,10 +31,12 @@ DEFAULT_REPLACEMENTS: dict[str, str] = {
     "date_of_birth": "[date of birth removed]",
 }
 
-#: "@" however it is disguised: ＠ ﹫, in brackets ([@], (at)), or spaced out.
-_AT = r"(?:[*_~]*\s*[\[({]?\s*(?:[@＠﹫ⓐ]|\bat\b)\s*[\])}]?\s*[*_~]*)"
+#: "@" however it is disguised: ＠ ﹫, in brackets ([@], (at)), or spaced out. (Written
+#: so that each run of spaces can be read one way only: with "\s*[(]?\s*" a text of
+#: many spaced dots, "R . u . k . h . s . a", took the search exponential time.)
+_AT = r"(?:[*_~]*\s*(?:[\[({]\s*)?(?:[@＠﹫ⓐ]|\bat\b)\s*(?:[\])}]\s*)?[*_~]*)"
 #: "." likewise: 。．｡, [.], (dot), " dot ", or emphasis around it.
-_DOT = r"(?:[*_~]*\s*[\[({]?\s*(?:[.。．｡]|\bdot\b)\s*[\])}]?\s*[*_~]*)"
+_DOT = r"(?:[*_~]*\s*(?:[\[({]\s*)?(?:[.。．｡]|\bdot\b)\s*(?:[\])}]\s*)?[*_~]*)"
 _PLAIN_EMAIL_RE = re.compile(
     rf"(?<![\w.+%-])[\w.+%-]+[*_~]*\s*[@＠﹫ⓐ]\s*[*_~]*[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE
 )
@@ -49,7 +51,7 @@ _SPELT_EMAIL_RE = re.compile(
 #: What every match of _SPELT_EMAIL_RE holds from the "@" (or "at") of its _AT on,
 #: as two patterns that each start with a letter or a sign, which the engine looks for
 #: before it tries the rest: a text without either has no such address.
-_SPELT_TAIL = rf"\s*[\])}}]?\s*[*_~]*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b"
+_SPELT_TAIL = rf"\s*(?:[\])}}]\s*)?[*_~]*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}{_TLD}\b"
 _SPELT_TAIL_RES = (
     re.compile(rf"a(?<!\wa)t\b{_SPELT_TAIL}", re.IGNORECASE),
     re.compile(rf"[@＠﹫ⓐ]{_SPELT_TAIL}", re.IGNORECASE),
