@@ -140,10 +140,10 @@ def _scan_runs(text: str, every_tag_a_block: bool) -> list[tuple[str, ...]] | No
     last = len(parts) - 1
     for at, part in enumerate(parts):
         read = (_part if len(part) <= _KEPT_PART else _read_part)(part, every_tag_a_block)
-        if read is None or (read[1] and at != last):
+        if read is None or (read[1] is not None and at != last):
             whole = _scan(text, every_tag_a_block)
             return None if whole is None else [tuple(whole)]
-        runs.append((*read[0], read[1]) if read[1] else read[0])
+        runs.append((*read[0], read[1]) if read[1] is not None else read[0])
     return runs
 
 
@@ -153,12 +153,14 @@ def _scan(text: str, every_tag_a_block: bool) -> list[str] | None:
     read = _read_part(text, every_tag_a_block)
     if read is None:
         return None
-    return [*read[0], read[1]] if read[1] else list(read[0])
+    return [*read[0], read[1]] if read[1] is not None else list(read[0])
 
 
-def _read_part(text: str, every_tag_a_block: bool) -> tuple[tuple[str, ...], str] | None:
+def _read_part(text: str, every_tag_a_block: bool) -> tuple[tuple[str, ...], str | None] | None:
     """The blocks ``_Reader`` ends while reading ``text`` in one compiled pass, and
-    the text of the line it has not ended yet; None as ``_scan``."""
+    the text of the line it has not ended yet (None: no line; "" is a line, as of an
+    entity that decodes to nothing, and html.parser ends it as a block); None as
+    ``_scan``."""
     tokens = _TOKEN_RE.findall(text)
     if sum(map(len, tokens)) != len(text):  # something between two tokens is not one
         return None
@@ -178,7 +180,7 @@ def _read_part(text: str, every_tag_a_block: bool) -> tuple[tuple[str, ...], str
         if inline:
             line.append(inline)
         blocks.extend(own)
-    return tuple(blocks), "".join(line)
+    return tuple(blocks), "".join(line) if line else None
 
 
 def _read_tag(token: str, every_tag_a_block: bool) -> tuple[bool, str, tuple[str, ...]] | None:
