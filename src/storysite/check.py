@@ -202,7 +202,7 @@ def output_age(
 def _stopped_files(output: Path, gate: Gate) -> Iterator[tuple[str, str]]:
     """Each file of ``output`` that shows what the final check stops (a name that must
     stay private, a phone number...), with what it shows."""
-    for path in sorted(p for p in output.rglob("*") if p.is_file() and p.name != MARKER):
+    for path in sorted(p for p in output.rglob("*") if p.is_file() and p != output / MARKER):
         relative = path.relative_to(output).as_posix()
         kind = "image" if relative.startswith(f"{PICTURES}/") else "page"
         leak = gate.file_leak(OutputFile(relative, path.read_bytes(), kind=kind))
