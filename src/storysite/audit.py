@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -127,31 +128,23 @@ class Gate:
     def story_leak(self, texts: Iterable[str], paths: Iterable[str]) -> Leak | None:
         """Whether a story's own texts (title, summary, tags, its HTML...) or the paths
         of its pages show a protected name or an identifier."""
-        return self.leak_in([*text_blocks(list(texts)), *decoded_blocks(list(paths))])
+        return self.judge(story_reading(texts, paths))
 
     def file_leak(self, file: OutputFile) -> Leak | None:
-        """Whether one output file, in any view, shows a protected name or identifier:
-        ``leak_in`` of its blocks, with what each run of blocks that the site's files
-        repeat (the theme's) gives worked out once (``_facts``)."""
-        runs = file_runs(file)
-        facts, keys = _facts_of(runs)
-        found = _joined(facts)
-        if found is None:
-            return self.leak_in([block for run in runs for block in run])
-        if self._has_name(*found):
-            return Leak("name")
-        return self._identifier_leak(keys)
+        """Whether one output file, in any view, shows a protected name or identifier."""
+        return self.judge(file_reading(file))
 
     def leak_in(self, blocks: list[str]) -> Leak | None:
-        text = "\n".join(map(_ONE_LINE, blocks))
-        if _RIGHT_TO_LEFT_OVERRIDE in text:  # it shows the letters after it backwards
-            backwards = [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
-            text = "\n".join([text, *map(_ONE_LINE, backwards)])
-        if self._has_name(*_haystack(letters(_without_dates(text)))):
-            return Leak("name")
-        return self._identifier_leak(identifier_keys(text))
+        return self.judge(blocks_reading(blocks))
 
-    def _identifier_leak(self, found: set[tuple[str, str]]) -> Leak | None:
+    def judge(self, reading: Reading) -> Leak | None:
+        """Whether what was read shows a protected name (first), or an identifier the
+        site does not publish on purpose."""
+        if self._has_name(reading.words, reading.haystack):
+            return Leak("name")
+        return self._identifier_leak(reading.identifiers)
+
+    def _identifier_leak(self, found: Iterable[tuple[str, str]]) -> Leak | None:
         for kind, key in sorted(found):
             if (kind, key) not in self._own:
                 return Leak(kind)
@@ -176,6 +169,78 @@ class Gate:
 
 def _without_dates(text: str) -> str:
     return _LONG_DATE_RE.sub(" ", text) if _MONTH_RE.search(text) else text
+
+
+class Reading(NamedTuple):
+    """What the gate reads of a file or of a story's texts, whatever names it protects:
+    the words of its letter skeleton (case kept, one space between them, " " before
+    and after), every letter of it in lower case (one line per block), and the
+    identifiers in it. A pure function of what was read and of the code: a build
+    keeps it by content (``pack``) and judges it again when the names change."""
+
+    words: str
+    letters: str
+    identifiers: frozenset[tuple[str, str]]
+
+    @property
+    def haystack(self) -> str:
+        """The automaton's haystack: the words in lower case, then every letter."""
+        return f"{self.words.lower()}\0{self.letters}"
+
+
+def file_reading(file: OutputFile) -> Reading:
+    """``blocks_reading`` of every block of ``file``, with what each run of blocks that
+    the site's files repeat (the theme's) gives worked out once (``_facts_of``)."""
+    runs = file_runs(file)
+    facts, keys = _facts_of(runs)
+    found = _joined(facts)
+    if found is None:
+        return blocks_reading([block for run in runs for block in run])
+    return Reading(*found, frozenset(keys))
+
+
+def story_reading(texts: Iterable[str], paths: Iterable[str]) -> Reading:
+    """``blocks_reading`` of a story's own texts and of the paths of its pages."""
+    return blocks_reading([*text_blocks(list(texts)), *decoded_blocks(list(paths))])
+
+
+def blocks_reading(blocks: list[str]) -> Reading:
+    """What the gate reads of ``blocks``, each read as one line (and a right-to-left
+    one also backwards: it shows the letters after it backwards)."""
+    text = "\n".join(map(_ONE_LINE, blocks))
+    if _RIGHT_TO_LEFT_OVERRIDE in text:
+        backwards = [b[::-1] for b in blocks if _RIGHT_TO_LEFT_OVERRIDE in b]
+        text = "\n".join([text, *map(_ONE_LINE, backwards)])
+    words, every_letter = _haystack(letters(_without_dates(text)))
+    return Reading(words, every_letter, frozenset(identifier_keys(text)))
+
+
+#: How a reading is kept: its three parts apart by NUL, which none holds.
+_PARTS = "\0"
+
+
+def pack(reading: Reading) -> bytes | None:
+    """``reading``, compressed, for the build's cache (``unpack``); None when it
+    cannot be written so that it comes back exactly."""
+    identifiers = "\n".join(f"{kind}\t{key}" for kind, key in sorted(reading.identifiers))
+    parts = (reading.words, reading.letters, identifiers)
+    if any(_PARTS in part for part in parts) or any(
+        "\t" in kind or "\n" in kind + key for kind, key in reading.identifiers
+    ):
+        return None
+    return zlib.compress(_PARTS.join(parts).encode("utf-8", "surrogatepass"), 1)
+
+
+def unpack(packed: bytes) -> Reading | None:
+    """The reading ``pack`` kept; None for anything else."""
+    try:
+        text = zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        words, every_letter, identifiers = text.split(_PARTS)
+        pairs = [line.split("\t") for line in identifiers.split("\n") if line]
+        keys = frozenset((kind, key) for kind, key in pairs)
+    except (zlib.error, UnicodeDecodeError, ValueError):
+        return None
+    return Reading(words, every_letter, keys)
 
 
 class _Facts(NamedTuple):
@@ -264,24 +329,20 @@ def _joined(facts: list[_Facts]) -> tuple[str, str] | None:
     if camel:  # "JaneQuarrington" also as "Jane Quarrington"
         words.append(" ".join(_CAMEL_SPLIT_RE.sub(" ", " ".join(camel)).split()))
         every_letter += "\n" + "".join(camel)
-    spaced = f" {' '.join(words)} "
-    return spaced, f"{spaced.lower()}\0{every_letter.lower()}"
+    return f" {' '.join(words)} ", every_letter.lower()
 
 
 def _haystack(cased: str) -> tuple[str, str]:
-    """The words of a letter skeleton (case kept, one space between them), and the
-    automaton's haystack: those words in lower case, then every letter alone, one
-    line per block."""
+    """The words of a letter skeleton (case kept, one space between them), and every
+    letter of it alone in lower case, one line per block (``Reading``)."""
     cased = f" {cased}"
     if _SPACED_HINT_RE.search(cased):
         cased = _SPACED_RE.sub(lambda m: m.group().replace(" ", ""), cased)
     camel = _camel_words(cased)
     if camel:  # "JaneQuarrington" also as "Jane Quarrington"
         cased += "\n" + _CAMEL_SPLIT_RE.sub(" ", " ".join(camel))
-    words = f" {' '.join(cased.split())} "
-    lower = words.lower()  # as long as ``words``: skeleton letters keep their length
-    every_letter = cased.replace(" ", "").lower()
-    return words, f"{lower}\0{every_letter}"
+    # (Its lower case is as long as it: skeleton letters keep their length.)
+    return f" {' '.join(cased.split())} ", cased.replace(" ", "").lower()
 
 
 def _camel_words(cased: str) -> list[str]:
