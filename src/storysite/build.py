@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storysite import feeds, schedule
-from storysite.audit import Gate
+from storysite.audit import Gate, Reading, pack, story_reading, unpack
 from storysite.awkward import awkward_replacements
 from storysite.cache import ImageCache, cache_dir
 from storysite.collate import RenderedStory, Site
@@ -157,6 +157,7 @@ class _Worked:
     key: str = ""  # the cache key of its work (incremental.py)
     stamps: tuple[Stamp, ...] = ()  # its pictures' files (images.py)
     listing: str = ""  # what identifies it on a listing page (see listing_id)
+    reading: bytes | None = None  # what the gate read of it, packed, to keep (audit.py)
 
     @cached_property  # read several times per story and build
     def identity(self) -> str:
@@ -211,6 +212,8 @@ class _StoryWork:
         self.include_held = include_held
         self.images = ImageStore(config, ImageCache(folder))
         self._store = store
+        #: Whether what the gate reads of each story is kept (``_with_verdict``).
+        self.keeps_readings = store is not None and store.enabled
         self._markdown: MarkdownRenderer | None = None
 
     @cached_property
@@ -276,9 +279,6 @@ class _StoryWork:
             self._markdown = MarkdownRenderer()
         return self._markdown
 
-    def verdict(self, rendered: RenderedStory) -> HoldReason | None:
-        return _own_leak(self.gate, rendered)
-
 
 def _travelling(decision: Decision) -> Decision:
     """What of a decision the parent keeps: no tree pass (it cannot leave the process),
@@ -340,8 +340,35 @@ def listing_id(decision: Decision) -> str:
     return digest(repr(story), repr(story.source), repr(decision.pictures))
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """A story's own gate verdict, and what the gate read of it when it read it now
+    (packed, to keep). A cached story's travels back from a worker alone."""
+
+    leak: HoldReason | None
+    reading: bytes | None = None
+
+
+def _verdict(work: _StoryWork, rendered: RenderedStory, packed: bytes | None) -> _Verdict:
+    """The story's own gate verdict for today's names: from what the gate read of the
+    same work before (``packed``, kept in the cache by its identity), or read now."""
+    reading = unpack(packed) if packed is not None else None
+    if reading is not None:
+        return _Verdict(_own_leak(work.gate, rendered, reading))
+    reading = own_reading(rendered)
+    kept = pack(reading) if work.keeps_readings else None
+    return _Verdict(_own_leak(work.gate, rendered, reading), kept)
+
+
 def _with_verdict(work: _StoryWork, worked: _Worked, rendered: RenderedStory) -> _Worked:
-    return replace(worked, leak=work.verdict(rendered))
+    """``worked`` with its own gate verdict, and what the gate read of it to keep."""
+    verdict = _verdict(work, rendered, None)
+    return replace(worked, leak=verdict.leak, reading=verdict.reading)
+
+
+def _reading_key(identity: str) -> str:
+    """Where what the gate read of a story's own texts is kept, by its work."""
+    return digest("story reading", identity)
 
 
 def _verdict_of(work: _StoryWork, worked: _Worked) -> _Worked:
@@ -475,7 +502,7 @@ class _Build:
             kept = None
             if self.store.enabled:
                 kept = KeptIndex(self.store.folder, {r.decision.story.slug: r.key for r in results})
-            pages = Pages(self.config, gate, names, keys, self.previous, kept)
+            pages = Pages(self.config, gate, names, keys, self.previous, kept, self.store)
             made = pages.render_and_audit(site, _shown_images(site, results), self.workers, staging)
             written = staging.publish([m.path for m in made], record)
         report = replace(
@@ -597,8 +624,9 @@ class _Build:
         verdict here), or worked out in a worker process."""
         position = {id(s): n for n, s in enumerate(work.sources)}
         made_early = dict(zip(early.order, early.pending.results(), strict=True)) if early else {}
+        readings = self._readings(entries, identities, verdicts)
         results: list[_Worked | None] = []
-        tasks: list[tuple[int, Callable[[], _Worked]]] = []
+        tasks: list[tuple[int, Callable[[], _Worked | _Verdict]]] = []
         for index, entry in enumerate(entries):
             source = sources[index]
             if source is None:  # could not be loaded: its problem stops the build
@@ -614,7 +642,8 @@ class _Build:
                 verdicts.get(identities[index]), tuple
             ):
                 rendered = RenderedStory(worked.decision.story, worked.markup)
-                tasks.append((index, partial(_with_verdict, work, worked, rendered)))
+                packed = readings.get(_reading_key(identities[index]))
+                tasks.append((index, partial(_verdict, work, rendered, packed)))
         # The anonymiser made once here, not in every worker.
         work.prepare(any(entries[i] is None and i not in made_early for i, _ in tasks))
         root = self.config.root
@@ -631,8 +660,13 @@ class _Build:
         )
         fresh: list[tuple[str, object]] = []
         fresh_verdicts: dict[str, object] = {}
-        for (index, _), worked in zip(tasks, done, strict=True):
-            worked = replace(worked, key=keys[index])
+        fresh_readings: list[tuple[str, object]] = []
+        for (index, _), outcome in zip(tasks, done, strict=True):
+            if isinstance(outcome, _Verdict):  # a cached story's: only its verdict travels
+                cached = results[index]
+                assert cached is not None
+                outcome = replace(cached, leak=outcome.leak, reading=outcome.reading)
+            worked = replace(outcome, key=keys[index])
             steady = True
             if index in stamped:
                 worked = replace(worked, stamps=stamped[index])
@@ -642,11 +676,17 @@ class _Build:
                 )
                 if not worked.problems and steady:
                     fresh.append((keys[index], _entry_of(worked)))
-            results[index] = worked
             if worked.markup is not None and steady and worked.identity:
                 fresh_verdicts[worked.identity] = (worked.leak,)
+                if worked.reading is not None:
+                    fresh_readings.append((_reading_key(worked.identity), worked.reading))
+            results[index] = replace(worked, reading=None) if worked.reading else worked
         if self.store.enabled:
             self.store.put_many("story", fresh)
+            if fresh_readings:
+                read = [_reading_key(r.identity) for r in results if r is not None]
+                self.store.put_many("story reading", fresh_readings, remember=False)
+                self.store.keep_only("story reading", read)
             if fresh_verdicts:  # one table of verdicts for this set of protected names
                 used = {r.identity for r in results if r is not None}
                 kept = {k: v for k, v in verdicts.items() if k in used}
@@ -654,6 +694,24 @@ class _Build:
                 self.store.put_many("verdicts", [(table_key, kept | fresh_verdicts)])
                 self.store.keep_only("verdicts", [table_key])
         return [r for r in results if r is not None]
+
+    def _readings(
+        self,
+        entries: list[StoryEntry | None],
+        identities: list[str],
+        verdicts: dict[str, object],
+    ) -> dict[str, bytes]:
+        """What the gate read of each cached story that has no verdict for today's
+        names (they changed), where the cache has it: judged again, not read again."""
+        wanted = [
+            _reading_key(identity)
+            for entry, identity in zip(entries, identities, strict=True)
+            if entry is not None and identity and not isinstance(verdicts.get(identity), tuple)
+        ]
+        if not wanted or not self.store.enabled:
+            return {}
+        found = self.store.get_many(wanted, remember=False)
+        return {key: value for key, value in found.items() if isinstance(value, bytes)}
 
     def _from_entry(self, entry: StoryEntry | None, key: str, verdict: object) -> _Worked | None:
         if entry is None:
@@ -792,9 +850,9 @@ def gate_check(gate: Gate, decision: Decision) -> HoldReason | None:
     return _own_leak(gate, RenderedStory(decision.story, story_markup(decision)))
 
 
-def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
-    """Check everything one story contributes to the site, before any page is made:
-    its fields, its HTML, and the paths of its page and of its tags' pages."""
+def own_reading(rendered: RenderedStory) -> Reading:
+    """What the gate reads of everything one story contributes to the site: its
+    fields, its HTML, and the paths of its page and of its tags' pages."""
     story = rendered.story
     texts = [
         story.title,
@@ -806,7 +864,15 @@ def _own_leak(gate: Gate, rendered: RenderedStory) -> HoldReason | None:
         rendered.markup.html,
     ]
     paths = [rendered.path, *(f"tags/{slug}/" for _, slug in rendered.tag_links)]
-    leak = gate.story_leak(texts, paths)
+    return story_reading(texts, paths)
+
+
+def _own_leak(
+    gate: Gate, rendered: RenderedStory, reading: Reading | None = None
+) -> HoldReason | None:
+    """Check everything one story contributes to the site, before any page is made
+    (``reading``: what the gate read of it, when already known)."""
+    leak = gate.judge(reading if reading is not None else own_reading(rendered))
     if leak is not None:
         return HoldReason(
             "gate",

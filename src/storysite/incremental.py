@@ -233,10 +233,11 @@ class Store:
         with contextlib.suppress(OSError):
             path.unlink()
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+    def get_many(self, keys: Iterable[str], remember: bool = True) -> dict[str, Any]:
         """Every readable entry among ``keys``; a damaged one is simply missing. An
         entry this process read or wrote before, with the same signature in the file,
-        is not unpickled again (``storysite serve`` builds many times)."""
+        is not unpickled again (``storysite serve`` builds many times); ``remember``
+        False: these are not kept for that (bytes, cheap to read, costly to hold)."""
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
         if self._connection is None or not wanted:
@@ -260,7 +261,8 @@ class Store:
                         found[key] = loads(blob)
                     except Exception:  # anything unreadable is a miss
                         continue
-                    _remember(key, checksum, found[key], self._key)
+                    if remember:
+                        _remember(key, checksum, found[key], self._key)
             self._end_reading()
         except sqlite3.Error:
             return found
@@ -298,8 +300,11 @@ class Store:
     def get(self, key: str) -> Any:
         return self.get_many([key]).get(key)
 
-    def put_many(self, kind: str, entries: Iterable[tuple[str, object]]) -> None:
-        """Store ``entries``, a few hundred at a time (never every pickle at once)."""
+    def put_many(
+        self, kind: str, entries: Iterable[tuple[str, object]], remember: bool = True
+    ) -> None:
+        """Store ``entries``, a few hundred at a time (never every pickle at once);
+        ``remember``: as for ``get_many``."""
         if self._connection is None:
             return
         batch: list[tuple[str, str, bytes, str]] = []
@@ -307,7 +312,8 @@ class Store:
             blob = dumps(value)
             signature = self._sign(key, blob)
             batch.append((key, kind, blob, signature))
-            _remember(key, signature, value, self._key)
+            if remember:
+                _remember(key, signature, value, self._key)
             if len(batch) >= 256:
                 self._insert(batch)
                 batch = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from storysite import feeds
-from storysite.audit import Gate, Leak
+from storysite.audit import Gate, Leak, Reading, file_reading, pack, unpack
 from storysite.collate import RenderedStory, Site, Tag, text_read_mark, text_read_since
 from storysite.config import SiteConfig
 from storysite.errors import StorySiteError
@@ -20,7 +20,9 @@ from storysite.images import KeptPicture
 from storysite.incremental import (
     KeptIndex,
     Manifest,
+    Store,
     Written,
+    code_fingerprint,
     digest,
     folder_fingerprint,
     site_fingerprint,
@@ -54,6 +56,7 @@ class Made:
     problem: str | None = None
     reads_text: bool = False  # making it read a story's text (see render_and_audit)
     written: Written | None = None  # linked unchanged: the last build's file, as it was
+    reading: bytes | None = None  # what the gate read of it, packed, to keep (audit.py)
 
 
 class Pages:
@@ -61,10 +64,12 @@ class Pages:
     folder, one at a time across the cores, so no process holds the whole site.
 
     With a cache, a page (a story's or a listing) whose key — the code, the site file,
-    the templates, the protected names and what it shows — is the one the last build
-    wrote is linked from the last site unrendered; any other file is made again, and
-    the gate's verdict on it is reused only for the same path, the same bytes and the
-    same protected names."""
+    the templates and what it shows — is the one the last build wrote is linked from
+    the last site unrendered; any other file is made again. The gate's verdict on a
+    file is reused only for the same path, the same bytes and the same protected
+    names. When the names change, a file is judged again from what the gate read of
+    the same path and bytes before (``audit.Reading``, kept in the cache), or read
+    again where the cache has no reading of them."""
 
     def __init__(
         self,
@@ -74,13 +79,16 @@ class Pages:
         keys: dict[str, tuple[str, str]],
         previous: Manifest | None,
         kept: KeptIndex | None,
+        store: Store | None = None,
     ) -> None:
-        """``kept``: the cache of the search index's state (None: no cache)."""
+        """``kept``: the cache of the search index's state, ``store`` the build's cache
+        (None: no cache)."""
         self.config, self.gate, self.names, self.keys = config, gate, names, keys
         self.previous = previous if kept is not None else None
         self.kept = kept
+        self.store = store if kept is not None and store is not None and store.enabled else None
         self.render_key = (
-            digest(site_fingerprint(config), folder_fingerprint(config.templates_dir), names)
+            digest(site_fingerprint(config), folder_fingerprint(config.templates_dir))
             if kept is not None
             else ""
         )
@@ -146,6 +154,10 @@ class Pages:
         searching = next((n for n, job in enumerate(jobs) if _is_search(job)), None)
         last = self.previous
         same_names = last is not None and last.names == self.names
+        # The names changed: what the gate read of the last build's files, by path and
+        # bytes, fetched before any process starts; judged again (``to_judge``).
+        readings = self._last_readings() if not same_names else {}
+        to_judge: dict[int, bytes] = {}
 
         def key(job: FileJob, path: str, whole: bool) -> str:
             story = _story_of(job)
@@ -166,8 +178,13 @@ class Pages:
             page_key = key(job, path, earlier.reads_text)
             if not page_key or page_key != earlier.page_key:
                 return None
+            packed = None if same_names else readings.get(self.reading_key(path, earlier.sha256))
+            if not same_names and packed is None:
+                return None  # made and read again
             if not staging.keep(path, earlier.stamp):
                 return None
+            if packed is not None:
+                to_judge[index] = packed
             return Made(
                 path, earlier.sha256, page_key, reads_text=earlier.reads_text, written=earlier
             )
@@ -207,14 +224,34 @@ class Pages:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
-            problem = None if checked else audit.problem(file)
-            made = Made(file.path, sha, page_key, problem, read)
+            problem, fresh = (None, None) if checked else judged(file, sha)
+            made = Made(file.path, sha, page_key, problem, read, reading=fresh)
             if problem is None:  # a file with a problem stops the build: never written
                 if put is None:
                     made = written_or_kept(made, file)
                 else:
                     put(file)  # (the search index's process: written here, see below)
             return made
+
+        def judged(file: OutputFile, sha: str) -> tuple[str | None, bytes | None]:
+            """The file's problem, from what the gate read of the same path and bytes
+            before where the cache has it; and what it read now, packed, to keep."""
+            key = self.reading_key(file.path, sha) if file.kind != "image" else ""
+            packed = readings.get(key) if key else None
+            earlier = unpack(packed) if packed is not None else None
+            if earlier is not None:
+                return audit.problem(file, earlier), None
+            reading = file_reading(file)
+            return audit.problem(file, reading), pack(reading) if key and self.store else None
+
+        def judge_again(index: int) -> list[Made]:
+            """A file kept from the last build, judged for today's names from what the
+            gate read of it then (its bytes passed every other check then)."""
+            kept = by_job[index][0]
+            reading = unpack(to_judge[index])
+            if reading is None:
+                return make(index)
+            return [replace(kept, problem=audit.judged(kept.path, reading))]
 
         def written_or_kept(made: Made, file: OutputFile) -> Made:
             """``file`` written into the new site; or, when the last build wrote these
@@ -258,12 +295,19 @@ class Pages:
             if kept_page is not None:
                 by_job[index] = [kept_page]
         left = [i for i in range(len(jobs)) if i not in by_job and i != searching]
-        count = worker_count(len(left), workers)
-        if count > 1:  # compiled once here, not again in every worker
+        tasks = [*left, *sorted(to_judge)]
+        count = worker_count(len(tasks), workers)
+        if count > 1 and left:  # compiled once here, not again in every worker
             pages = [job for job in map(jobs.__getitem__, left) if isinstance(job, partial)]
             renderer.compile({"story.html", *(job.args[0] for job in pages if _is_page(job))})
-        done = map_ordered(lambda n: make(left[n]), len(left), count)
-        by_job.update(zip(left, done, strict=True))
+
+        def task(n: int) -> list[Made]:
+            return make(tasks[n]) if n < len(left) else judge_again(tasks[n])
+
+        def kept(chunk: list[list[Made]]) -> list[list[Made]]:
+            return [self._keep_readings(made) for made in chunk]
+
+        by_job.update(zip(tasks, map_ordered(task, len(tasks), count, kept), strict=True))
         for made_there, files in background.results():
             written = {file.path: file for file in files}
             by_job[searching] = [  # type: ignore[index]
@@ -273,7 +317,34 @@ class Pages:
         first = next((m.problem for m in made if m.problem is not None), None)
         if first is not None:  # the first problem in file order, whichever worker found it
             raise StorySiteError(first)
+        made = self._keep_readings(made)
+        if self.store is not None:  # none of a file that is not in the new site
+            self.store.keep_only("reading", [self.reading_key(m.path, m.sha256) for m in made])
         return made
+
+    def reading_key(self, path: str, sha256: str) -> str:
+        """Where what the gate read of a file (its path and bytes) is kept: it depends
+        on nothing else but the code."""
+        return digest("reading", code_fingerprint(), path, sha256)
+
+    def _last_readings(self) -> dict[str, bytes]:
+        """What the gate read of each file of the last build, where the cache has it."""
+        if self.store is None or self.previous is None:
+            return {}
+        files = self.previous.files.items()
+        keys = [self.reading_key(path, w.sha256) for path, w in files]
+        found = self.store.get_many(keys, remember=False)
+        return {key: value for key, value in found.items() if isinstance(value, bytes)}
+
+    def _keep_readings(self, made: list[Made]) -> list[Made]:
+        """Keep in the cache what the gate read of each of these files, where it read
+        it now; ``made`` without it (as they come in: see ``map_ordered``)."""
+        fresh = [(self.reading_key(m.path, m.sha256), m.reading) for m in made if m.reading]
+        if not fresh:
+            return made
+        if self.store is not None:
+            self.store.put_many("reading", fresh, remember=False)
+        return [replace(m, reading=None) if m.reading else m for m in made]
 
 
 class _NoKey(Exception):
@@ -357,17 +428,20 @@ class PageAudit:
     def __init__(self, gate: Gate) -> None:
         self.gate = gate
 
-    def problem(self, file: OutputFile) -> str | None:
+    def problem(self, file: OutputFile, reading: Reading | None = None) -> str | None:
+        """``reading``: what the gate read of the file, when already known."""
         if file.path.endswith(".html") and FOREIGN_LOAD_BYTES.search(file.content):
             return (
                 f"{file.path} would make browsers fetch something from another website "
                 "(a src or stylesheet address with a host) — check the templates. "
                 "Nothing was written."
             )
-        leak = self.gate.file_leak(file)
-        if leak is not None:
-            return _stop_message(file.path, leak)
-        return None
+        return self.judged(file.path, reading if reading is not None else file_reading(file))
+
+    def judged(self, path: str, reading: Reading) -> str | None:
+        """The gate's problem with what it read of the file at ``path``."""
+        leak = self.gate.judge(reading)
+        return None if leak is None else _stop_message(path, leak)
 
 
 def _stop_message(path: str, leak: Leak) -> str:

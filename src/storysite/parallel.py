@@ -52,22 +52,36 @@ def can_fork() -> bool:
     )
 
 
-def map_ordered(task: Callable[[int], T], count: int, workers: int) -> list[T]:
-    """``[task(0), ..., task(count - 1)]``, computed by up to ``workers`` processes."""
+def map_ordered(
+    task: Callable[[int], T],
+    count: int,
+    workers: int,
+    each: Callable[[list[T]], list[T]] | None = None,
+) -> list[T]:
+    """``[task(0), ..., task(count - 1)]``, computed by up to ``workers`` processes.
+    ``each``, when given, is called here on the results as they come in, a few at a
+    time and in order, and what it returns is kept in their place (so this process
+    need not hold what it has already dealt with)."""
     global _TASK
-    if workers <= 1 or count < 2 or not can_fork():
-        return [task(i) for i in range(count)]
-    workers = min(workers, count)
+    serial = workers <= 1 or count < 2 or not can_fork()
+    workers = 1 if serial else min(workers, count)
     size = max(1, count // (workers * 6))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
+    if serial:
+        done = ([task(i) for i in range(*bounds)] for bounds in chunks)
+        return [result for results in done for result in (each or _same)(results)]
     _TASK = task
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
-            results: list[list[T]] = pool.map(_run_chunk, chunks, chunksize=1)
+            arriving = pool.imap(_run_chunk, chunks, chunksize=1)
+            return [result for results in arriving for result in (each or _same)(results)]
     finally:
         _TASK = None
-    return [result for chunk in results for result in chunk]
+
+
+def _same(results: list[T]) -> list[T]:
+    return results
 
 
 class InBackground(Generic[T]):

@@ -1,7 +1,8 @@
 """Random sequences of edits (issue 14): after every step, the cached build into one
 folder is byte for byte the ``--no-cache`` build into another. Edits reach story text,
 front matter, consent, the register, the allow list, the templates, the day, the
-pictures stories show, and files of the built site deleted by hand."""
+pictures stories show, files of the built site deleted by hand, and a guest whom a
+story may name and another declare private (only the protected names change)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,15 @@ SENTENCES = [
     "{first} said the beans would never grow.",
     "Nobody expected the courgettes to be so large.",
     "The hall at Whitechapel was warm.",
+    "Ottoline Briskwater led the walk.",
 ]
+#: How a story declares the guest of the last sentence: not at all, as someone who may
+#: be named, or as a private person.
+GUEST = {
+    "none": "",
+    "named": "  - name: Ottoline Briskwater\n    named: true\n",
+    "private": "  - name: Ottoline Briskwater\n",
+}
 TEMPLATES = {
     "story.html": '{% extends "theme/story.html" %}{% block content %}<p>Local theme.</p>'
     "{{ super() }}{% endblock %}",
@@ -43,13 +52,13 @@ def _picture(colour: str) -> bytes:
 
 
 def _story_file(
-    n: int, title: str, lines: list[str], tags: list[str], consent: str, picture: bool
+    n: int, title: str, lines: list[str], tags: list[str], consent: str, picture: bool, guest: str
 ) -> str:
     person = PRIVATE[n % len(PRIVATE)]
     body = "\n\n".join(line.format(name=person, first=person.split()[0]) for line in lines)
     if picture:
         body += f"\n\n![The beds in spring](p{n}.png)"
-    extra = f"people:\n  - name: {person}\ntags: [{', '.join(tags)}]\n"
+    extra = f"people:\n  - name: {person}\n{GUEST[guest]}tags: [{', '.join(tags)}]\n"
     return story(
         title=title,
         body=body + "\n",
@@ -69,6 +78,7 @@ class Edits(RuleBasedStateMachine):
         self.today = dt.date(2026, 11, 27)
         self.stories: dict[int, tuple[str, list[str], list[str], str]] = {}
         self.pictures: dict[int, str] = {}  # story -> the colour of the picture it shows
+        self.guests: dict[int, str] = {}  # story -> how it declares the guest (GUEST)
         for n in range(3):
             self.stories[n] = (f"Garden day {n}", [SENTENCES[0], SENTENCES[1]], ["garden"], "valid")
             self._write(n)
@@ -86,7 +96,8 @@ class Edits(RuleBasedStateMachine):
             "withdrawn": "consent:\n  publish: true\n  date: 2020-01-01\n  withdrawn: true\n",
             "expiring": "consent:\n  publish: true\n  date: 2020-01-01\n  expires: 2026-11-29\n",
         }[state]
-        text = _story_file(n, title, lines, tags, consent, n in self.pictures)
+        guest = self.guests.get(n, "none")
+        text = _story_file(n, title, lines, tags, consent, n in self.pictures, guest)
         (self.site / f"stories/s{n}.md").write_text(text, encoding="utf-8")
 
     def _write_config(self) -> None:
@@ -145,6 +156,13 @@ class Edits(RuleBasedStateMachine):
         else:
             self.pictures.pop(n, None)
         self._write(n)
+
+    @rule(n=st.integers(0, 3), guest=st.sampled_from(sorted(GUEST)))
+    def declare_guest(self, n: int, guest: str) -> None:
+        """A story declares the guest (whom any story may name), or stops declaring her."""
+        if n in self.stories:
+            self.guests[n] = guest
+            self._write(n)
 
     @rule(pick=st.integers(0, 10_000))
     def delete_built_file(self, pick: int) -> None:
