@@ -460,8 +460,10 @@ class _Build:
             found = store.get(manifest_key(output))
             self.previous = found if isinstance(found, Manifest) else None
         known = self.previous.stories if self.previous is not None else {}
-        self.stamps = [file_stamp(path, known) for path in self.paths]
-        self.hashes = [stamp[-1] for stamp in self.stamps]
+        # Each story file's stamp and hash: what the cache keys and the manifest are
+        # made of (without a cache, nothing reads them: no file is read twice).
+        self.stamps = [file_stamp(path, known) for path in self.paths] if store.enabled else []
+        self.hashes = [stamp[-1] for stamp in self.stamps] or [""] * len(self.paths)
         self.linked = linked_folders(config)
         if store.enabled:
             self.inputs = inputs_digest(
@@ -670,7 +672,7 @@ class _Build:
             steady = True
             if index in stamped:
                 worked = replace(worked, stamps=stamped[index])
-                steady = (
+                steady = self.store.enabled and (
                     file_stamp(self.paths[index], {})[-1] == self.hashes[index]
                     and image_stamps(sources[index], root) == stamped[index]  # type: ignore[arg-type]
                 )
