@@ -559,14 +559,14 @@ class _Build:
         entries = [self._usable(found.get(key)) for key in keys]
         sources: list[SourceStory | None] = []
         problems: list[Problem] = []
-        for index, (path, entry) in enumerate(zip(self.paths, entries, strict=True)):
+        waiting = early.loaded if early is not None else {}
+        unread = [i for i, entry in enumerate(entries) if entry is None and i not in waiting]
+        read = {**waiting, **self._load(unread)}
+        for index, entry in enumerate(entries):
             if entry is not None:
                 sources.append(entry.decision.story.source)
                 continue
-            if early is not None and index in early.loaded:
-                story, trouble = early.loaded[index]
-            else:
-                story, trouble = load_story(path, config)
+            story, trouble = read[index]
             problems.extend(trouble)
             sources.append(story)
         loaded = [s for s in sources if s is not None]
@@ -586,6 +586,14 @@ class _Build:
         problems += [p for r in results for p in r.problems]
         _stop_on_problems(problems, [r.decision for r in results])
         return results, names, work.gate
+
+    def _load(self, indices: list[int]) -> dict[int, tuple[SourceStory | None, list[Problem]]]:
+        """The stories at ``indices`` read from their files (each a story, or None, and
+        its problems), across the cores when there are many (a first build)."""
+        paths, config = self.paths, self.config
+        count = worker_count(len(indices), self.workers)
+        found = map_ordered(lambda n: load_story(paths[indices[n]], config), len(indices), count)
+        return dict(zip(indices, found, strict=True))
 
     def _usable(self, entry: object) -> StoryEntry | None:
         """A cached story's work, when it is one, its pictures' files are unchanged, and

@@ -152,6 +152,25 @@ def test_serial_and_parallel_builds_write_the_same_bytes(make_site: MakeSite) ->
     assert "Odile Farrowmere" in text
 
 
+def test_a_bad_file_among_many_read_across_the_cores_stops_the_build_with_its_line(
+    make_site: MakeSite,
+) -> None:
+    """A first build reads its stories across the cores: a file with broken front
+    matter still stops it, before anything is written, with its path and line."""
+    stories = many_stories(60)
+    stories["s041.md"] = stories["s041.md"].replace("tags: [garden", "tags: [garden: [", 1)
+    site = make_site(stories, config=REGISTER)
+    out = site / "out"
+    result = run_subprocess(
+        "build", "--site", str(site), "--output", str(out), "--today", "2026-11-27",
+        "--no-cache", "--workers", "2",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "stories/s041.md:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
 def test_a_cached_build_writes_what_a_cold_build_writes(make_site: MakeSite) -> None:
     site = make_site(many_stories(12), config=REGISTER)
     cold = build_into(site, "cold", "--no-cache")
