@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -652,6 +653,29 @@ def edit_story(path: Path) -> None:
     """The 'one edit': a sentence added to the end of one story (its body ends the file)."""
     with path.open("a", encoding="utf-8") as handle:
         handle.write(EDIT)
+
+
+#: A private person no story names, declared in one story by ``declare_person``.
+NEW_PERSON = "Temitope Olanrewaju-Brennan"
+
+
+def declare_person(path: Path) -> None:
+    """A storysite story declares one more private person (only the protected names
+    change: the whole site is checked for them)."""
+    text = path.read_text(encoding="utf-8")
+    added = f"people:\n  - name: {NEW_PERSON}\n    named: false\n"
+    path.write_text(text.replace("people:\n", added, 1), encoding="utf-8")
+
+
+def add_story(model: Path, day: dt.date) -> Path:
+    """A new storysite story, newest of all (``day``): ``model``'s text under another
+    title and address. Every listing page after it moves on by one story."""
+    text = re.sub(r"(?m)^title: .*$", 'title: "A story added today"', model.read_text("utf-8"))
+    text = re.sub(r"(?m)^slug: .*$", "slug: a-story-added-today", text)
+    text = re.sub(r"(?m)^date: .*$", f"date: {day.isoformat()}", text)
+    added = model.with_name(f"{day.isoformat()}-added.md")
+    added.write_text(text, encoding="utf-8")
+    return added
 
 
 def _fresh(folder: Path) -> None:

@@ -45,6 +45,8 @@ import reload
 from corpus import (
     SHAPES,
     Corpus,
+    add_story,
+    declare_person,
     edit_story,
     make_corpus,
     write_hugo,
@@ -81,11 +83,13 @@ class Row:
     one_edit: Run | None = None
     notes: list[str] = field(default_factory=list)
     unpublished: str | None = None  # storysite: why not every story was published
+    #: storysite only, after the one edit: the builds of OTHER_EDITS, by their name.
+    others: dict[str, Run] = field(default_factory=dict)
 
     @property
     def peak_mib(self) -> float:
-        runs = [r for r in (self.cold, self.no_change, self.one_edit) if r is not None]
-        return max(r.peak_mib for r in runs) if runs else 0.0
+        runs = [self.cold, self.no_change, self.one_edit, *self.others.values()]
+        return max((r.peak_mib for r in runs if r is not None), default=0.0)
 
 
 def measure(command: Sequence[str | Path], cwd: Path | None = None) -> Run:
@@ -212,12 +216,24 @@ def bench_storysite(corpus: Corpus, site: Path, with_register: bool, cold_only: 
         clear()
         row.cold = build() if cold_build is None else cold_build()
     else:
-        three_builds(row, build, clear, site / "stories" / middle_story(corpus), cold_build)
+        middle = site / "stories" / middle_story(corpus)
+        three_builds(row, build, clear, middle, cold_build)
+        declare_person(middle)
+        row.others[NEW_NAME] = build()
+        add_story(middle, dt.date.fromisoformat(TODAY) - dt.timedelta(days=1))
+        row.others[ADDED] = build()
     assert row.cold is not None
     row.unpublished = published_note(row.cold, len(corpus.stories))
     if row.unpublished:
         row.notes.append(row.unpublished)
     return row
+
+
+#: Edits only storysite is timed on (after the one edit, each on the site as the one
+#: before left it): what makes a build do more than the story saved (docs/commands.md).
+NEW_NAME = "a new private name in one story"
+ADDED = "a story added (the newest)"
+OTHER_EDITS = (NEW_NAME, ADDED)
 
 
 # --- Pelican ---------------------------------------------------------------------------
@@ -443,7 +459,24 @@ def shape_tables(rows: list[Row], shapes: Sequence[str]) -> list[str]:
     lines: list[str] = []
     for shape in shapes:
         lines += [f"Shape: {shape}", "", *table([r for r in rows if r.shape == shape]), ""]
-    return lines
+    return lines + other_edits(rows)
+
+
+def other_edits(rows: list[Row]) -> list[str]:
+    """storysite's builds after other edits than the one edit (OTHER_EDITS)."""
+    timed = [r for r in rows if r.others]
+    if not timed:
+        return []
+    lines = [
+        "Other edits, storysite only (each after the one edit, on the site it left):",
+        "",
+        "| shape | stories | " + " | ".join(f"{name} s (CPU s)" for name in OTHER_EDITS) + " |",
+        "|---|---:|" + "---:|" * len(OTHER_EDITS),
+    ]
+    for r in timed:
+        cells = " | ".join(seconds(r.others.get(name)) for name in OTHER_EDITS)
+        lines.append(f"| {r.shape} | {r.stories:,} | {cells} |")
+    return [*lines, ""]
 
 
 def verdict(ok: bool) -> str:
