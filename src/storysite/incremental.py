@@ -219,6 +219,8 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, kind TEXT NOT NULL, "
                 "blob BLOB NOT NULL, checksum TEXT NOT NULL)"
             )
+            # Every build drops the entries of a kind it no longer uses (keep_only).
+            connection.execute("CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind)")
         except (sqlite3.Error, OSError):
             self._discard(path)
             return
