@@ -81,6 +81,22 @@ pids = map_ordered(slow_pid, 40, workers=2)
 assert len(pids) == 40, pids
 assert len(set(pids)) == 2 and os.getpid() not in pids, pids
 assert map_ordered(lambda i: i * i, 30, workers=3) == [i * i for i in range(30)]
+
+# ``each`` sees every result here, in order, a few at a time, and what it gives back is
+# kept in their place: in the pool and when the work runs here.
+def slow_index(i):
+    time.sleep(0.01)
+    return i
+
+for workers in (2, 1):
+    seen = []
+    def each(results):
+        assert results and len(results) < 40
+        seen.append((os.getpid(), results))
+        return [-r for r in results]
+    assert map_ordered(slow_index, 40, workers, each) == [-i for i in range(40)]
+    assert [i for _, results in seen for i in results] == list(range(40))
+    assert {pid for pid, _ in seen} == {os.getpid()}
 print("pool ok")
 """
 
