@@ -62,7 +62,7 @@ from storysite.pages import FOREIGN_LOAD_RE, Made, Pages
 from storysite.parallel import MIN_PARALLEL, InBackground, map_ordered, worker_count
 from storysite.pictures import Picture
 from storysite.scaffold import EXAMPLE_BASE_URL
-from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask
+from storysite.writing import BUILT_KEY, InPlace, Staging, current_umask, hold_build_lock
 
 # The anonymiser and Markdown are imported where a story is worked out: a build that
 # takes every story from the cache works out none, and starts faster without them.
@@ -472,6 +472,22 @@ class _Build:
                 (include_held, current_umask(), self.linked),
             )
 
+    def unchanged_now(self) -> BuildReport | None:
+        """``unchanged()``, decided while holding the output's build lock, as any build
+        holds it: while another build is writing the output, this one stops at once,
+        as it would without a cache (saying "nothing had changed" beside it would
+        report a site that build is about to replace)."""
+        if self.previous is None:
+            return None
+        try:
+            lock = hold_build_lock(self.output)
+        except OSError:  # the output's folder is gone: no shortcut; the build says why
+            return None
+        try:
+            return self.unchanged()
+        finally:
+            lock.release()
+
     def unchanged(self) -> BuildReport | None:
         """The last build's report, when this build would write exactly what it wrote."""
         last = self.previous
@@ -486,7 +502,7 @@ class _Build:
     def run(
         self, on_story: StoryCallback | None, keep_previous: bool, in_place: bool = False
     ) -> BuildReport:
-        same = self.unchanged()
+        same = self.unchanged_now()
         if same is not None:
             return same
         folder = InPlace(self.output) if in_place else Staging(self.output, keep_previous)

@@ -399,6 +399,12 @@ class _BuildLock:
         os.close(self.descriptor)
 
 
+def hold_build_lock(output: Path) -> _BuildLock:
+    """``output``'s build lock, as a build takes it (``release()`` it): StorySiteError
+    when another build holds it; OSError when it cannot be made (its folder gone)."""
+    return _BuildLock(output.resolve() if output.is_symlink() else output.absolute())
+
+
 def _cannot_write(output: Path, error: OSError) -> StorySiteError:
     return StorySiteError(
         f"{output.parent}: cannot write the new site beside {output.name} "

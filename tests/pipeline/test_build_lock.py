@@ -40,3 +40,28 @@ def test_a_build_into_another_output_beside_it_is_not_held_up(make_site: MakeSit
     assert done.returncode == 0, done.stderr
     assert (site / "preview" / "index.html").exists()
     assert not (site / ".storysite-lock-preview").exists()
+
+
+def test_a_build_that_would_change_nothing_still_stops_for_a_running_build(
+    make_site: MakeSite,
+) -> None:
+    """"Nothing had changed" is decided under the lock too: a build that holds it may
+    be about to replace the site with one made from other story files (the red team's
+    finding: a cached build said nothing had changed, exit 0, while another build was
+    publishing a name the story files had made private since)."""
+    site = make_site({"a.md": story("A walk in the park")})
+    output = site / "output"
+    first = run_subprocess("build", "--site", str(site), "--output", str(output))
+    assert first.returncode == 0, first.stderr
+    lock = os.open(site / ".storysite-lock-output", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        done = run_subprocess("build", "--site", str(site), "--output", str(output))
+    finally:
+        os.close(lock)
+    assert done.returncode == 1, done.stdout
+    assert "another storysite build is writing" in done.stderr
+    again = run_subprocess("build", "--site", str(site), "--output", str(output))
+    assert again.returncode == 0, again.stderr
+    assert "nothing had changed" in again.stdout
+    assert not (site / ".storysite-lock-output").exists()
