@@ -45,7 +45,7 @@ def test_a_build_into_another_output_beside_it_is_not_held_up(make_site: MakeSit
 def test_a_build_that_would_change_nothing_still_stops_for_a_running_build(
     make_site: MakeSite,
 ) -> None:
-    """"Nothing had changed" is decided under the lock too: a build that holds it may
+    """ "Nothing had changed" is decided under the lock too: a build that holds it may
     be about to replace the site with one made from other story files (the red team's
     finding: a cached build said nothing had changed, exit 0, while another build was
     publishing a name the story files had made private since)."""
