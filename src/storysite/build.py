@@ -709,10 +709,7 @@ class _Build:
             results[index] = replace(worked, reading=None) if worked.reading else worked
         if self.store.enabled:
             self.store.put_many("story", fresh)
-            if fresh_readings:
-                read = [_reading_key(r.identity) for r in results if r is not None]
-                self.store.put_many("story reading", fresh_readings, remember=False)
-                self.store.keep_only("story reading", read)
+            self.store.put_many("story reading", fresh_readings, remember=False)
             if fresh_verdicts:  # one table of verdicts for this set of protected names
                 used = {r.identity for r in results if r is not None}
                 kept = {k: v for k, v in verdicts.items() if k in used}
@@ -770,6 +767,7 @@ class _Build:
         if not self.store.enabled:
             return
         self.store.keep_only("story", [r.key for r in results if r.key])
+        self.store.keep_only("story reading", [_reading_key(r.identity) for r in results])
         files: dict[str, Written] = {}
         root = str(self.output)
         for item in made:

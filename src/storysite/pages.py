@@ -246,11 +246,13 @@ class Pages:
 
         def judge_again(index: int) -> list[Made]:
             """A file kept from the last build, judged for today's names from what the
-            gate read of it then (its bytes passed every other check then)."""
+            gate read of it then (its bytes passed every other check then), or from
+            the kept file itself if that reading cannot be read back."""
             kept = by_job[index][0]
             reading = unpack(to_judge[index])
             if reading is None:
-                return make(index)
+                file = OutputFile(kept.path, staging.kept_bytes(kept.path))
+                return [replace(kept, problem=audit.problem(file))]
             return [replace(kept, problem=audit.judged(kept.path, reading))]
 
         def written_or_kept(made: Made, file: OutputFile) -> Made:

@@ -208,6 +208,10 @@ class Staging:
                 raise StorySiteError(f"two pages want the same path {file.path!r}") from None
         return file.path
 
+    def kept_bytes(self, path: str) -> bytes:
+        """The bytes of the file at ``path`` in the new site (one ``keep`` kept)."""
+        return Path(self.root, _plain_relative(path)).read_bytes()
+
     def keep(self, path: str, written: tuple[int, int, int]) -> bool:
         """Keep the last site's file at ``path`` in the new site unread, when it is still
         the file the last build wrote (``written``: its size, modification time and

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sitekit import MakeSite, read_tree, run_build, story
 
+from storysite.incremental import Store
 from storysite.render import Renderer
 
 GUEST = "Wanjiru Kamau"
@@ -49,14 +50,28 @@ def tree(site: Path, name: str = "out") -> dict[str, bytes]:
     return found
 
 
-@pytest.mark.parametrize("readings", ["kept", "lost"])
+def spoil_readings(site: Path) -> None:
+    """Every reading in the cache replaced by bytes that are no reading, signed as the
+    build signs its entries (as a bug in the code that packs them would leave them)."""
+    keys = [
+        key for (key,) in cache_rows(site, "SELECT key FROM entries WHERE kind LIKE '%reading'")
+    ]
+    store = Store(site / ".storysite-cache")
+    try:
+        store.put_many("reading", [(str(key), b"not a reading") for key in keys])
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("readings", ["kept", "lost", "unreadable"])
 def test_a_name_made_private_is_found_in_a_page_kept_from_before(
     make_site: MakeSite, readings: str
 ) -> None:
     """The guest the templates name on one story's page is declared private in
     another story: that page shows the same as before, so it is kept, not made again;
     judged for the new names from what the gate read of it, it stops the build. With
-    the readings lost from the cache, the page is made and read again: the same stop."""
+    the readings lost from the cache, the page is made and read again; with readings
+    that cannot be read back, the kept file is read: the same stop."""
     site = make_site(garden(6), files={"templates/_share.html": SHARE})
     out = str(site / "out")
     assert run_build(site, "--output", out).exit_code == 0
@@ -66,6 +81,8 @@ def test_a_name_made_private_is_found_in_a_page_kept_from_before(
     if readings == "lost":
         with sqlite3.connect(site / ".storysite-cache/build.sqlite3") as connection:
             connection.execute("DELETE FROM entries WHERE kind LIKE '%reading'")
+    elif readings == "unreadable":
+        spoil_readings(site)
     declare(site, GUEST)
     result = run_build(site, "--output", out)
     assert result.exit_code == 1, result.output
