@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sitekit import MakeSite, read_tree, run_build, story
+from test_incremental import garden
 
 from storysite.incremental import Store
 from storysite.render import Renderer
@@ -21,22 +22,10 @@ SHARE = '{% if story.slug == "garden-day-0" %}<p>Thanks to Wanjiru Kamau.</p>{% 
 PAGE = "stories/garden-day-0/index.html"
 
 
-def garden(count: int) -> dict[str, str]:
-    return {
-        f"s{n}.md": story(
-            title=f"Garden day {n}",
-            body=f"We dug the beds on day {n}.",
-            date=f"2021-0{1 + n}-01",
-            extra="tags: [garden]\n",
-        )
-        for n in range(count)
-    }
-
-
 def declare(site: Path, name: str, n: int = 5) -> None:
-    """Story ``n`` declares ``name`` private (it holds no such name in its text)."""
-    path = site / f"stories/s{n}.md"
-    path.write_text(path.read_text().replace("---\n", f"---\npeople:\n  - name: {name}\n", 1))
+    """Story ``n`` declares ``name`` private too (it holds no such name in its text)."""
+    path = site / f"stories/s{n:02d}.md"
+    path.write_text(path.read_text().replace("people:\n", f"people:\n  - name: {name}\n", 1))
 
 
 def cache_rows(site: Path, sql: str) -> list[tuple[object, ...]]:
@@ -130,7 +119,7 @@ def test_a_named_guest_made_private_holds_the_story_that_names_her(
     Story 0's verdict is judged again from what the gate read of it, and it is held;
     declared named again, it comes back: each build is the cold build."""
     stories = garden(6)
-    stories["s0.md"] = story(
+    stories["s00.md"] = story(
         title="Garden day 0",
         body=f"{GUEST} led the walk along the river.",
         date="2021-01-01",
@@ -143,11 +132,11 @@ def test_a_named_guest_made_private_holds_the_story_that_names_her(
     declare(site, GUEST)
     result = run_build(site, "--output", out)
     assert result.exit_code == 0, result.output
-    assert "s0.md: held" in result.output
+    assert "s00.md: held" in result.output
     assert GUEST.encode() not in b"".join(tree(site).values())
     assert run_build(site, "--output", str(site / "cold"), "--no-cache").exit_code == 0
     assert tree(site) == tree(site, "cold")
-    path = site / "stories/s5.md"
+    path = site / "stories/s05.md"
     path.write_text(path.read_text().replace(f"  - name: {GUEST}\n", "", 1))
     assert run_build(site, "--output", out).exit_code == 0
     assert GUEST.encode() in tree(site)[PAGE]
