@@ -436,11 +436,15 @@ def static_files() -> Iterator[OutputFile]:
 
 
 def site_static_files(config: SiteConfig) -> Iterator[OutputFile]:
-    """Files in the site's own ``templates/assets/`` override or add to the theme's."""
+    """Files in the site's own ``templates/assets/`` override or add to the theme's,
+    those in folders inside it too (``fonts/``, ``images/``), at the same place under
+    ``assets/``; a hidden folder (``.git``) is left out."""
     folder: Path = config.templates_dir / "assets"
     if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            hidden = any(part.startswith(".") for part in relative.parts[:-1])
+            if path.is_file() and not hidden:
                 yield OutputFile(
-                    path=f"assets/{path.name}", content=path.read_bytes(), kind="static"
+                    path=f"assets/{relative.as_posix()}", content=path.read_bytes(), kind="static"
                 )
