@@ -329,8 +329,18 @@ class Store:
                 self._connection.executemany(
                     "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows
                 )
-        except sqlite3.Error:
-            self._discard(self.folder / _FILE)  # type: ignore[operator]
+        except sqlite3.Error as error:
+            self._failed(error)
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A write that failed: when another process held the file for longer than
+        the wait allows (the search index's, another build's), the file is sound and
+        this write is simply not kept (a miss later); anything else means a file that
+        cannot be trusted, removed."""
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return
+        self._discard(self.folder / _FILE)  # type: ignore[operator]
 
     def forget_manifests_of_missing_outputs(self) -> None:
         """Drop the manifests of output folders that are gone (``storysite serve``
@@ -344,8 +354,8 @@ class Store:
             gone = [(k,) for k in keys if not Path(k.removeprefix(_MANIFEST)).is_dir()]
             with self._connection:
                 self._connection.executemany("DELETE FROM entries WHERE key = ?", gone)
-        except sqlite3.Error:
-            self._discard(self.folder / _FILE)  # type: ignore[operator]
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def keep_only(self, kind: str, used: Iterable[str]) -> None:
         """Drop every entry of ``kind`` whose key is not in ``used``."""
@@ -362,8 +372,8 @@ class Store:
                     "DELETE FROM entries WHERE kind = ? AND key NOT IN (SELECT key FROM used)",
                     (kind,),
                 )
-        except sqlite3.Error:
-            self._discard(self.folder / _FILE)  # type: ignore[operator]
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def close(self) -> None:
         if self._connection is not None:

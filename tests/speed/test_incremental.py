@@ -561,3 +561,29 @@ def test_a_linked_folder_of_templates_is_watched(make_site: MakeSite, tmp_path: 
     assert "nothing had changed" not in output
     assert b"Jo on ward" not in b"".join(tree(site).values())
     assert tree(site) == cold(site)
+
+
+def test_a_cache_another_process_is_writing_is_not_thrown_away(make_site: MakeSite) -> None:
+    """A write that finds the cache held by another process for longer than the wait
+    (the search index's process, another build) is simply not kept: the cache stays,
+    and what it held is still read. A file that cannot be read is still removed."""
+    site = make_site(garden(2))
+    build(site)
+    folder = site / ".storysite-cache"
+    store = incremental.Store(folder)
+    assert store.enabled and store._connection is not None
+    store._connection.execute("PRAGMA busy_timeout = 50")  # not 5 s: a test
+    held = sqlite3.connect(folder / "build.sqlite3")
+    held.execute("BEGIN EXCLUSIVE")
+    try:
+        store.put_many("story", [("a key", "a value")])
+        store.keep_only("story", [])
+    finally:
+        held.rollback()
+        held.close()
+    assert store.enabled
+    assert store.get("a key") is None
+    store.put_many("story", [("a key", "a value")])
+    assert store.get("a key") == "a value"
+    store.close()
+    assert "nothing had changed" in build(site)
