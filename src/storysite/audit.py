@@ -134,9 +134,6 @@ class Gate:
         """Whether one output file, in any view, shows a protected name or identifier."""
         return self.judge(file_reading(file))
 
-    def leak_in(self, blocks: list[str]) -> Leak | None:
-        return self.judge(blocks_reading(blocks))
-
     def judge(self, reading: Reading) -> Leak | None:
         """Whether what was read shows a protected name (first), or an identifier the
         site does not publish on purpose."""
@@ -151,7 +148,7 @@ class Gate:
         return None
 
     def _has_name(self, words: str, haystack: str) -> bool:
-        """Whether the automaton finds a protected name in ``haystack`` (``_haystack``)."""
+        """Whether the automaton finds a protected name in ``haystack`` (``Reading``)."""
         found = self._names.find_matches_as_indexes(haystack, overlapping=True)
         named = [(start, end) for index, start, end in found if self._kinds[index] & _Kind.NAMED]
         for index, start, end in found:
@@ -222,13 +219,13 @@ _PARTS = "\0"
 def pack(reading: Reading) -> bytes | None:
     """``reading``, compressed, for the build's cache (``unpack``); None when it
     cannot be written so that it comes back exactly."""
-    identifiers = "\n".join(f"{kind}\t{key}" for kind, key in sorted(reading.identifiers))
-    parts = (reading.words, reading.letters, identifiers)
-    if any(_PARTS in part for part in parts) or any(
-        "\t" in kind or "\n" in kind + key for kind, key in reading.identifiers
-    ):
+    pairs = sorted(reading.identifiers)
+    if any("\t" in kind or "\n" in kind + key for kind, key in pairs):
         return None
-    return zlib.compress(_PARTS.join(parts).encode("utf-8", "surrogatepass"), 1)
+    text = _PARTS.join([reading.words, reading.letters, "\n".join(map("\t".join, pairs))])
+    if text.count(_PARTS) != 2:
+        return None
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 def unpack(packed: bytes) -> Reading | None:
@@ -236,7 +233,7 @@ def unpack(packed: bytes) -> Reading | None:
     try:
         text = zlib.decompress(packed).decode("utf-8", "surrogatepass")
         words, every_letter, identifiers = text.split(_PARTS)
-        pairs = [line.split("\t") for line in identifiers.split("\n") if line]
+        pairs = [line.split("\t", 1) for line in identifiers.split("\n") if line]
         keys = frozenset((kind, key) for kind, key in pairs)
     except (zlib.error, UnicodeDecodeError, ValueError):
         return None
@@ -244,7 +241,7 @@ def unpack(packed: bytes) -> Reading | None:
 
 
 class _Facts(NamedTuple):
-    """What ``leak_in`` reads of some blocks, each read as one line, as far as it is
+    """What ``blocks_reading`` reads of some blocks, each read as one line, as far as it is
     theirs alone: neither a skeleton nor an identifier runs across a line break, but
     the words view runs on from one block into the next, and the CamelCase words of
     all blocks are read together (``_haystack``)."""
@@ -276,7 +273,7 @@ def _lines(blocks: Sequence[str]) -> str:
 
 #: Runs of blocks whose facts and identifiers are kept, and the hashes of runs seen
 #: once: a run is kept the second time it is seen (a theme's are, a story's text
-#: rarely is); others are read together, as ``leak_in`` reads. (Each is bounded:
+#: rarely is); others are read together, as ``blocks_reading`` reads. (Each is bounded:
 #: emptied when full.)
 _KEPT: dict[tuple[str, ...], tuple[_Facts, frozenset[tuple[str, str]]]] = {}
 _SEEN: set[int] = set()

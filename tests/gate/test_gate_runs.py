@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import shutil
+import zlib
 from pathlib import Path
 
 from gatekit import CONFIG, make_gate, story_with
@@ -74,7 +75,7 @@ def whole_file_blocks(file: OutputFile) -> list[str]:
 
 
 def whole_text(blocks: list[str]) -> str:
-    """What Gate.leak_in reads: one line per block, then any right-to-left ones
+    """What audit.blocks_reading reads: one line per block, then any right-to-left ones
     backwards."""
     text = "\n".join(block.replace("\n", " ") for block in blocks)
     if audit._RIGHT_TO_LEFT_OVERRIDE in text:
@@ -84,14 +85,14 @@ def whole_text(blocks: list[str]) -> str:
 
 
 def whole_haystack(text: str) -> tuple[str, str]:
-    """The words and the automaton's haystack, as Gate.leak_in made them."""
+    """The words and the automaton's haystack, as the gate made them before it kept readings."""
     dated = audit._LONG_DATE_RE.sub(" ", text) if audit._MONTH_RE.search(text) else text
     words, every_letter = audit._haystack(skeleton.letters(dated))
     return words, f"{words.lower()}\0{every_letter}"
 
 
 def whole_leak(gate: Gate, blocks: list[str]) -> Leak | None:
-    """Gate.leak_in as it was."""
+    """The gate's verdict on some blocks as it was worked out before (the reference)."""
     text = whole_text(blocks)
     if gate._has_name(*whole_haystack(text)):
         return Leak("name")
@@ -342,3 +343,20 @@ def test_a_page_is_cut_after_the_end_tag_of_every_block_element_and_no_other() -
         assert cut.findall(f"a</{name}>b") == [f"a</{name}>", "b"], name
     for name in ("em", "a", "span", "b", "pp", "h7", "divs", "P", "br", "label"):
         assert cut.findall(f"a</{name}>b") == [f"a</{name}>b"], name
+
+
+def test_a_reading_is_kept_only_where_it_comes_back_exactly() -> None:
+    """pack/unpack: a tab inside an identifier's key comes back; a NUL in the text, or
+    a tab or line break where the parts are told apart, is never kept (the file is
+    then read again); anything else given to unpack is no reading."""
+    reading = audit.Reading(
+        " Ann  x ", "ann\nx", frozenset({("phone", "07\t700"), ("postcode", "e1")})
+    )
+    packed = audit.pack(reading)
+    assert packed is not None and audit.unpack(packed) == reading
+    assert audit.pack(reading._replace(words=" a\0b ")) is None
+    assert audit.pack(reading._replace(letters="a\0b")) is None
+    assert audit.pack(reading._replace(identifiers=frozenset({("ph\tone", "1")}))) is None
+    assert audit.pack(reading._replace(identifiers=frozenset({("phone", "1\n2")}))) is None
+    assert audit.unpack(b"not a reading") is None
+    assert audit.unpack(zlib.compress(b"only one part")) is None
