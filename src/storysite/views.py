@@ -331,15 +331,10 @@ def json_strings(text: str) -> list[str] | None:
 _XML_RE = re.compile(r"\.(?:xml|atom|rss|svg)$")
 
 
-def file_blocks(file: OutputFile) -> list[str]:
-    """Every block of text a reader can get from ``file``, its path included."""
-    return [block for run in file_runs(file) for block in run]
-
-
 def file_runs(file: OutputFile) -> list[tuple[str, ...]]:
-    """``file_blocks(file)`` in runs: those of its path, of each part of a page
-    (``_scan_runs``: the same parts of a site's pages are the same runs) or of the
-    whole of any other file."""
+    """Every block of text a reader can get from ``file``, its path included, in runs:
+    its path's, each part of a page's (``_scan_runs``: the same parts of a site's
+    pages are the same runs), or the whole of any other file's."""
     if file.kind == "image":  # a picture's bytes are not text (its metadata is gone)
         return [tuple(decoded_blocks([file.path]))]
     text = file.content.decode("utf-8", "replace")

@@ -36,5 +36,6 @@ def test_the_compiled_pass_reads_as_html_parser(text: str) -> None:
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_a_page_read_in_parts_reads_as_html_parser(text: str) -> None:
     page = f"<html><body><header><p>Menu</p></header>{text}</body></html>"
-    blocks = views.file_blocks(OutputFile("a.html", page.encode()))
+    runs = views.file_runs(OutputFile("a.html", page.encode()))
+    blocks = [block for run in runs for block in run]
     assert blocks[1:] == parser_blocks(page)
