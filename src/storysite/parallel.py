@@ -67,15 +67,16 @@ def map_ordered(
     workers = 1 if serial else min(workers, count)
     size = max(1, count // (workers * 6))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
+    finish = each or _same
     if serial:
         done = ([task(i) for i in range(*bounds)] for bounds in chunks)
-        return [result for results in done for result in (each or _same)(results)]
+        return [result for results in done for result in finish(results)]
     _TASK = task
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             arriving = pool.imap(_run_chunk, chunks, chunksize=1)
-            return [result for results in arriving for result in (each or _same)(results)]
+            return [result for results in arriving for result in finish(results)]
     finally:
         _TASK = None
 

@@ -98,9 +98,7 @@ class Staging:
     _folder_maker: int | None = None
 
     def __init__(self, output: Path, keep_previous: bool = False) -> None:
-        # An output named by a link (a web root pointing at it, say) is built where the
-        # link points, so the link goes on showing the new site.
-        self.output = output.resolve() if output.is_symlink() else output.absolute()
+        self.output = built_at(output)
         self.keep_previous = keep_previous
         _check_output_is_ours(self.output)
         if keep_previous and self.output.is_dir():  # it will be replaced
@@ -403,10 +401,17 @@ class _BuildLock:
         os.close(self.descriptor)
 
 
+def built_at(output: Path) -> Path:
+    """Where a build into ``output`` writes: an output named by a link (a web root
+    pointing at it, say) is built where the link points, so the link goes on showing
+    the new site."""
+    return output.resolve() if output.is_symlink() else output.absolute()
+
+
 def hold_build_lock(output: Path) -> _BuildLock:
     """``output``'s build lock, as a build takes it (``release()`` it): StorySiteError
     when another build holds it; OSError when it cannot be made (its folder gone)."""
-    return _BuildLock(output.resolve() if output.is_symlink() else output.absolute())
+    return _BuildLock(built_at(output))
 
 
 def _cannot_write(output: Path, error: OSError) -> StorySiteError:
@@ -531,7 +536,7 @@ def _remove_in_background(folder: Path) -> None:
 def swap_back(output: Path, check: Callable[[Path], None]) -> None:
     """Exchange ``output`` and ``output.previous`` in one step, under the build lock,
     once ``check(previous)`` has returned (it raises to refuse)."""
-    output = output.resolve() if output.is_symlink() else output.absolute()
+    output = built_at(output)
     previous = previous_of(output)
     for folder in (output, previous):
         if not (folder / MARKER).is_file():
