@@ -86,7 +86,7 @@ class Pages:
         self.config, self.gate, self.names, self.keys = config, gate, names, keys
         self.previous = previous if kept is not None else None
         self.kept = kept
-        self.store = store if kept is not None and store is not None and store.enabled else None
+        self.store = store if kept is not None else None  # (``kept``: the cache is on)
         self.render_key = (
             digest(site_fingerprint(config), folder_fingerprint(config.templates_dir))
             if kept is not None
@@ -178,9 +178,11 @@ class Pages:
             page_key = key(job, path, earlier.reads_text)
             if not page_key or page_key != earlier.page_key:
                 return None
-            packed = None if same_names else readings.get(self.reading_key(path, earlier.sha256))
-            if not same_names and packed is None:
-                return None  # made and read again
+            packed = None
+            if not same_names:  # judged again for today's names from what the gate read
+                packed = readings.get(self.reading_key(path, earlier.sha256))
+                if packed is None:
+                    return None  # made and read again
             if not staging.keep(path, earlier.stamp):
                 return None
             if packed is not None:
@@ -224,7 +226,7 @@ class Pages:
             sha = hashlib.sha256(file.content).hexdigest()
             earlier = last.files.get(file.path) if last is not None else None
             checked = same_names and earlier is not None and earlier.sha256 == sha
-            problem, fresh = (None, None) if checked else judged(file, sha)
+            problem, fresh = (None, None) if checked else gate_verdict(file, sha)
             made = Made(file.path, sha, page_key, problem, read, reading=fresh)
             if problem is None:  # a file with a problem stops the build: never written
                 if put is None:
@@ -233,16 +235,17 @@ class Pages:
                     put(file)  # (the search index's process: written here, see below)
             return made
 
-        def judged(file: OutputFile, sha: str) -> tuple[str | None, bytes | None]:
+        def gate_verdict(file: OutputFile, sha: str) -> tuple[str | None, bytes | None]:
             """The file's problem, from what the gate read of the same path and bytes
             before where the cache has it; and what it read now, packed, to keep."""
-            key = self.reading_key(file.path, sha) if file.kind != "image" else ""
+            kept = self.store is not None and file.kind != "image"  # (a picture: its path)
+            key = self.reading_key(file.path, sha) if kept else ""
             packed = readings.get(key) if key else None
             earlier = unpack(packed) if packed is not None else None
             if earlier is not None:
                 return audit.problem(file, earlier), None
             reading = file_reading(file)
-            return audit.problem(file, reading), pack(reading) if key and self.store else None
+            return audit.problem(file, reading), pack(reading) if key else None
 
         def judge_again(index: int) -> list[Made]:
             """A file kept from the last build, judged for today's names from what the
